@@ -391,7 +391,9 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"functions", r.functions},
 		{"operators", r.operators},
 		{"triggers", r.triggers},
-		{"policies, rules, casts and statistics", r.policies},
+		{"policies and rules", r.policies},
+		{"casts", r.casts},
+		{"extended statistics", r.statistics},
 		{"other objects", r.unsupported},
 		{"privileges", r.privileges},
 	} {
@@ -850,8 +852,12 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 // (a commutator, a negator) is named OPERATOR(schema.name).
 func (r *reader) operators() error {
 	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any { return []any{&o.Name, &o.SQL, &o.Uses} }, `
-WITH ops AS (
-  SELECT o.*, n.nspname,
+WITH refs AS (
+  -- How CREATE OPERATOR names an operator: plain in the schema.
+  SELECT o.oid, CASE WHEN n.nspname = $1 THEN o.oprname ELSE 'OPERATOR(' || quote_ident(n.nspname) || '.' || o.oprname || ')' END AS ref
+  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+), ops AS (
+  SELECT o.*,
     o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', ' ||
       coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' AS sig
   FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
@@ -861,12 +867,8 @@ SELECT o.sig,
   'CREATE OPERATOR ' || o.oprname || ' (' || chr(10) || '    FUNCTION = ' || o.oprcode::regproc::text ||
   CASE WHEN o.oprleft <> 0 THEN ',' || chr(10) || '    LEFTARG = ' || format_type(o.oprleft, NULL) ELSE '' END ||
   CASE WHEN o.oprright <> 0 THEN ',' || chr(10) || '    RIGHTARG = ' || format_type(o.oprright, NULL) ELSE '' END ||
-  coalesce((SELECT ',' || chr(10) || '    COMMUTATOR = ' || CASE WHEN cn.nspname = o.nspname THEN c.oprname
-      ELSE 'OPERATOR(' || quote_ident(cn.nspname) || '.' || c.oprname || ')' END
-    FROM pg_operator c JOIN pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = o.oprcom), '') ||
-  coalesce((SELECT ',' || chr(10) || '    NEGATOR = ' || CASE WHEN cn.nspname = o.nspname THEN c.oprname
-      ELSE 'OPERATOR(' || quote_ident(cn.nspname) || '.' || c.oprname || ')' END
-    FROM pg_operator c JOIN pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = o.oprnegate), '') ||
+  coalesce(',' || chr(10) || '    COMMUTATOR = ' || com.ref, '') ||
+  coalesce(',' || chr(10) || '    NEGATOR = ' || neg.ref, '') ||
   CASE WHEN o.oprrest <> 0 THEN ',' || chr(10) || '    RESTRICT = ' || o.oprrest::regproc::text ELSE '' END ||
   CASE WHEN o.oprjoin <> 0 THEN ',' || chr(10) || '    JOIN = ' || o.oprjoin::regproc::text ELSE '' END ||
   CASE WHEN o.oprcanhash THEN ',' || chr(10) || '    HASHES' ELSE '' END ||
@@ -874,7 +876,7 @@ SELECT o.sig,
   coalesce(';' || chr(10) || 'COMMENT ON OPERATOR ' || o.sig || ' IS ' || quote_literal(obj_description(o.oid, 'pg_operator')), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_proc p
     WHERE p.oid IN (o.oprcode, o.oprrest, o.oprjoin) AND p.pronamespace = o.oprnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1)
-FROM ops o
+FROM ops o LEFT JOIN refs com ON com.oid = o.oprcom LEFT JOIN refs neg ON neg.oid = o.oprnegate
 ORDER BY o.sig`, r.schema)
 }
 
@@ -950,33 +952,40 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
-	err = appendRows(r, &r.cat.Rules, statement, `
+	return appendRows(r, &r.cat.Rules, statement, `
 SELECT rw.rulename, c.relname, rtrim(pg_get_ruledef(rw.oid, true), ';') ||
   coalesce(';' || chr(10) || 'COMMENT ON RULE ' || quote_ident(rw.rulename) || ' ON ' || quote_ident(c.relname) || ' IS ' ||
     quote_literal(obj_description(rw.oid, 'pg_rewrite')), '')
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	err = appendRows(r, &r.cat.Casts, func(c *CatCast) []any { return []any{&c.Name, &c.Function, &c.SQL} }, `
-SELECT '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')', coalesce(p.proname, ''),
-  'CREATE CAST (' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ') ' ||
+}
+
+// casts reads the casts from or to a type of the schema, or through a
+// function of it, as CREATE CAST statements; a cast a range type makes
+// to its multirange type (an internal dependency) is left out.
+func (r *reader) casts() error {
+	return appendRows(r, &r.cat.Casts, func(c *CatCast) []any { return []any{&c.Name, &c.Function, &c.SQL} }, `
+WITH casts AS (
+  SELECT ca.*, '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')' AS sig
+  FROM pg_cast ca WHERE ca.oid >= 16384`+notExt("ca.oid", "pg_cast")+`
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')
+)
+SELECT ca.sig, coalesce(p.proname, ''),
+  'CREATE CAST ' || ca.sig || ' ' ||
   CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END ||
   CASE ca.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END ||
-  coalesce(';' || chr(10) || 'COMMENT ON CAST (' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ') IS ' ||
-    quote_literal(obj_description(ca.oid, 'pg_cast')), '')
-FROM pg_cast ca LEFT JOIN pg_proc p ON p.oid = ca.castfunc AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
-WHERE ca.oid >= 16384`+notExt("ca.oid", "pg_cast")+`
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')
-  AND (p.oid IS NOT NULL OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-    WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1))
+  coalesce(';' || chr(10) || 'COMMENT ON CAST ' || ca.sig || ' IS ' || quote_literal(obj_description(ca.oid, 'pg_cast')), '')
+FROM casts ca LEFT JOIN pg_proc p ON p.oid = ca.castfunc AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
+WHERE p.oid IS NOT NULL OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1)
 ORDER BY 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	// pg_get_statisticsobjdef names the object with its schema.
-	return appendRows(r, &r.cat.Statistics, statement, `
+}
+
+// statistics reads the extended statistics objects of the schema
+// (pg_get_statisticsobjdef, which names the object with its schema),
+// with their statistics target and comment.
+func (r *reader) statistics() error {
+	return appendRows(r, &r.cat.Statistics, func(s *CatStatement) []any { return []any{&s.Name, &s.Table, &s.SQL} }, `
 SELECT s.stxname, c.relname,
   replace(pg_get_statisticsobjdef(s.oid), 'CREATE STATISTICS ' || quote_ident(n.nspname) || '.', 'CREATE STATISTICS ') ||
   CASE WHEN coalesce(s.stxstattarget::int, -1) >= 0 THEN ';' || chr(10) || 'ALTER STATISTICS ' || quote_ident(s.stxname) || ' SET STATISTICS ' || s.stxstattarget ELSE '' END ||
