@@ -244,7 +244,8 @@ CREATE TABLE labels (id int PRIMARY KEY, name text NOT NULL);
 CREATE INDEX labels_name_numeric ON labels (name COLLATE "C numeric");`
 	// Settings of tables and columns specs do not declare: REPLICA
 	// IDENTITY (FULL, NOTHING, USING INDEX, as logical replication and
-	// change data capture want), row-level security forced, a column's
+	// change data capture want; the index a quoted name kept as SQL),
+	// row-level security forced, a column's
 	// compression, extended statistics (of columns, with a target; of
 	// expressions, with a comment), on declared tables, a table kept as
 	// SQL and a partition.
@@ -256,8 +257,8 @@ ALTER STATISTICS items_ab_stats SET STATISTICS 300;
 CREATE STATISTICS items_expr ON (a + b), lower(payload) FROM items;
 COMMENT ON STATISTICS items_expr IS 'expression statistics';
 CREATE TABLE codes (id int PRIMARY KEY, code text NOT NULL);
-CREATE UNIQUE INDEX codes_code ON codes (code);
-ALTER TABLE codes REPLICA IDENTITY USING INDEX codes_code;
+CREATE UNIQUE INDEX "codes ""code""" ON codes (code) INCLUDE (id);
+ALTER TABLE codes REPLICA IDENTITY USING INDEX "codes ""code""";
 CREATE TABLE ticks (id int PRIMARY KEY);
 ALTER TABLE ticks REPLICA IDENTITY NOTHING;
 ALTER TABLE ticks ENABLE ROW LEVEL SECURITY;

@@ -95,8 +95,8 @@ type CatTable struct {
 	RLS      bool
 	ForceRLS bool
 	// ReplicaIdentity is the table's REPLICA IDENTITY when not DEFAULT:
-	// FULL, NOTHING or USING INDEX "name"; "" for DEFAULT.
-	ReplicaIdentity string
+	// FULL, NOTHING or INDEX, with ReplicaIndex the index; "" for DEFAULT.
+	ReplicaIdentity, ReplicaIndex string
 	// ClusterOn is the index ALTER TABLE … CLUSTER ON marked, or "".
 	ClusterOn string
 
@@ -462,9 +462,8 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
   coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
   coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
-  CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
-    WHEN 'i' THEN coalesce((SELECT 'USING INDEX ' || quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-      WHERE i.indrelid = c.oid AND i.indisreplident), '') ELSE '' END,
+  CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'INDEX' ELSE '' END,
+  coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), ''),
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
@@ -475,7 +474,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ClusterOn); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)

@@ -380,13 +380,10 @@ func (c *converter) clusterOn() {
 			c.find("table", t.Name, NotImported, "it is clustered on index %s (CLUSTER), which a partition declared in its parent's partitions: list cannot carry; run ALTER TABLE %s CLUSTER ON %s where it is wanted", t.ClusterOn, quoteIdent(t.Name), quoteIdent(t.ClusterOn))
 			continue
 		}
-		deps := []string{objNameOf(t.Name)}
-		if name := c.keyObjects[t.Name+"."+t.ClusterOn]; name != "" {
-			deps = append(deps, name)
-		}
 		q := quoteIdent(t.Name)
 		c.add(&c.later, &object{name: c.objName(t.Name, "cluster"), kind: "other",
-			sql: fmt.Sprintf("ALTER TABLE %s CLUSTER ON %s", q, quoteIdent(t.ClusterOn)), drop: fmt.Sprintf("ALTER TABLE %s SET WITHOUT CLUSTER", q), dependsOn: deps})
+			sql: fmt.Sprintf("ALTER TABLE %s CLUSTER ON %s", q, quoteIdent(t.ClusterOn)), drop: fmt.Sprintf("ALTER TABLE %s SET WITHOUT CLUSTER", q),
+			dependsOn: c.indexDeps(t, t.ClusterOn)})
 		c.find("table", t.Name, Kept, "it is clustered on index %s (CLUSTER), which specs do not declare: an sql object marks the index; migrations do not run CLUSTER", t.ClusterOn)
 	}
 }
@@ -399,17 +396,25 @@ func (c *converter) replicaIdentities() {
 		if t.ReplicaIdentity == "" || strings.HasPrefix(t.Name, "cpcgen_") || c.specTables[t.Name] == nil && c.sqlTableObject(t.Name) == nil {
 			continue // a declared partition has none (partitionProblem)
 		}
-		deps := []string{objNameOf(t.Name)}
-		if idx, ok := strings.CutPrefix(t.ReplicaIdentity, "USING INDEX "); ok {
-			if name := c.keyObjects[t.Name+"."+strings.Trim(idx, `"`)]; name != "" {
-				deps = append(deps, name)
-			}
+		identity, deps := t.ReplicaIdentity, []string{objNameOf(t.Name)}
+		if identity == "INDEX" {
+			identity, deps = "USING INDEX "+quoteIdent(t.ReplicaIndex), c.indexDeps(t, t.ReplicaIndex)
 		}
 		q := quoteIdent(t.Name)
 		c.add(&c.later, &object{name: c.objName(t.Name, "replica_identity"), kind: "other",
-			sql: "ALTER TABLE " + q + " REPLICA IDENTITY " + t.ReplicaIdentity, drop: "ALTER TABLE " + q + " REPLICA IDENTITY DEFAULT", dependsOn: deps})
-		c.find("table", t.Name, Kept, "its REPLICA IDENTITY %s, which specs do not declare: an sql object sets it", t.ReplicaIdentity)
+			sql: "ALTER TABLE " + q + " REPLICA IDENTITY " + identity, drop: "ALTER TABLE " + q + " REPLICA IDENTITY DEFAULT", dependsOn: deps})
+		c.find("table", t.Name, Kept, "its REPLICA IDENTITY %s, which specs do not declare: an sql object sets it", identity)
 	}
+}
+
+// indexDeps are the dependencies of an sql object that names index idx
+// of table t: the table, and the object making the index when one does.
+func (c *converter) indexDeps(t *CatTable, idx string) []string {
+	deps := []string{objNameOf(t.Name)}
+	if name := c.keyObjects[t.Name+"."+idx]; name != "" {
+		deps = append(deps, name)
+	}
+	return deps
 }
 
 // sqlTableObject returns the sql object of a table kept as SQL, or nil.
