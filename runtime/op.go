@@ -131,12 +131,21 @@ func (o *Op) wrap(err error) error {
 // security policy (its USING expression): the row of another tenant.
 // PostgreSQL 15.20 checks the policy before the DO UPDATE's WHERE, which
 // on earlier servers left the row alone and returned no row; both mean
-// the key is hidden. The server's message is matched as English, the
-// language of lc_messages=C, which the runtime does not change.
+// the key is hidden. The English message (lc_messages=C) tells the USING
+// expression's check from the WITH CHECK of the new row. A server that
+// reports in another language is known by the routine that raised the
+// error, which is not translated and is the same for both checks: there
+// any policy refusal of the statement is taken for a hidden key, which
+// says less than the server's message, never more.
 func hiddenByPolicy(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "42501" &&
-		strings.Contains(pe.Message, "row-level security policy (USING expression)")
+	if !errors.As(err, &pe) || pe.Code != "42501" {
+		return false
+	}
+	if strings.HasPrefix(pe.Message, "new row violates row-level security policy") {
+		return strings.Contains(pe.Message, "(USING expression)")
+	}
+	return pe.Routine == "ExecWithCheckOptions"
 }
 
 // check validates in when o says so, and returns the error wrapped. in
