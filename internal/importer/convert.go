@@ -2640,13 +2640,10 @@ func (c *converter) laterObjects() {
 	early := c.operatorObjects(&fns)
 	for _, f := range cat.Functions {
 		o := c.function(f)
-		switch {
-		case o == nil:
-			continue
-		case c.beforeTables[f.Name] != "":
+		if c.beforeTables[f.Name] != "" {
 			o.beforeTables = true
 			early = append(early, o)
-		default:
+		} else {
 			fns = append(fns, o)
 		}
 		fnIndex[f.Name] = o
@@ -2664,9 +2661,6 @@ func (c *converter) laterObjects() {
 	// view needs it first. Find those uses by name.
 	for _, f := range cat.Functions {
 		o := fnIndex[f.Name]
-		if o == nil {
-			continue
-		}
 		body := strings.Join(f.Defs, "\n")
 		lower := strings.ToLower(body)
 		if strings.Contains(lower, "language plpgsql") {
@@ -2696,7 +2690,7 @@ func (c *converter) laterObjects() {
 		// no order satisfies.
 		for _, g := range cat.Functions {
 			og := fnIndex[g.Name]
-			if og == nil || og == o || !calls(body, g.Name) || calls(strings.Join(g.Defs, "\n"), f.Name) {
+			if og == o || !calls(body, g.Name) || calls(strings.Join(g.Defs, "\n"), f.Name) {
 				continue
 			}
 			o.dependsOn = appendUnique(o.dependsOn, og.name)
