@@ -320,6 +320,11 @@ func typeCheck(c *ir.Column) *ir.TypeCheck {
 			scale = c.Type.Args[1]
 		}
 		return &ir.TypeCheck{Func: base.Check, Args: []int{c.Type.Args[0], scale}}
+	case pgtypes.CheckLength:
+		if len(c.Type.Args) == 0 {
+			return nil
+		}
+		return &ir.TypeCheck{Func: base.Check, Args: []int{c.Type.Args[0]}}
 	}
 	return &ir.TypeCheck{Func: base.Check}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -215,7 +216,7 @@ func TestChecksAgreeWithServer(t *testing.T) {
 	db := openDB(t, runtime.Config{},
 		`CREATE TABLE fits (
 			n52 numeric(5,2), n3m1 numeric(3,-1), t text, j jsonb, js json, s smallint, i integer,
-			ts timestamptz, tsl timestamp, d date)`)
+			ts timestamptz, tsl timestamp, d date, b4 bit(4), vb4 varbit(4))`)
 
 	// stores reports whether the server stores v in column col of a new
 	// row and reads back the same value.
@@ -244,6 +245,10 @@ func TestChecksAgreeWithServer(t *testing.T) {
 			var tm time.Time
 			err = tx.QueryRow(ctx, "INSERT INTO fits ("+col+") VALUES ($1) RETURNING "+col, v).Scan(&tm)
 			got = tm
+		case pgtype.Bits:
+			var b pgtype.Bits
+			err = tx.QueryRow(ctx, "INSERT INTO fits ("+col+") VALUES ($1) RETURNING "+col, v).Scan(&b)
+			got = b
 		default:
 			var n int64
 			err = tx.QueryRow(ctx, "INSERT INTO fits ("+col+") VALUES ($1) RETURNING "+col, v).Scan(&n)
@@ -362,6 +367,30 @@ func TestChecksAgreeWithServer(t *testing.T) {
 			t.Errorf("%s %v: check passes: %v; the server stores it: %v", tc.col, tc.t, ok, server)
 		}
 	}
+	bits := func(s string) pgtype.Bits {
+		b := pgtype.Bits{Bytes: make([]byte, (len(s)+7)/8), Len: int32(len(s)), Valid: true}
+		for i, c := range s {
+			if c == '1' {
+				b.Bytes[i/8] |= 0x80 >> (i % 8)
+			}
+		}
+		return b
+	}
+	for _, s := range []string{"", "1", "101", "1010", "10101", "00000000"} {
+		b := bits(s)
+		same := func(got any) bool { g := got.(pgtype.Bits); return g.Len == b.Len && bytes.Equal(g.Bytes, b.Bytes) }
+		for col, check := range map[string]func(pgtype.Bits, int) string{"b4": runtime.CheckBit, "vb4": runtime.CheckVarbit} {
+			ok := check(b, 4) == ""
+			if server := stores(t, col, b, same); server != ok {
+				t.Errorf("%s %q: check passes: %v; the server stores it: %v", col, s, ok, server)
+			}
+		}
+	}
+	if runtime.CheckBit(pgtype.Bits{}, 4) != "" || runtime.CheckVarbit(pgtype.Bits{}, 4) != "" ||
+		runtime.CheckBit(bits("11"), 1) != "must be exactly 1 bit" || runtime.CheckVarbit(bits("11111"), 4) != "must be at most 4 bits" {
+		t.Error("NULL does not pass, or a message is off")
+	}
+
 	// Far enough out, pgx's arithmetic wraps around to a valid value: only
 	// the check stops it.
 	far := time.Date(11_755_000, 1, 1, 0, 0, 0, 0, time.UTC)

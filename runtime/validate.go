@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
 
@@ -486,6 +487,34 @@ func CheckDate(t time.Time) string {
 		return dateRangeMessage
 	}
 	return ""
+}
+
+// CheckBit checks a value for a bit(n) column, which holds exactly n
+// bits: the message when b has another number (PostgreSQL refuses it);
+// NULL (Valid false) passes.
+func CheckBit(b pgtype.Bits, n int) string {
+	if !b.Valid || int(b.Len) == n {
+		return ""
+	}
+	return "must be exactly " + bitCount(n)
+}
+
+// CheckVarbit checks a value for a bit varying(n) column, which holds at
+// most n bits: the message when b has more (PostgreSQL refuses it); NULL
+// (Valid false) passes.
+func CheckVarbit(b pgtype.Bits, n int) string {
+	if !b.Valid || int(b.Len) <= n {
+		return ""
+	}
+	return "must be at most " + bitCount(n)
+}
+
+// bitCount is "1 bit", "8 bits".
+func bitCount(n int) string {
+	if n == 1 {
+		return "1 bit"
+	}
+	return strconv.Itoa(n) + " bits"
 }
 
 // wallClock returns t's wall clock as a time in UTC.

@@ -356,7 +356,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 					value = field("Value", "V")
 				case c.Go.Ptr:
 					cond = field("Set").Op("&&").Add(field("Value")).Op("!=").Nil()
-					value = jen.Parens(jen.Op("*").Add(field("Value")))
+					value = jen.Op("*").Add(field("Value"))
 				default:
 					cond = field("Set")
 				}
@@ -365,7 +365,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 				value = field("V")
 			case c.Go.Ptr:
 				cond = field().Op("!=").Nil()
-				value = jen.Parens(jen.Op("*").Add(field()))
+				value = jen.Op("*").Add(field())
 			}
 			checks := columnChecks(c, value)
 			if cond != nil {

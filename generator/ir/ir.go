@@ -660,7 +660,8 @@ type Rule struct {
 // TypeCheck is a call Validate makes on a column's value to check that
 // the column's type can hold it (the type row's Check): Func is the
 // runtime function (CheckText, CheckNumeric, CheckInt …), Args the
-// integers passed after the value (precision and scale, bits).
+// integers passed after the value (precision and scale, bits, a bit
+// string's length).
 type TypeCheck struct {
 	Func string
 	Args []int

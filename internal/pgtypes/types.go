@@ -166,6 +166,9 @@ const (
 	// of int or uint64 on an integer column): the type's own Go type
 	// always fits.
 	CheckBits
+	// CheckLength passes the length n of bit(n) and bit varying(n) (bit
+	// varying without it holds any length: no check).
+	CheckLength
 )
 
 // Bits is the size of an integer type in bits: 16, 32 or 64.
@@ -530,8 +533,8 @@ var All = []*Type{
 		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
 		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
 		Catalog: "bit", AtlasName: "bit", atlas: atlasBit,
-		Docs:    "a string of exactly n bits, bit(n) (bit is bit(1)); literals are the bits (1010 for bit(4))",
-		Ordered: true,
+		Docs:  "a string of exactly n bits, bit(n) (bit is bit(1)); literals are the bits (1010 for bit(4))",
+		Check: "CheckBit", CheckArgs: CheckLength, Ordered: true,
 	},
 	{
 		// Atlas reads an array's element type by its SQL name, and knows
@@ -541,8 +544,8 @@ var All = []*Type{
 		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
 		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
 		Catalog: "varbit", AtlasName: "bit varying", atlas: atlasBit,
-		Docs:    "a string of at most n bits, bit varying(n) or varbit(n), or of any length; literals are the bits (101)",
-		Ordered: true,
+		Docs:  "a string of at most n bits, bit varying(n) or varbit(n), or of any length; literals are the bits (101)",
+		Check: "CheckVarbit", CheckArgs: CheckLength, Ordered: true,
 	},
 	{
 		Name: "tsvector", Literal: noLiteral,

@@ -88,13 +88,27 @@ func TestJobMasks(t *testing.T) {
 	if _, err := s.JobMasks.Create(ctx, NewJobMask{States: bits("10000001")}); !errors.Is(err, ErrJobMaskStatesTaken) {
 		t.Fatalf("a taken bit(8) key: %v", err)
 	}
-	_, err = s.JobMasks.Create(ctx, NewJobMask{States: bits("101")})
-	var dbErr *runtime.DbError
-	if !errors.As(err, &dbErr) || dbErr.Op != "job_masks.Create" {
-		t.Fatalf("three bits for a bit(8) column: %v", err)
+	// A length the column refuses fails Validate, naming the field,
+	// before any statement: in Create, Update and CreateMany alike.
+	invalid := func(what, field, msg string, err error) {
+		t.Helper()
+		var de *runtime.DbError
+		if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != field || de.Fields[0].Message != msg {
+			t.Fatalf("%s: %v, want the validation of %s: %s", what, err, field, msg)
+		}
 	}
-	if _, err := s.JobMasks.Create(ctx, NewJobMask{States: bits("00010000"), Seen: runtime.Set(bitsPtr("10101010101010101"))}); err == nil {
-		t.Fatal("17 bits for a varbit(16) column were stored")
+	_, err = s.JobMasks.Create(ctx, NewJobMask{States: bits("101")})
+	invalid("three bits for a bit(8) column", "states", "must be exactly 8 bits", err)
+	_, err = s.JobMasks.Create(ctx, NewJobMask{States: bits("00010000"), Seen: runtime.Set(bitsPtr("10101010101010101"))})
+	invalid("17 bits for a varbit(16) column", "seen", "must be at most 16 bits", err)
+	_, err = s.JobMasks.Update(ctx, first.ID, JobMaskUpdate{Flag: runtime.Set(bits("01"))})
+	invalid("two bits for a bit column", "flag", "must be exactly 1 bit", err)
+	_, err = s.JobMasks.CreateMany(ctx, []NewJobMask{{States: bits("00100000")}, {States: bits("0010000")}})
+	if !errors.Is(err, runtime.ErrValidation) {
+		t.Fatalf("CreateMany with seven bits for a bit(8) column: %v", err)
+	}
+	if n, err := s.JobMasks.Count(ctx); err != nil || n != 5 {
+		t.Fatalf("after the refused writes: %d rows, %v", n, err)
 	}
 }
 

@@ -61,12 +61,30 @@ var (
 // Validate checks n against the columns of table job_masks (see
 // runtime.Validator).
 func (n *NewJobMask) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("states", runtime.CheckBit(n.States, 8))
+	if n.Flag.Set {
+		f.Fits("flag", runtime.CheckBit(n.Flag.Value, 1))
+	}
+	if n.Seen.Set && n.Seen.Value != nil {
+		f.Fits("seen", runtime.CheckVarbit(*n.Seen.Value, 16))
+	}
+	return f.Err("job_masks")
 }
 
 // Validate checks the fields of u that are set, as NewJobMask.Validate does.
 func (u *JobMaskUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.States.Set {
+		f.Fits("states", runtime.CheckBit(u.States.Value, 8))
+	}
+	if u.Flag.Set {
+		f.Fits("flag", runtime.CheckBit(u.Flag.Value, 1))
+	}
+	if u.Seen.Set && u.Seen.Value != nil {
+		f.Fits("seen", runtime.CheckVarbit(*u.Seen.Value, 16))
+	}
+	return f.Err("job_masks")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
@@ -89,12 +107,13 @@ func argsNewJobMask(n *NewJobMask, d []any) []any {
 	return append(d, &n.States, n.Flag.Arg(), n.Seen.Set, n.Seen.Value, n.History)
 }
 
-var opJobMasksCreate = &runtime.Op{Name: "job_masks.Create", Table: "job_masks", Errs: errs, Params: []string{"states", "flag", "seen", "seen", "history"}, SQL: `-- name: job_masks.Create
+var opJobMasksCreate = &runtime.Op{Name: "job_masks.Create", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"states", "flag", "seen", "seen", "history"}, SQL: `-- name: job_masks.Create
 INSERT INTO "job_masks" ("states", "flag", "seen", "history")
 VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
 RETURNING "id", "states", "flag", "seen", "history"`}
 
-// Create inserts n into table job_masks and returns the row as stored.
+// Create inserts n into table job_masks and returns the row as stored. It
+// validates n first.
 func (r *JobMaskRepo) Create(ctx context.Context, n NewJobMask) (JobMask, error) {
 	return runtime.QueryOneOp(ctx, r.db, opJobMasksCreate, n, argsNewJobMask, scanJobMask)
 }
@@ -152,7 +171,7 @@ var updateJobMasks = &runtime.Update{
 	Cols:     []string{`"states"`, `"flag"`, `"seen"`, `"history"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"states\", \"flag\", \"seen\", \"history\"",
 	Nullable: runtime.Bits{1<<2 | 1<<3},
-	Op:       &runtime.Op{Name: "job_masks.Update", Table: "job_masks", Errs: errs, Params: []string{"id", "states", "flag", "seen", "seen", "history", "history"}},
+	Op:       &runtime.Op{Name: "job_masks.Update", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"id", "states", "flag", "seen", "seen", "history", "history"}},
 }
 
 func argsJobMaskUpdate(u *JobMaskUpdate, d []any) []any {
@@ -160,7 +179,7 @@ func argsJobMaskUpdate(u *JobMaskUpdate, d []any) []any {
 }
 
 // Update applies the set fields of u to the row of table job_masks with the given
-// id and returns it as stored, or runtime.ErrNotFound.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobMaskRepo) Update(ctx context.Context, id int64, u JobMaskUpdate) (JobMask, error) {
 	return runtime.UpdateOne(ctx, r.db, updateJobMasks, id, runtime.Arg, u, argsJobMaskUpdate, scanJobMask)
 }
@@ -202,24 +221,28 @@ var copyJobMasks = &runtime.Copier[*NewJobMask]{
 	Args: func(n *NewJobMask, d []any) []any {
 		return append(d, &n.States, n.Flag.Arg(), runtime.OptValue(&n.Seen), n.History)
 	},
-	Unset: func(n *NewJobMask) uint64 { return runtime.Bit(!n.Flag.Set, 1) | runtime.Bit(!n.Seen.Set, 2) },
+	Unset:    func(n *NewJobMask) uint64 { return runtime.Bit(!n.Flag.Set, 1) | runtime.Bit(!n.Seen.Set, 2) },
+	Validate: (*NewJobMask).Validate,
 }
 
 // CreateMany inserts rows into table job_masks with COPY, all or nothing, and
-// returns how many (see runtime.Copier).
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *JobMaskRepo) CreateMany(ctx context.Context, rows []NewJobMask) (int64, error) {
 	return runtime.CopyRows(ctx, r.db, copyJobMasks, rows)
 }
 
 // CreateManyReturning inserts rows into table job_masks in one pgx.Batch of
 // Create's statement (unnest cannot carry its array columns), all or nothing, and
-// returns them as stored.
+// returns them as stored. It validates every row first.
 func (r *JobMaskRepo) CreateManyReturning(ctx context.Context, rows []NewJobMask) ([]JobMask, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, errs.Wrap(err, "job_masks.CreateManyReturning", "job_masks")
+	}
 	out, err := runtime.BatchQuery(ctx, r.db, opJobMasksCreate.SQL, rows, argsNewJobMask, scanJobMask)
 	return out, errs.Wrap(err, "job_masks.CreateManyReturning", "job_masks")
 }
 
-var opJobMasksUpsertByStates = &runtime.Op{Name: "job_masks.UpsertByStates", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.UpsertByStates
+var opJobMasksUpsertByStates = &runtime.Op{Name: "job_masks.UpsertByStates", Table: "job_masks", Errs: errs, Validate: true, SQL: `-- name: job_masks.UpsertByStates
 INSERT INTO "job_masks" ("states", "flag", "seen", "history")
 VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
 ON CONFLICT ("states") DO UPDATE
@@ -230,12 +253,12 @@ RETURNING "id", "states", "flag", "seen", "history"`}
 
 // UpsertByStates inserts n into table job_masks or updates the row with the same
 // states from n (docs/spec.md tells which columns it keeps), in one statement, and
-// returns the row as stored.
+// returns the row as stored. It validates n first.
 func (r *JobMaskRepo) UpsertByStates(ctx context.Context, n NewJobMask) (JobMask, error) {
 	return runtime.QueryOneOp(ctx, r.db, opJobMasksUpsertByStates, n, argsNewJobMask, scanJobMask)
 }
 
-var opJobMasksCreateIfAbsentByStates = &runtime.Op{Name: "job_masks.CreateIfAbsentByStates", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.CreateIfAbsentByStates
+var opJobMasksCreateIfAbsentByStates = &runtime.Op{Name: "job_masks.CreateIfAbsentByStates", Table: "job_masks", Errs: errs, Validate: true, SQL: `-- name: job_masks.CreateIfAbsentByStates
 WITH "inserted" AS (
 INSERT INTO "job_masks" ("states", "flag", "seen", "history")
 VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
@@ -250,7 +273,7 @@ LIMIT 1`}
 
 // CreateIfAbsentByStates inserts n into table job_masks unless a row with the same
 // states exists, and returns the new row and true, or the existing one, unchanged,
-// and false (see runtime.CreateIfAbsentOp).
+// and false (see runtime.CreateIfAbsentOp). It validates n first.
 func (r *JobMaskRepo) CreateIfAbsentByStates(ctx context.Context, n NewJobMask) (JobMask, bool, error) {
 	return runtime.CreateIfAbsentOp(ctx, r.db, opJobMasksCreateIfAbsentByStates, n, argsNewJobMask, scanJobMask)
 }
@@ -262,8 +285,9 @@ type JobMaskKeyedUpdate struct {
 }
 
 var bulkJobMasksUpdates = &runtime.Bulk[*JobMaskKeyedUpdate]{
-	Table: "job_masks",
-	Key:   func(a, b *JobMaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "job_masks",
+	Key:      func(a, b *JobMaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *JobMaskKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *JobMaskKeyedUpdate, r *runtime.BulkRow) {
 		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.States.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.FlagElem(&v.Changes.Seen.Set), runtime.Elem(v.Changes.Seen.Value), runtime.FlagElem(&v.Changes.History.Set), runtime.TextElem("_varbit", &v.Changes.History.Value))
 	},
@@ -306,8 +330,9 @@ func (r *JobMaskRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 }
 
 var bulkJobMasksNew = &runtime.Bulk[*NewJobMask]{
-	Table: "job_masks",
-	Key:   func(a, b *NewJobMask) int { return runtime.CompareBits(a.States, b.States) },
+	Table:    "job_masks",
+	Key:      func(a, b *NewJobMask) int { return runtime.CompareBits(a.States, b.States) },
+	Validate: (*NewJobMask).Validate,
 	Row: func(v *NewJobMask, r *runtime.BulkRow) {
 		r.Add(runtime.Elem(&v.States), runtime.Elem(v.Flag.Ptr()), runtime.FlagElem(&v.Seen.Set), runtime.Elem(v.Seen.Value), runtime.TextElem("_varbit", &v.History))
 	},
