@@ -163,7 +163,8 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 //   - a view (ir.Object.Rebuild) is dropped and created again around a
 //     change that drops, renames or retypes a column of a table it
 //     depends on or its SQL names (changedTables), or renames that
-//     table; so is a trigger that names columns (bindsColumns);
+//     table; so is a trigger that names columns, a row-level security
+//     policy or a rule (bindsColumns);
 //   - an object that uses an enum type the migration replaces (enums,
 //     see rebuildEnums), by its depends_on or by naming it in its SQL,
 //     is dropped before the type is replaced and created again after,
@@ -265,12 +266,23 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 // an UPDATE OF column list, a WHEN condition.
 var triggerColumnsRE = regexp.MustCompile(`(?is)\bUPDATE\s+OF\b|\bWHEN\s*\(`)
 
-// bindsColumns reports whether o is a trigger PostgreSQL binds to columns
-// of its table (UPDATE OF, WHEN): such a column's type cannot change
-// while it exists ("cannot alter type of a column used in a trigger
-// definition"), nor can it be dropped.
+// boundRE matches the SQL of a row-level security policy or a rule,
+// which import declares as objects of kind other.
+var boundRE = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:POLICY|(?:OR\s+REPLACE\s+)?RULE)\b`)
+
+// bindsColumns reports whether PostgreSQL binds o to columns of the
+// tables it reads: a trigger whose UPDATE OF or WHEN names them, a
+// row-level security policy (its USING and WITH CHECK expressions), a
+// rule (its condition and actions). Such a column's type cannot change
+// while the object exists ("cannot alter type of a column used in a
+// trigger definition", "... in a policy definition", "... used by a
+// view or rule"), nor can it be dropped.
 func bindsColumns(o *ir.Object) bool {
-	return o != nil && o.Kind == "trigger" && triggerColumnsRE.MatchString(o.Create)
+	if o == nil {
+		return false
+	}
+	return o.Kind == "trigger" && triggerColumnsRE.MatchString(o.Create) ||
+		o.Kind == "other" && boundRE.MatchString(o.Create)
 }
 
 // typeBound reports whether PostgreSQL binds the object o to the type or

@@ -334,3 +334,39 @@ func TestColumnCollations(t *testing.T) {
 		return got
 	})
 }
+
+// TestRetypedColumnRebuildsPolicy changes the type of a column a
+// row-level security policy reads, one a policy on another table reads
+// in a subquery, and one a rule's action reads: PostgreSQL refuses to
+// alter the type of a column used in a policy definition, or by a rule,
+// so the policies and the rule are dropped before the change and created
+// again after it (Windmill's audit_username, which widened
+// audit.username under the see_own and schedule policies).
+func TestRetypedColumnRebuildsPolicy(t *testing.T) {
+	ctx := context.Background()
+	spec := func(typ string) []byte {
+		return []byte("tables:\n  audit:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      username: " + typ + "\n  grp:\n    columns:\n      name: {type: text, primary_key: true}\n" +
+			"sql_objects:\n" +
+			"  - name: audit_row_security\n    kind: other\n    depends_on: [audit]\n    sql: ALTER TABLE audit ENABLE ROW LEVEL SECURITY\n    drop: ALTER TABLE audit DISABLE ROW LEVEL SECURITY\n" +
+			"  - name: audit_see_own_policy\n    kind: other\n    depends_on: [audit]\n" +
+			"    sql: CREATE POLICY see_own ON audit USING (username = current_user)\n    drop: DROP POLICY see_own ON audit\n" +
+			"  - name: grp_audited_policy\n    kind: other\n    depends_on: [grp]\n" +
+			"    sql: CREATE POLICY audited ON grp USING (EXISTS (SELECT 1 FROM audit WHERE audit.username = grp.name))\n    drop: DROP POLICY audited ON grp\n" +
+			"  - name: audit_to_grp_rule\n    kind: other\n    depends_on: [audit, grp]\n" +
+			"    sql: CREATE RULE to_grp AS ON INSERT TO audit DO ALSO INSERT INTO grp VALUES (NEW.username)\n    drop: DROP RULE to_grp ON audit\n")
+	}
+	probe := func(db *testDB) string {
+		var typ, names string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'audit'::regclass AND attname = 'username'),
+			(SELECT string_agg(name, ',' ORDER BY name) FROM (SELECT polname AS name FROM pg_policy UNION ALL SELECT rulename FROM pg_rewrite WHERE rulename = 'to_grp') n)`).Scan(&typ, &names); err != nil {
+			t.Fatal(err)
+		}
+		return typ + " " + names
+	}
+	runSteps(t, []migrationStep{
+		{spec("varchar(50)"), "character varying(50) audited,see_own,to_grp"},
+		{spec("varchar(255)"), "character varying(255) audited,see_own,to_grp"},
+	}, probe)
+}
