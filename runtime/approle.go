@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ErrRowLevelSecurityBypassed is what CheckAppRole returns, wrapped, when
@@ -12,13 +14,15 @@ import (
 var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind the application's role")
 
 // checkAppRoleSQL reads what decides whether row-level security binds
-// the current role: superuser, BYPASSRLS, and the tables with row-level
+// the current role: superuser, BYPASSRLS, the privilege to create
+// temporary tables (and the database's name), and the tables with row-level
 // security on the search_path that it owns or that do not force it. The
 // audit log (cpcgen_audit_log) is left out of the latter: its policy lets
 // the application read its tenant's rows, and the audit trigger, running
 // as the owner, must write past it, which FORCE would refuse.
 const checkAppRoleSQL = `-- name: runtime.CheckAppRole
 SELECT current_user::text, r.rolsuper, r.rolbypassrls,
+  has_database_privilege(current_database(), 'TEMPORARY'), current_database()::text,
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'USAGE')), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity AND c.relname <> 'cpcgen_audit_log'), '{}')
 FROM pg_roles r
@@ -29,20 +33,23 @@ GROUP BY r.rolname, r.rolsuper, r.rolbypassrls`
 
 // CheckAppRole checks, through db as the application connects, that the
 // row-level security policies of tenant tables bind its role: that the
-// role is not a superuser, has no BYPASSRLS, and owns none of the tables
-// with row-level security (an owner can turn it off), and that every
-// such table but the audit log forces it (FORCE ROW LEVEL SECURITY, so
-// that code running as the owner is bound too). The error, a
+// role is not a superuser, has no BYPASSRLS, cannot create temporary
+// tables (PUBLIC can by default; one named like a tenant table takes its
+// place in the statements that follow on the connection, and behind a
+// transaction pooler AfterRelease cannot drop it), and owns none of the
+// tables with row-level security (an owner can turn it off), and that
+// every such table but the audit log forces it (FORCE ROW LEVEL
+// SECURITY, so that code running as the owner is bound too). The error, a
 // *DbError of KindMisuse wrapping ErrRowLevelSecurityBypassed, lists
 // every problem found. Call it at start-up, beside CheckTenantKey, and
 // see docs/operations.md ("Row-level security: owner, application role,
 // BYPASSRLS and FORCE") for the roles.
 func CheckAppRole(ctx context.Context, db DBTX) error {
 	const op = "runtime.CheckAppRole"
-	var role string
-	var super, bypass bool
+	var role, database string
+	var super, bypass, temp bool
 	var owned, unforced []string
-	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &owned, &unforced); err != nil {
+	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &temp, &database, &owned, &unforced); err != nil {
 		return Wrap(err, op, "")
 	}
 	var problems []string
@@ -51,6 +58,9 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 	}
 	if bypass {
 		problems = append(problems, "it has BYPASSRLS (ALTER ROLE "+role+" NOBYPASSRLS)")
+	}
+	if temp {
+		problems = append(problems, "it can create temporary tables, and one named like a tenant table takes its place in the statements that follow on the connection (REVOKE TEMPORARY ON DATABASE "+pgx.Identifier{database}.Sanitize()+" FROM PUBLIC, and from the role)")
 	}
 	if len(owned) > 0 {
 		problems = append(problems, "it owns "+strings.Join(owned, ", ")+", and an owner can turn row-level security off (let the migrations' role own the tables)")

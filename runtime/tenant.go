@@ -376,17 +376,23 @@ func (t tenantToken) RewriteQuery(_ context.Context, conn *pgx.Conn, sql string,
 	return sql, []any{b.key.Token(t.tenant, b.pid, expires)}, nil
 }
 
-// resetTenantSQL ends a session-level tenant setting.
-const resetTenantSQL = "RESET " + TenantSetting
+// resetTenantSQL ends a session-level tenant setting and drops the
+// session's temporary objects.
+const resetTenantSQL = "RESET " + TenantSetting + "; DISCARD TEMP"
 
 // AfterRelease is a pgxpool.Config.AfterRelease for pools whose
-// connections AfterConnect bound to a tenant key: it resets the tenant
-// setting before the connection goes back to the pool, so that a tenant
+// connections AfterConnect bound to a tenant key: before the connection
+// goes back to the pool it resets the tenant setting, so that a tenant
 // set for the session (by SQL injected into a statement, say) does not
-// reach the next user of the connection. It costs one round trip per
-// release, made in the background by pgxpool; connections without a key,
-// and those behind a transaction pooler, are returned as they are. A
-// connection that cannot be reset is closed.
+// reach the next user of the connection, and drops the session's
+// temporary tables (DISCARD TEMP): pg_temp comes first in the
+// search_path, so a temporary table named like a tenant table would
+// take its place in the next user's statements and collect their rows,
+// past row-level security, for the SQL that made it. It costs one round
+// trip per release, made in the background by pgxpool; connections
+// without a key, and those behind a transaction pooler, are returned as
+// they are (there the role must not create temporary tables: see
+// CheckAppRole). A connection that cannot be reset is closed.
 func AfterRelease(conn *pgx.Conn) bool {
 	b, ok := conn.PgConn().CustomData()[tenantDataKey].(*tenantBinding)
 	if !ok || b.pooled {

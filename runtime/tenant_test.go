@@ -345,6 +345,49 @@ func TestTenantResetOnRelease(t *testing.T) {
 	}
 }
 
+// TestTempTablesDiscardedOnRelease checks that a temporary table made on
+// a pooled connection, by SQL injected into one tenant's statement say,
+// does not outlive that use of the connection: it would take the place
+// of the table of the same name in the next user's statements (pg_temp
+// comes first in the search_path), which would write their rows into it
+// for the injector to read, past row-level security.
+func TestTempTablesDiscardedOnRelease(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	app := pgtest.AppURL(t, url)
+	// A role that may create temporary tables, as PUBLIC may by default.
+	pgtest.Exec(t, url, "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "+pgtest.AppRole+"', current_database()); END $$")
+	db, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, b := runtime.Scope(db, "a"), runtime.Scope(db, "b")
+	var pid1, pid2 int
+	if _, err := a.Exec(ctx, "CREATE TEMP TABLE notes (LIKE public.notes INCLUDING ALL)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.QueryRow(ctx, "INSERT INTO notes (org, body) VALUES ('b', 'secret of b') RETURNING pg_backend_pid()").Scan(&pid2); err != nil {
+		t.Fatal(err)
+	}
+	if pid1 != pid2 {
+		t.Fatalf("two connections (%d, %d) in a pool of one", pid1, pid2)
+	}
+	var stolen int
+	if err := a.QueryRow(ctx, "SELECT count(*) FROM pg_temp.notes").Scan(&stolen); err == nil {
+		t.Fatalf("the temporary table outlived its user: it holds %d rows of the next one", stolen)
+	}
+	var kept int
+	if err := b.QueryRow(ctx, "SELECT count(*) FROM public.notes WHERE body = 'secret of b'").Scan(&kept); err != nil || kept != 1 {
+		t.Fatalf("tenant b's row in its table: %d, %v", kept, err)
+	}
+}
+
 // TestTenantBindsBackend checks that a connection's tokens are bound to
 // its backend when it talks to the server directly.
 func TestTenantBindsBackend(t *testing.T) {
@@ -365,8 +408,8 @@ func TestTenantBindsBackend(t *testing.T) {
 }
 
 // TestCheckAppRole checks that CheckAppRole refuses a superuser, a role
-// that owns a table with row-level security, and a table that does not
-// force it, and accepts the application's role once none of these holds.
+// that owns a table with row-level security or may create temporary
+// tables, and a table that does not force it, and accepts the application's role once none of these holds.
 func TestCheckAppRole(t *testing.T) {
 	ctx := testContext(t)
 	url := pgtest.URL(t)
@@ -412,6 +455,10 @@ func TestCheckAppRole(t *testing.T) {
 	check(owner, "superuser")
 	check(app, "not forced on secured")
 	exec("ALTER TABLE secured FORCE ROW LEVEL SECURITY")
+	check(app)
+	exec("DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database()); END $$")
+	check(app, "it can create temporary tables", "REVOKE TEMPORARY ON DATABASE")
+	exec("DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$")
 	check(app)
 	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
 	check(app, "it owns forced")

@@ -35,8 +35,10 @@ const appPassword = "cpcgen-test-app"
 // UPDATE and DELETE on its tables and USAGE on its sequences, except
 // cpcgen's own tables (nothing: the migration runner's, the tenant keys,
 // the audit log's head and key) and the audit log (SELECT only: its
-// trigger, running as the owner, writes it). The role is created once per
-// server. Tables created after the call are not granted: call it once
+// trigger, running as the owner, writes it), and takes from PUBLIC and
+// the role the privilege to create temporary tables in the database, as
+// docs/operations.md's REVOKE ALL ON DATABASE does. The role is created
+// once per server. Tables created after the call are not granted: call it once
 // the schema is there.
 func AppURL(t testing.TB, dbURL string) string {
 	t.Helper()
@@ -70,6 +72,9 @@ func GrantApp(ctx context.Context, dbURL string) (string, error) {
 	role := pgx.Identifier{AppRole}.Sanitize()
 	stmts := []string{
 		"GRANT CONNECT ON DATABASE " + pgx.Identifier{db}.Sanitize() + " TO " + role,
+		// No temporary tables (PUBLIC's by default): one named like a
+		// table would take its place (runtime.CheckAppRole).
+		"REVOKE TEMPORARY ON DATABASE " + pgx.Identifier{db}.Sanitize() + " FROM PUBLIC, " + role,
 		"GRANT USAGE ON SCHEMA public TO " + role,
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,

@@ -71,7 +71,7 @@ func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 	if err := db.QueryRow(ctx, "SELECT current_user").Scan(&role); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "connected as %s: no superuser, no BYPASSRLS, owner of no table, every tenant table forcing row-level security (runtime.CheckAppRole)\n", role)
+	fmt.Fprintf(out, "connected as %s: no superuser, no BYPASSRLS, owner of no table, no temporary tables, every tenant table forcing row-level security (runtime.CheckAppRole)\n", role)
 	demo.SayMigrations(out, applied)
 
 	s := &story{ctx: ctx, out: out, store: crmdb.NewStore(db), tag: demo.RunTag(), stmts: stmts, short: opts.Short}

@@ -13,7 +13,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // database, and parts of the story every run tells.
 var wantStory = demotest.Story{Run: run, Migrations: "000001_init, 000002_tags, 000003_audit_trail_index", Want: []string{
 	// The application's statements run as a role row-level security binds.
-	"connected as " + pgtest.AppRole + ": no superuser, no BYPASSRLS, owner of no table",
+	"connected as " + pgtest.AppRole + ": no superuser, no BYPASSRLS, owner of no table, no temporary tables",
 	"Two organizations, each a tenant: Acme Corp",
 	"customer with email PURCHASING@INITECH.EXAMPLE: Initech <Purchasing@Initech.example>",
 	"refused (crmdb.ErrCustomerOrgEmailTaken)",
