@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/multitracer"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -151,6 +152,14 @@ func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, err
 		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
 	case cfg.Tracer != nil:
 		pc.ConnConfig.Tracer = cfg.Tracer
+	}
+	if pc.AfterRelease != nil {
+		// A pool bound to a tenant key: see AfterRelease.
+		if pc.ConnConfig.Tracer == nil {
+			pc.ConnConfig.Tracer = SimpleQueryTracer{}
+		} else {
+			pc.ConnConfig.Tracer = multitracer.New(pc.ConnConfig.Tracer, SimpleQueryTracer{})
+		}
 	}
 	db.direct = db.acquireTimeout <= 0 && db.observed == nil
 	return db, pc, nil

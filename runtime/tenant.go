@@ -10,12 +10,14 @@ import (
 	"hash"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/multitracer"
 )
 
 // The tenant of a statement reaches the row-level security policies of
@@ -292,6 +294,12 @@ type tenantBinding struct {
 	// pooled is set when the connection goes through a transaction
 	// pooler, whose backends' sessions are not the connection's.
 	pooled bool
+	// traced is set when the connection's tracer reports hand-written
+	// SQL without arguments (SimpleQueryTracer), which pgx sends as a
+	// simple query, where statements stack: simple then says whether
+	// such SQL ran since the connection was last released. Without the
+	// tracer, every release checks (see AfterRelease).
+	traced, simple bool
 }
 
 // bindTenant records on conn the key its tenant tokens are signed with
@@ -303,7 +311,7 @@ func bindTenant(ctx context.Context, conn *pgx.Conn, key *TenantKey, pooler bool
 	if key == nil {
 		return nil
 	}
-	b := &tenantBinding{key: key, pooled: pooler}
+	b := &tenantBinding{key: key, pooled: pooler, traced: hasSimpleQueryTracer(conn.Config().Tracer)}
 	if !pooler {
 		res := conn.PgConn().ExecParams(ctx, "SELECT pg_backend_pid()", nil, nil, nil, nil).Read()
 		if res.Err != nil {
@@ -377,22 +385,39 @@ func (t tenantToken) RewriteQuery(_ context.Context, conn *pgx.Conn, sql string,
 }
 
 // resetTenantSQL ends a session-level tenant setting and drops the
-// session's temporary objects.
-const resetTenantSQL = "RESET " + TenantSetting + "; DISCARD TEMP"
+// session's temporary objects; checkPreparedSQL also reports whether SQL
+// prepared a statement (PREPARE; pgx prepares through the protocol).
+const (
+	resetTenantSQL   = "RESET " + TenantSetting + "; DISCARD TEMP"
+	checkPreparedSQL = resetTenantSQL + "; SELECT EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"
+)
 
 // AfterRelease is a pgxpool.Config.AfterRelease for pools whose
-// connections AfterConnect bound to a tenant key: before the connection
-// goes back to the pool it resets the tenant setting, so that a tenant
-// set for the session (by SQL injected into a statement, say) does not
-// reach the next user of the connection, and drops the session's
-// temporary tables (DISCARD TEMP): pg_temp comes first in the
-// search_path, so a temporary table named like a tenant table would
-// take its place in the next user's statements and collect their rows,
-// past row-level security, for the SQL that made it. It costs one round
-// trip per release, made in the background by pgxpool; connections
-// without a key, and those behind a transaction pooler, are returned as
-// they are (there the role must not create temporary tables: see
-// CheckAppRole). A connection that cannot be reset is closed.
+// connections AfterConnect bound to a tenant key. Before the connection
+// goes back to the pool it undoes what SQL injected into a statement may
+// have left in the session for the next user of the connection:
+//   - a tenant set for the session: reset;
+//   - temporary tables (DISCARD TEMP): pg_temp comes first in the
+//     search_path, so one named like a tenant table would take its
+//     place in the next user's statements and collect their rows, past
+//     row-level security;
+//   - a statement prepared by SQL (PREPARE): pgx names the statements it
+//     caches by a digest of their SQL, so statements stacked in a simple
+//     query could DEALLOCATE one and prepare other SQL under its name,
+//     which the next user would run with its parameters, under its
+//     tenant. Such a connection is closed, not returned. Reading the
+//     session's prepared statements costs the server about as much as
+//     their text (about 0.1 ms, and 1 ms with 500 statements cached), so
+//     on a connection whose tracer holds a SimpleQueryTracer (Open
+//     installs one) it looks only after hand-written SQL without
+//     arguments ran, which pgx sends as a simple query, where
+//     statements can stack; without one, at every release.
+//
+// It costs one round trip per release, made in the background by
+// pgxpool; connections without a key, and those behind a transaction
+// pooler, are returned as they are (there the role must not create
+// temporary tables: see CheckAppRole). A connection that cannot be reset
+// is closed.
 func AfterRelease(conn *pgx.Conn) bool {
 	b, ok := conn.PgConn().CustomData()[tenantDataKey].(*tenantBinding)
 	if !ok || b.pooled {
@@ -400,8 +425,54 @@ func AfterRelease(conn *pgx.Conn) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := conn.PgConn().Exec(ctx, resetTenantSQL).ReadAll()
-	return err == nil
+	if b.traced && !b.simple {
+		_, err := conn.PgConn().Exec(ctx, resetTenantSQL).ReadAll()
+		return err == nil
+	}
+	b.simple = false
+	results, err := conn.PgConn().Exec(ctx, checkPreparedSQL).ReadAll()
+	if err != nil || len(results) != 3 || len(results[2].Rows) != 1 {
+		return false
+	}
+	return string(results[2].Rows[0][0]) == "f"
+}
+
+// SimpleQueryTracer is a pgx.QueryTracer that marks, on connections
+// bound to a tenant key, that SQL without arguments ran: pgx sends
+// Exec's as a simple query, where statements can stack, so AfterRelease
+// then checks the session's prepared statements; on a connection whose
+// tracer holds none, it checks at every release. Open installs it in
+// pools with a tenant key; a pgxpool of the caller's with AfterConnect
+// and AfterRelease can put it in ConnConfig.Tracer (with
+// multitracer.New beside a tracer of its own). The generated code's
+// statements start with "-- name: " and bind their values; they are not
+// marked. It costs no allocation.
+type SimpleQueryTracer struct{}
+
+// TraceQueryStart marks conn when data is SQL without arguments that
+// the generated code did not write.
+func (SimpleQueryTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	if len(data.Args) == 0 && !strings.HasPrefix(data.SQL, "-- name: ") {
+		if b, ok := conn.PgConn().CustomData()[tenantDataKey].(*tenantBinding); ok {
+			b.simple = true
+		}
+	}
+	return ctx
+}
+
+// TraceQueryEnd does nothing.
+func (SimpleQueryTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// hasSimpleQueryTracer reports whether t is a SimpleQueryTracer or a
+// multitracer holding one.
+func hasSimpleQueryTracer(t pgx.QueryTracer) bool {
+	switch t := t.(type) {
+	case SimpleQueryTracer, *SimpleQueryTracer:
+		return true
+	case *multitracer.Tracer:
+		return slices.ContainsFunc(t.QueryTracers, hasSimpleQueryTracer)
+	}
+	return false
 }
 
 // InstallTenantKey adds key to the database's accepted tenant keys (the

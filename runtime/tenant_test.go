@@ -388,6 +388,83 @@ func TestTempTablesDiscardedOnRelease(t *testing.T) {
 	}
 }
 
+// TestPreparedStatementHijackDiscarded checks that a prepared statement
+// made by SQL (PREPARE, as stacked queries injected into a hand-written
+// statement can) does not reach the next user of a pooled connection.
+// pgx names the statements it caches by a digest of their SQL, so such
+// SQL can DEALLOCATE one and PREPARE other SQL under its name, which the
+// next user would then run, with its parameters and under its tenant.
+// Open's pools, a pgxpool of the caller's with runtime.AfterRelease, and
+// one with runtime.SimpleQueryTracer too, close such a connection.
+func TestPreparedStatementHijackDiscarded(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	app := pgtest.AppURL(t, url)
+	for _, mode := range []string{"runtime.Open", "pgxpool", "pgxpool with SimpleQueryTracer"} {
+		var db runtime.DBTX
+		switch mode {
+		case "runtime.Open":
+			d, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			db = d
+		default:
+			t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+			pk, err := runtime.TenantKeyOf()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pgtest.Exec(t, url, "DELETE FROM "+runtime.TenantKeyTable)
+			owner, err := pgx.Connect(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := runtime.InstallTenantKey(ctx, owner, pk); err != nil {
+				t.Fatal(err)
+			}
+			owner.Close(ctx)
+			cfg, err := pgxpool.ParseConfig(app)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.MaxConns = 1
+			cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
+			if mode != "pgxpool" {
+				cfg.ConnConfig.Tracer = runtime.SimpleQueryTracer{}
+			}
+			pool, err := pgxpool.NewWithConfig(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			db = pool
+		}
+		b := runtime.Scope(db, "b")
+		query := "SELECT count(*), pg_backend_pid() FROM notes WHERE body <> $1 -- " + mode
+		var n, pid1, pid2 int
+		if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid1); err != nil || n != 3 {
+			t.Fatalf("%s: tenant b counts %d notes, %v; want 3", mode, n, err)
+		}
+		digest := sha256.Sum256([]byte(query))
+		name := "stmtcache_" + hex.EncodeToString(digest[:24])
+		// Hand-written SQL without arguments goes as a simple query,
+		// where injected statements can stack.
+		if _, err := db.Exec(ctx, "SELECT 1; DEALLOCATE "+name+"; PREPARE "+name+" (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid2); err != nil || n != 3 {
+			t.Fatalf("%s: tenant b counts %d notes, %v, after another user prepared SQL under its statement's name; want 3", mode, n, err)
+		}
+		if pid1 == pid2 {
+			t.Errorf("%s: the connection whose statement was replaced went back to the pool (backend %d)", mode, pid1)
+		}
+	}
+}
+
 // TestTenantBindsBackend checks that a connection's tokens are bound to
 // its backend when it talks to the server directly.
 func TestTenantBindsBackend(t *testing.T) {

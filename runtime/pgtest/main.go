@@ -287,8 +287,8 @@ func URL(t testing.TB) string {
 
 // Pool returns a pgxpool.Pool on a fresh database (see URL) with the
 // runtime's types registered and the tenant key bound
-// (runtime.AfterConnect, runtime.AfterRelease); it is closed when t
-// ends.
+// (runtime.AfterConnect, runtime.AfterRelease, runtime.SimpleQueryTracer);
+// it is closed when t ends.
 func Pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(URL(t))
@@ -297,6 +297,7 @@ func Pool(t testing.TB) *pgxpool.Pool {
 	}
 	cfg.AfterConnect = runtime.AfterConnect
 	cfg.AfterRelease = runtime.AfterRelease
+	cfg.ConnConfig.Tracer = runtime.SimpleQueryTracer{}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
