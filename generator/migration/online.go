@@ -45,6 +45,9 @@ const (
 //     without it, gets it for new rows, and is filled by a backfill
 //     instead of a table rewrite.
 //
+// A column the primary key the table gets takes keeps its plain SET NOT
+// NULL or ADD COLUMN (see keyGains).
+//
 // Tables the migration creates need none of this: nobody uses them yet.
 func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object) ([]schema.Change, []*Change, error) {
 	var keep []schema.Change
@@ -108,7 +111,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				rest = append(rest, &schema.DropCheck{C: tc.From}, &schema.AddCheck{C: tc.To, Extra: notValid(nil)})
 				stepped = append(stepped, validate(t, tc.To.Name, "check"))
 			case *schema.ModifyColumn:
-				if !tc.Change.Is(schema.ChangeNull) || tc.To.Type.Null || !tc.From.Type.Null {
+				if !tc.Change.Is(schema.ChangeNull) || tc.To.Type.Null || !tc.From.Type.Null || keyGains(mt.Changes, tc.To.Name) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -120,7 +123,9 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				stepped = append(stepped, notNull(t.Name, tc.To.Name)...)
 			case *schema.AddColumn:
 				def := volatileDefault(tc.C)
-				if def == "" || isIdentity(tc.C) {
+				if def == "" || isIdentity(tc.C) || keyGains(mt.Changes, tc.C.Name) {
+					// A column the new primary key takes needs its values
+					// when the key is added: the table is rewritten.
 					rest = append(rest, tc)
 					continue
 				}
@@ -149,6 +154,36 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		}
 	}
 	return keep, stepped, nil
+}
+
+// keyGains reports whether the changes of a table add or modify its
+// primary key to one holding column. Adding the key sets NOT NULL on its
+// columns and builds its index under a lock blocking writes anyway, so a
+// NOT NULL set through a check validated later spares nothing; worse,
+// the down of that validate step would drop NOT NULL from a column still
+// in the key, which PostgreSQL refuses, and a column added without its
+// volatile default, to be backfilled later, holds NULL in every row when
+// the key is added. Such a column keeps its plain SET NOT NULL or ADD
+// COLUMN … DEFAULT in the schema step, next to the key.
+func keyGains(changes []schema.Change, column string) bool {
+	for _, c := range changes {
+		var k *schema.Index
+		switch c := c.(type) {
+		case *schema.AddPrimaryKey:
+			k = c.P
+		case *schema.ModifyPrimaryKey:
+			k = c.To
+		}
+		if k == nil {
+			continue
+		}
+		for _, p := range k.Parts {
+			if p.C != nil && p.C.Name == column {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // referencedKeys returns the keys (keyOf) that the foreign keys changes

@@ -84,6 +84,10 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 				case volatileDefault(tc.C) != "" && !online:
 					what = fmt.Sprintf("adding column %q.%q with the volatile default %s", table, tc.C.Name, volatileDefault(tc.C))
 					hint = "online plans (online: true, the default) add the column without it and fill the rows with a backfill instead"
+				case volatileDefault(tc.C) != "" && keyGains(mt.Changes, tc.C.Name):
+					// lockSafe cannot backfill it: the key needs its values.
+					what = fmt.Sprintf("adding column %q.%q with the volatile default %s in the primary key it adds", table, tc.C.Name, volatileDefault(tc.C))
+					hint = "add the column in one migration (online plans fill it with a backfill), then make it the primary key in a later one; or run again with --allow-rewrite in a maintenance window"
 				default:
 					continue
 				}

@@ -1,0 +1,5 @@
+-- Migration 000002 primary_key_takes_nullable_column, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- reverse: modify "translations" table
+ALTER TABLE "translations" DROP CONSTRAINT "translations_pkey", ALTER COLUMN "object_type" DROP NOT NULL, ADD PRIMARY KEY ("object_id", "dst_lang");
