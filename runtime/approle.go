@@ -14,26 +14,31 @@ import (
 var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind the application's role")
 
 // checkAppRoleSQL reads what decides whether row-level security binds
-// the current role: superuser, BYPASSRLS, the privilege to create
-// temporary tables (and the database's name), and the tables with row-level
-// security on the search_path that it owns or that do not force it. The
+// the current role: superuser, BYPASSRLS, the other roles it can SET ROLE
+// to that are either (membership, inherited or not), the privilege to
+// create temporary tables (and the database's name), and the tables with
+// row-level security on the search_path that it owns (or is a member of
+// the owner of) or that do not force it. The
 // audit log (cpcgen_audit_log) is left out of the latter: its policy lets
 // the application read its tenant's rows, and the audit trigger, running
 // as the owner, must write past it, which FORCE would refuse.
 const checkAppRoleSQL = `-- name: runtime.CheckAppRole
 SELECT current_user::text, r.rolsuper, r.rolbypassrls,
+  coalesce((SELECT array_agg(m.rolname::text ORDER BY m.rolname) FROM pg_roles m
+    WHERE m.oid <> r.oid AND (m.rolsuper OR m.rolbypassrls) AND pg_has_role(r.oid, m.oid, 'MEMBER')), '{}'),
   has_database_privilege(current_database(), 'TEMPORARY'), current_database()::text,
-  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'USAGE')), '{}'),
+  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'MEMBER')), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity AND c.relname <> 'cpcgen_audit_log'), '{}')
 FROM pg_roles r
 LEFT JOIN pg_class c ON c.relrowsecurity AND c.relkind IN ('r', 'p')
   AND c.relnamespace IN (SELECT n.oid FROM pg_namespace n WHERE n.nspname = ANY (current_schemas(false)))
 WHERE r.rolname = current_user
-GROUP BY r.rolname, r.rolsuper, r.rolbypassrls`
+GROUP BY r.oid, r.rolname, r.rolsuper, r.rolbypassrls`
 
 // CheckAppRole checks, through db as the application connects, that the
 // row-level security policies of tenant tables bind its role: that the
-// role is not a superuser, has no BYPASSRLS, cannot create temporary
+// role is not a superuser, has no BYPASSRLS, cannot SET ROLE to a role
+// that is either (a member can, inheriting or not), cannot create temporary
 // tables (PUBLIC can by default; one named like a tenant table takes its
 // place in the statements that follow on the connection, and behind a
 // transaction pooler AfterRelease cannot drop it), and owns none of the
@@ -48,8 +53,8 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 	const op = "runtime.CheckAppRole"
 	var role, database string
 	var super, bypass, temp bool
-	var owned, unforced []string
-	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &temp, &database, &owned, &unforced); err != nil {
+	var powerful, owned, unforced []string
+	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &powerful, &temp, &database, &owned, &unforced); err != nil {
 		return Wrap(err, op, "")
 	}
 	var problems []string
@@ -59,11 +64,14 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 	if bypass {
 		problems = append(problems, "it has BYPASSRLS (ALTER ROLE "+role+" NOBYPASSRLS)")
 	}
+	if len(powerful) > 0 && !super { // a superuser is a member of every role
+		problems = append(problems, "it can SET ROLE to "+strings.Join(powerful, ", ")+", a superuser or BYPASSRLS role, whose statements the policies do not bind (REVOKE the membership)")
+	}
 	if temp {
 		problems = append(problems, "it can create temporary tables, and one named like a tenant table takes its place in the statements that follow on the connection (REVOKE TEMPORARY ON DATABASE "+pgx.Identifier{database}.Sanitize()+" FROM PUBLIC, and from the role)")
 	}
 	if len(owned) > 0 {
-		problems = append(problems, "it owns "+strings.Join(owned, ", ")+", and an owner can turn row-level security off (let the migrations' role own the tables)")
+		problems = append(problems, "it owns "+strings.Join(owned, ", ")+" (or can SET ROLE to their owner), and an owner can turn row-level security off (let the migrations' role own the tables, and the application's role not be a member of it)")
 	}
 	if len(unforced) > 0 {
 		problems = append(problems, "row-level security is not forced on "+strings.Join(unforced, ", ")+", so it does not bind their owner (ALTER TABLE … FORCE ROW LEVEL SECURITY)")

@@ -540,3 +540,52 @@ func TestCheckAppRole(t *testing.T) {
 	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
 	check(app, "it owns forced")
 }
+
+// TestCheckAppRoleMemberships checks that CheckAppRole looks past the
+// role's own attributes to the roles it can SET ROLE to: a member of a
+// BYPASSRLS role, or of the tables' owner, can become it, even without
+// inheriting its privileges (NOINHERIT), and so leave the policies.
+func TestCheckAppRoleMemberships(t *testing.T) {
+	ctx := testContext(t)
+	url := pgtest.URL(t)
+	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
+	login, bypass, owner := "app_"+suffix, "bypass_"+suffix, "owner_"+suffix
+	pgtest.Exec(t, url,
+		"CREATE ROLE "+login+" LOGIN NOINHERIT",
+		"CREATE ROLE "+bypass+" NOLOGIN BYPASSRLS",
+		"CREATE ROLE "+owner+" NOLOGIN",
+		"DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$",
+		"CREATE TABLE guarded (t text)",
+		"ALTER TABLE guarded ENABLE ROW LEVEL SECURITY",
+		"ALTER TABLE guarded FORCE ROW LEVEL SECURITY",
+		"ALTER TABLE guarded OWNER TO "+owner,
+		"GRANT SELECT ON guarded TO "+login,
+	)
+	t.Cleanup(func() {
+		pgtest.Exec(t, url, "DROP TABLE guarded", "DROP ROLE "+login, "DROP ROLE "+bypass, "DROP ROLE "+owner)
+	})
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.User = login
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := runtime.CheckAppRole(ctx, conn); err != nil {
+		t.Fatalf("CheckAppRole of a role with no membership: %v", err)
+	}
+	for _, tc := range []struct{ grant, want string }{
+		{bypass, "it can SET ROLE to " + bypass},
+		{owner, "it owns guarded"},
+	} {
+		pgtest.Exec(t, url, "GRANT "+tc.grant+" TO "+login)
+		err := runtime.CheckAppRole(ctx, conn)
+		if !errors.Is(err, runtime.ErrRowLevelSecurityBypassed) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CheckAppRole of a member of %s: %v, want %q", tc.grant, err, tc.want)
+		}
+		pgtest.Exec(t, url, "REVOKE "+tc.grant+" FROM "+login)
+	}
+}
