@@ -16,9 +16,10 @@ var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind t
 // checkAppRoleSQL reads what decides whether row-level security binds
 // the current role: superuser, BYPASSRLS, the other roles it can SET ROLE
 // to that are either (membership, inherited or not), the privilege to
-// create temporary tables (and the database's name), and the tables with
-// row-level security on the search_path that it owns (or is a member of
-// the owner of) or that do not force it. The
+// create temporary tables (and the database's name), the schemas of the
+// search_path it may create objects in, and the tables with row-level
+// security on the search_path that it owns (or is a member of the owner
+// of) or that do not force it. The
 // audit log (cpcgen_audit_log) is left out of the latter: its policy lets
 // the application read its tenant's rows, and the audit trigger, running
 // as the owner, must write past it, which FORCE would refuse.
@@ -27,6 +28,7 @@ SELECT current_user::text, r.rolsuper, r.rolbypassrls,
   coalesce((SELECT array_agg(m.rolname::text ORDER BY m.rolname) FROM pg_roles m
     WHERE m.oid <> r.oid AND (m.rolsuper OR m.rolbypassrls) AND pg_has_role(r.oid, m.oid, 'MEMBER')), '{}'),
   has_database_privilege(current_database(), 'TEMPORARY'), current_database()::text,
+  coalesce((SELECT array_agg(s ORDER BY s) FROM unnest(current_schemas(false)) s WHERE has_schema_privilege(s, 'CREATE')), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'MEMBER')), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity AND c.relname <> 'cpcgen_audit_log'), '{}')
 FROM pg_roles r
@@ -38,7 +40,8 @@ GROUP BY r.oid, r.rolname, r.rolsuper, r.rolbypassrls`
 // CheckAppRole checks, through db as the application connects, that the
 // row-level security policies of tenant tables bind its role: that the
 // role is not a superuser, has no BYPASSRLS, cannot SET ROLE to a role
-// that is either (a member can, inheriting or not), cannot create temporary
+// that is either (a member can, inheriting or not), cannot create
+// objects in the schemas of its search_path, cannot create temporary
 // tables (PUBLIC can by default; one named like a tenant table takes its
 // place in the statements that follow on the connection, and behind a
 // transaction pooler AfterRelease cannot drop it), and owns none of the
@@ -53,8 +56,8 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 	const op = "runtime.CheckAppRole"
 	var role, database string
 	var super, bypass, temp bool
-	var powerful, owned, unforced []string
-	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &powerful, &temp, &database, &owned, &unforced); err != nil {
+	var powerful, creates, owned, unforced []string
+	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &powerful, &temp, &database, &creates, &owned, &unforced); err != nil {
 		return Wrap(err, op, "")
 	}
 	var problems []string
@@ -69,6 +72,9 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 	}
 	if temp {
 		problems = append(problems, "it can create temporary tables, and one named like a tenant table takes its place in the statements that follow on the connection (REVOKE TEMPORARY ON DATABASE "+pgx.Identifier{database}.Sanitize()+" FROM PUBLIC, and from the role)")
+	}
+	if len(creates) > 0 && !super {
+		problems = append(problems, "it can create objects in schema "+strings.Join(creates, ", ")+" of its search_path, and a function or operator made there can take the place of the one a statement or policy means (REVOKE CREATE ON SCHEMA … FROM PUBLIC, and from the role)")
 	}
 	if len(owned) > 0 {
 		problems = append(problems, "it owns "+strings.Join(owned, ", ")+" (or can SET ROLE to their owner), and an owner can turn row-level security off (let the migrations' role own the tables, and the application's role not be a member of it)")

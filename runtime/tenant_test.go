@@ -485,8 +485,9 @@ func TestTenantBindsBackend(t *testing.T) {
 }
 
 // TestCheckAppRole checks that CheckAppRole refuses a superuser, a role
-// that owns a table with row-level security or may create temporary
-// tables, and a table that does not force it, and accepts the application's role once none of these holds.
+// that owns a table with row-level security, may create temporary tables
+// or may create objects in a schema of its search_path, and a table that
+// does not force it, and accepts the application's role once none of these holds.
 func TestCheckAppRole(t *testing.T) {
 	ctx := testContext(t)
 	url := pgtest.URL(t)
@@ -536,6 +537,10 @@ func TestCheckAppRole(t *testing.T) {
 	exec("DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database()); END $$")
 	check(app, "it can create temporary tables", "REVOKE TEMPORARY ON DATABASE")
 	exec("DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$")
+	check(app)
+	exec("GRANT CREATE ON SCHEMA public TO PUBLIC")
+	check(app, "it can create objects in schema public", "REVOKE CREATE ON SCHEMA")
+	exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 	check(app)
 	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
 	check(app, "it owns forced")
