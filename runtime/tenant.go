@@ -384,11 +384,11 @@ func (t tenantToken) RewriteQuery(_ context.Context, conn *pgx.Conn, sql string,
 	return sql, []any{b.key.Token(t.tenant, b.pid, expires)}, nil
 }
 
-// resetTenantSQL ends a session-level tenant setting and drops the
-// session's temporary objects; checkPreparedSQL also reports whether SQL
-// prepared a statement (PREPARE; pgx prepares through the protocol).
+// resetTenantSQL ends session-level tenant and actor settings and drops
+// the session's temporary objects; checkPreparedSQL also reports whether
+// SQL prepared a statement (PREPARE; pgx prepares through the protocol).
 const (
-	resetTenantSQL   = "RESET " + TenantSetting + "; DISCARD TEMP"
+	resetTenantSQL   = "RESET " + TenantSetting + "; RESET " + ActorSetting + "; DISCARD TEMP"
 	checkPreparedSQL = resetTenantSQL + "; SELECT EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"
 )
 
@@ -396,7 +396,9 @@ const (
 // connections AfterConnect bound to a tenant key. Before the connection
 // goes back to the pool it undoes what SQL injected into a statement may
 // have left in the session for the next user of the connection:
-//   - a tenant set for the session: reset;
+//   - a tenant or an audit actor set for the session: reset (the
+//     actor would otherwise stand in the audit log for the next user's
+//     hand-written writes, which log none);
 //   - temporary tables (DISCARD TEMP): pg_temp comes first in the
 //     search_path, so one named like a tenant table would take its
 //     place in the next user's statements and collect their rows, past
@@ -431,10 +433,10 @@ func AfterRelease(conn *pgx.Conn) bool {
 	}
 	b.simple = false
 	results, err := conn.PgConn().Exec(ctx, checkPreparedSQL).ReadAll()
-	if err != nil || len(results) != 3 || len(results[2].Rows) != 1 {
+	if err != nil || len(results) != 4 || len(results[3].Rows) != 1 {
 		return false
 	}
-	return string(results[2].Rows[0][0]) == "f"
+	return string(results[3].Rows[0][0]) == "f"
 }
 
 // SimpleQueryTracer is a pgx.QueryTracer that marks, on connections

@@ -297,9 +297,9 @@ func TestNoTenantKey(t *testing.T) {
 	}
 }
 
-// TestTenantResetOnRelease checks that a tenant set for the session does
-// not outlive the connection's use: the next user of the pooled
-// connection sees no tenant setting.
+// TestTenantResetOnRelease checks that a tenant or an audit actor set for
+// the session does not outlive the connection's use: the next user of
+// the pooled connection sees neither setting.
 func TestTenantResetOnRelease(t *testing.T) {
 	ctx := testContext(t)
 	for _, mode := range []string{"runtime.Open", "pgxpool"} {
@@ -329,18 +329,21 @@ func TestTenantResetOnRelease(t *testing.T) {
 			d = pool
 		}
 		var pid1, pid2 int
-		if err := d.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, 'planted', false)) x", runtime.TenantSetting).Scan(&pid1); err != nil {
+		if err := d.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, 'planted', false), set_config($2, 'mallory', false)) x", runtime.TenantSetting, runtime.ActorSetting).Scan(&pid1); err != nil {
 			t.Fatal(err)
 		}
-		var got *string
-		if err := d.QueryRow(ctx, "SELECT pg_backend_pid(), nullif(current_setting($1, true), '')", runtime.TenantSetting).Scan(&pid2, &got); err != nil {
+		var tenant, actor *string
+		if err := d.QueryRow(ctx, "SELECT pg_backend_pid(), nullif(current_setting($1, true), ''), nullif(current_setting($2, true), '')", runtime.TenantSetting, runtime.ActorSetting).Scan(&pid2, &tenant, &actor); err != nil {
 			t.Fatal(err)
 		}
 		if pid1 != pid2 {
 			t.Fatalf("%s: two connections (%d, %d) in a pool of one", mode, pid1, pid2)
 		}
-		if got != nil {
-			t.Errorf("%s: the next user of the connection sees the tenant setting %q", mode, *got)
+		if tenant != nil {
+			t.Errorf("%s: the next user of the connection sees the tenant setting %q", mode, *tenant)
+		}
+		if actor != nil {
+			t.Errorf("%s: the next user of the connection sees the actor %q", mode, *actor)
 		}
 	}
 }
