@@ -436,6 +436,7 @@ func droppable(between []*migrate.Change, t *schema.Table) bool {
 // planChanges turns schema changes into statements with Atlas's planner,
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
+	changes, toggles := splitIdentity(changes)
 	plan, err := atlasorder.Plan("migration", changes)
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
@@ -520,7 +521,7 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 	for _, p := range afterAlter {
 		out = append(out, p.start)
 	}
-	return out, nil
+	return placeIdentity(out, toggles), nil
 }
 
 // retypingAlter returns the planned ALTER TABLE of out that holds the
