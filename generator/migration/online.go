@@ -66,7 +66,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
-				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) {
+				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) || namedByObject(tc.I.Name, objects) {
 					// A foreign key the migration adds references it (a
 					// tenant key (tenant, id)): it must exist when the key
 					// is added, in the first step.
@@ -79,7 +79,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
-				if partitioned || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) {
+				if partitioned || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) || namedByObject(tc.I.Name, objects) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -89,7 +89,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
-				if partitioned || sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] {
+				if partitioned || sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] || namedByObject(tc.From.Name, objects) || namedByObject(tc.To.Name, objects) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -268,6 +268,26 @@ func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool,
 	re := regexp.MustCompile(`(?i)\bREFERENCES\s+(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(table)) + `|` + regexp.QuoteMeta(table) + `\b)`)
 	for _, o := range objects {
 		if re.MatchString(o.Create) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedByObject reports whether an SQL object (before the migration or
+// after it) names the index: its comment (COMMENT ON INDEX, which cpcgen
+// import keeps as an SQL object), ALTER INDEX, USING INDEX, CLUSTER ON. The schema
+// step creates and drops the objects, and an index built concurrently
+// after it, or dropped concurrently before it, would not exist when the
+// object's statement runs (a swap would lose its comment), so the index
+// is built or dropped in the schema step too.
+func namedByObject(index string, objects []*ir.Object) bool {
+	if index == "" {
+		return false
+	}
+	re := regexp.MustCompile(`(?i)\b(?:INDEX|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
+	for _, o := range objects {
+		if re.MatchString(o.Create) || re.MatchString(o.Drop) {
 			return true
 		}
 	}

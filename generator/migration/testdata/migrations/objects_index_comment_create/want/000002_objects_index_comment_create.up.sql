@@ -1,0 +1,7 @@
+-- Migration 000002 objects_index_comment_create, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- create index "t_a_idx" to table: "t"
+CREATE INDEX "t_a_idx" ON "t" ("a");
+-- create object "t_a_idx_comment"
+COMMENT ON INDEX t_a_idx IS 'hello';
