@@ -67,7 +67,7 @@ type objectPlan struct {
 // Every statement has its reverse, so the down migration undoes it.
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), p.replaced)
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), rebuiltIndexes(p.Schema), p.replaced)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[string]bool, enums []string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, rebuilt map[string]bool, enums []string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -201,6 +201,16 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 			op.replace[n.Key] = true
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
+		}
+		if o != nil && !op.create[n.Key] {
+			// What is set on an index the migration drops and makes again
+			// (its comment) goes with it.
+			for _, x := range slices.Sorted(maps.Keys(rebuilt)) {
+				if namesIndex(o, x) {
+					redo(n.Key, fmt.Sprintf("index %q, which its SQL names, is made again", x))
+					break
+				}
+			}
 		}
 		if (n.Rebuild || bindsColumns(o)) && o != nil && !op.create[n.Key] {
 			for _, d := range n.DependsOn {
@@ -323,7 +333,7 @@ func usesEnum(o *ir.Object, e string) bool {
 // drop one while a generated column, default, index or check calls it
 // (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
-	op, _ := decideObjects(pkg, curObjs, nil, nil)
+	op, _ := decideObjects(pkg, curObjs, nil, nil, nil)
 	var out []*ir.Object
 	overloaded := map[string]bool{}
 	for _, o := range curObjs {
@@ -520,6 +530,36 @@ func relationNames(s *schema.Schema, objs map[string]*ir.Object) map[string]bool
 // ownedByRE matches the owner of a sequence Atlas creates for a serial
 // column: OWNED BY "table"."column".
 var ownedByRE = regexp.MustCompile(`OWNED BY ("(?:[^"]|"")+"\."(?:[^"]|"")+")`)
+
+// rebuiltIndexes returns the names of the indexes changes drop and make
+// again: changed (Atlas drops and creates them), or dropped and added
+// under the same name.
+func rebuiltIndexes(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		dropped := map[string]bool{}
+		for _, tc := range mt.Changes {
+			if d, ok := tc.(*schema.DropIndex); ok {
+				dropped[d.I.Name] = true
+			}
+		}
+		for _, tc := range mt.Changes {
+			switch tc := tc.(type) {
+			case *schema.ModifyIndex:
+				out[tc.From.Name] = true
+			case *schema.AddIndex:
+				if dropped[tc.I.Name] {
+					out[tc.I.Name] = true
+				}
+			}
+		}
+	}
+	return out
+}
 
 // columnChanges returns the tables whose columns the schema changes
 // drop, rename or retype, or that are renamed, by their names before

@@ -370,3 +370,39 @@ func TestRetypedColumnRebuildsPolicy(t *testing.T) {
 		{spec("varchar(255)"), "character varying(255) audited,see_own,to_grp"},
 	}, probe)
 }
+
+// TestOnlineIndexComments sets the comments of indexes, which specs do
+// not declare and cpcgen import keeps as SQL objects, on indexes the
+// migrations build, drop and make again with other columns: each comment
+// stands on its index after every up and every down (Coder's
+// workspace_agent_stats_template_id_created_at_user_id_idx, commented in
+// the migration that made it and made again with other columns later).
+func TestOnlineIndexComments(t *testing.T) {
+	ctx := context.Background()
+	spec := func(indexes string, comments ...string) []byte {
+		s := "tables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      title: text\n      body: text\n      created_at: timestamptz\n    indexes:\n" + indexes + "sql_objects:\n"
+		for _, c := range comments {
+			idx, text, _ := strings.Cut(c, "=")
+			s += "  - {name: " + idx + "_comment, kind: other, depends_on: [notes], sql: \"COMMENT ON INDEX " + idx + " IS '" + text +
+				"'\", drop: \"COMMENT ON INDEX " + idx + " IS NULL\"}\n"
+		}
+		return []byte(s)
+	}
+	runSteps(t, []migrationStep{
+		{spec("      - {name: notes_title_idx, columns: [title]}\n      - {name: notes_body_idx, columns: [body]}\n",
+			"notes_title_idx=by title", "notes_body_idx=by body"),
+			"notes_body_idx:by body notes_title_idx:by title"},
+		{spec("      - {name: notes_title_idx, columns: [title, created_at]}\n      - {name: notes_created_idx, columns: [created_at]}\n",
+			"notes_title_idx=by title", "notes_created_idx=latest"),
+			"notes_created_idx:latest notes_title_idx:by title"},
+	}, func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(ctx, `SELECT string_agg(c.relname || ':' || coalesce(obj_description(c.oid, 'pg_class'), '-'), ' ' ORDER BY c.relname)
+			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			WHERE i.indrelid = 'notes'::regclass AND NOT i.indisprimary`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	})
+}

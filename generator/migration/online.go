@@ -276,22 +276,24 @@ func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool,
 
 // namedByObject reports whether an SQL object (before the migration or
 // after it) names the index: its comment (COMMENT ON INDEX, which cpcgen
-// import keeps as an SQL object), ALTER INDEX, USING INDEX, CLUSTER ON. The schema
-// step creates and drops the objects, and an index built concurrently
-// after it, or dropped concurrently before it, would not exist when the
-// object's statement runs (a swap would lose its comment), so the index
-// is built or dropped in the schema step too.
+// import keeps as an SQL object), ALTER INDEX, USING INDEX, CLUSTER ON.
+// The schema step creates and drops the objects, and an index built
+// concurrently after it, or dropped concurrently before it, would not
+// exist when the object's statement runs, so the index is built, dropped
+// or changed in the schema step too (decideObjects makes such an object
+// again around an index changed there: rebuiltIndexes).
 func namedByObject(index string, objects []*ir.Object) bool {
+	return slices.ContainsFunc(objects, func(o *ir.Object) bool { return namesIndex(o, index) })
+}
+
+// namesIndex reports whether the SQL of o (its create or drop statement)
+// names the index: INDEX <name>, CLUSTER ON <name>.
+func namesIndex(o *ir.Object, index string) bool {
 	if index == "" {
 		return false
 	}
 	re := regexp.MustCompile(`(?i)\b(?:INDEX|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
-	for _, o := range objects {
-		if re.MatchString(o.Create) || re.MatchString(o.Drop) {
-			return true
-		}
-	}
-	return false
+	return re.MatchString(o.Create) || re.MatchString(o.Drop)
 }
 
 // keyOf names the key over the columns of parts of table, in any order.
