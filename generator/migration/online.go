@@ -123,9 +123,12 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				stepped = append(stepped, notNull(t.Name, tc.To.Name)...)
 			case *schema.AddColumn:
 				def := volatileDefault(tc.C)
-				if def == "" || isIdentity(tc.C) || keyGains(mt.Changes, tc.C.Name) {
+				cur, _ := current.Table(t.Name)
+				key, walkable := backfillKey(cur, t)
+				if def == "" || isIdentity(tc.C) || keyGains(mt.Changes, tc.C.Name) || !walkable {
 					// A column the new primary key takes needs its values
-					// when the key is added: the table is rewritten.
+					// when the key is added: the table is rewritten. So
+					// is a table a backfill cannot walk.
 					rest = append(rest, tc)
 					continue
 				}
@@ -137,7 +140,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(t.Name), quote(col.Name), def),
 					Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(t.Name), quote(col.Name))},
 					Comment: fmt.Sprintf("give new rows of %q a value of %q; the existing rows are filled by a backfill", t.Name, col.Name),
-				}, backfill(t.Name, col.Name, def, quote(col.Name)+" IS NULL"))
+				}, backfillBy(t.Name, col.Name, def, quote(col.Name)+" IS NULL", key))
 				if !tc.C.Type.Null {
 					// The check comes after the backfill: until it has
 					// passed a row, an update of the row keeps its NULL.
@@ -483,6 +486,60 @@ func notNull(table, column string) []*Change {
 // backfill is a step filling a column in batches: the runner's backfill
 // directive before an UPDATE of the rows not done yet.
 func backfill(table, column, value, notDone string) *Change {
+	return backfillBy(table, column, value, notDone, nil)
+}
+
+// backfillBy is backfill walking the rows by the columns key (its
+// key= option) instead of the primary key, when key is not empty.
+func backfillBy(table, column, value, notDone string, key []string) *Change {
+	c := backfillOf(table, column, value, notDone)
+	if len(key) > 0 {
+		c.Directive = fmt.Sprintf("-- cpcgen:backfill key=%s batch=%d pause=%s", strings.Join(key, ","), backfillBatch, backfillPause)
+	}
+	return c
+}
+
+// backfillKey returns the columns a backfill of the table walks the rows
+// by, and whether it can: none (the primary key, the runner's default)
+// when the table has one before the migration, else those of a unique
+// index without a predicate or expressions over NOT NULL columns that
+// the table has before and after the migration, unchanged (the runner
+// refuses a table with neither: Coder's workspace_agent_scripts, keyless,
+// given a uuid column with a gen_random_uuid() default).
+func backfillKey(cur, desired *schema.Table) ([]string, bool) {
+	if cur == nil || cur.PrimaryKey != nil {
+		return nil, true
+	}
+	cols := func(t *schema.Table, name string) ([]string, bool) {
+		idx, ok := t.Index(name)
+		if !ok || !idx.Unique {
+			return nil, false
+		}
+		for _, a := range idx.Attrs {
+			if _, ok := a.(*postgres.IndexPredicate); ok {
+				return nil, false
+			}
+		}
+		var out []string
+		for _, p := range idx.Parts {
+			if p.C == nil || p.C.Type == nil || p.C.Type.Null {
+				return nil, false
+			}
+			out = append(out, p.C.Name)
+		}
+		return out, len(out) > 0
+	}
+	for _, idx := range cur.Indexes {
+		a, ok1 := cols(cur, idx.Name)
+		b, ok2 := cols(desired, idx.Name)
+		if ok1 && ok2 && slices.Equal(a, b) {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
+func backfillOf(table, column, value, notDone string) *Change {
 	return &Change{
 		Cmd:       fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s", quote(table), quote(column), value, notDone),
 		Directive: fmt.Sprintf("-- cpcgen:backfill batch=%d pause=%s", backfillBatch, backfillPause),

@@ -1,6 +1,7 @@
 package migration_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -203,4 +204,46 @@ func runDriver(t *testing.T, run string, rows int) string {
 // deferred drop (the driver's TestRolling*): neither sees an error.
 func TestRollingDeploy(t *testing.T) {
 	runDriver(t, "TestRolling", 20_000)
+}
+
+// TestBackfillKeylessTable adds a column with a volatile default to two
+// tables without a primary key, which the runner's backfill cannot walk
+// by it: one with a unique index over NOT NULL columns, which the backfill
+// walks instead (key= in its directive), and one without (Coder's
+// workspace_agent_scripts), which gets the column with its default in
+// the schema step, rewritten. Either way the existing rows get a value.
+func TestBackfillKeylessTable(t *testing.T) {
+	ctx := context.Background()
+	spec := func(extra string) []byte {
+		return []byte("tables:\n  scripts:\n    columns:\n      name: text\n" + extra +
+			"  runs:\n    columns:\n      code: {type: text, unique: true}\n" + extra)
+	}
+	runSteps(t, []migrationStep{
+		{spec(""), "scripts:2/0 runs:2/0"},
+		{spec("      id: {type: uuid, default: gen_random_uuid()}\n"), "scripts:2/2 runs:2/2"},
+	}, func(db *testDB) string {
+		var out []string
+		for _, table := range []string{"scripts", "runs"} {
+			col := map[string]string{"scripts": "name", "runs": "code"}[table]
+			if _, err := db.pool.Exec(ctx, `INSERT INTO `+table+` (`+col+`) SELECT v FROM (VALUES ('a'), ('b')) x(v) WHERE NOT EXISTS (SELECT FROM `+table+`)`); err != nil {
+				t.Fatal(err)
+			}
+			var hasID bool
+			if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'id' AND NOT attisdropped)`, table).Scan(&hasID); err != nil {
+				t.Fatal(err)
+			}
+			filled := "0"
+			var n, f int
+			q := `SELECT count(*), 0 FROM ` + table
+			if hasID {
+				q = `SELECT count(*), count(id) FROM ` + table
+			}
+			if err := db.pool.QueryRow(ctx, q).Scan(&n, &f); err != nil {
+				t.Fatal(err)
+			}
+			filled = strconv.Itoa(f)
+			out = append(out, fmt.Sprintf("%s:%d/%s", table, n, filled))
+		}
+		return strings.Join(out, " ")
+	})
 }

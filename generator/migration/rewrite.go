@@ -49,7 +49,7 @@ func formatBytes(n int64) string {
 // added with a volatile default or as an identity. sizes, when known,
 // estimate how long the lock lasts. With online plans, a volatile default
 // is filled by a backfill instead (see lockSafe).
-func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSize, online bool) []Finding {
+func rewrites(pkg *ir.Package, from *schema.Schema, changes []schema.Change, sizes map[string]TableSize, online bool) []Finding {
 	var out []Finding
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
@@ -88,6 +88,10 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 					// lockSafe cannot backfill it: the key needs its values.
 					what = fmt.Sprintf("adding column %q.%q with the volatile default %s in the primary key it adds", table, tc.C.Name, volatileDefault(tc.C))
 					hint = "add the column in one migration (online plans fill it with a backfill), then make it the primary key in a later one; or run again with --allow-rewrite in a maintenance window"
+				case volatileDefault(tc.C) != "" && !backfillable(from, mt.T):
+					// lockSafe cannot backfill it: no key to walk the rows by.
+					what = fmt.Sprintf("adding column %q.%q with the volatile default %s to a table without a primary key or a unique index over NOT NULL columns", table, tc.C.Name, volatileDefault(tc.C))
+					hint = "give the table a primary key in a migration of its own first (online plans then fill the column with a backfill); or run again with --allow-rewrite in a maintenance window"
 				default:
 					continue
 				}
@@ -176,4 +180,19 @@ func volatileDefault(c *schema.Column) string {
 		}
 	}
 	return ""
+}
+
+// backfillable reports whether a backfill can walk the rows of table t,
+// as it stands in from (before the migration) and after it (see
+// backfillKey); a table from does not hold is new and needs none.
+func backfillable(from *schema.Schema, t *schema.Table) bool {
+	if from == nil {
+		return true
+	}
+	cur, ok := from.Table(t.Name)
+	if !ok {
+		return true
+	}
+	_, ok = backfillKey(cur, t)
+	return ok
 }
