@@ -637,12 +637,17 @@ func dropsRefTo(m *schema.ModifyTable, t *schema.Table) bool {
 
 // dropsKeyIndex reports whether m drops a unique index or the primary
 // key of its table: what a foreign key referencing the table may need.
+// A modified primary key or unique index is dropped too: Atlas's
+// planner makes it again (DROP CONSTRAINT, then ADD PRIMARY KEY; DROP
+// INDEX, then CREATE INDEX).
 func dropsKeyIndex(m *schema.ModifyTable) bool {
 	return slices.ContainsFunc(m.Changes, func(c schema.Change) bool {
 		switch c := c.(type) {
 		case *schema.DropIndex:
 			return c.I.Unique
-		case *schema.DropPrimaryKey:
+		case *schema.ModifyIndex:
+			return c.From != nil && c.From.Unique
+		case *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
 			return true
 		}
 		return false
