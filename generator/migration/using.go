@@ -19,15 +19,38 @@ import (
 // bigint, varchar(10) to text) convert without one, and keep none, so
 // that a change PostgreSQL makes without a rewrite stays one. It returns
 // the changes given one, for castStatements.
-func castTypeChanges(changes []schema.Change) (cast []*schema.ModifyColumn) {
+//
+// It also returns the changes within a kind to another type (jsonb to
+// json, varchar to text) of a column whose default is a quoted literal,
+// which PostgreSQL converts by an implicit cast of the literal of the
+// old type ('{}'::jsonb in a json column): castStatements sets such a
+// default again after the conversion, so that the column has the default
+// a new database gets ('{}'::json).
+func castTypeChanges(changes []schema.Change) (cast []retype) {
 	for _, r := range unconverted(changes) {
 		m := r.m
 		if to := castTo(m.From.Type.Type, m.To.Type.Type); to != "" {
 			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + to})
-			cast = append(cast, m)
+			cast = append(cast, r)
+		} else if literalDefaultRetyped(m) {
+			cast = append(cast, r)
 		}
 	}
 	return cast
+}
+
+// literalDefaultRetyped reports whether m changes a column's type, within
+// a kind, to one of another name while keeping a default that is a quoted
+// literal, which PostgreSQL leaves cast to the old type.
+func literalDefaultRetyped(m *schema.ModifyColumn) bool {
+	if m.Change.Is(schema.ChangeDefault) || m.From.Default == nil || m.To.Default == nil {
+		return false
+	}
+	from, to := defaultSQL(m.From), defaultSQL(m.To)
+	if !strings.HasPrefix(from, "'") || !strings.HasPrefix(to, "'") {
+		return false
+	}
+	return modsRE.ReplaceAllString(castTarget(m.From.Type.Type), "") != modsRE.ReplaceAllString(castTarget(m.To.Type.Type), "")
 }
 
 // retype is a column type change and its table.
@@ -114,16 +137,35 @@ var modsRE = regexp.MustCompile(`\(\d+(?:,\s*\d+)?\)`)
 // PostgreSQL would convert without the cast and refuse, is dropped
 // before the conversion and set again after it; and the reverse, which
 // Atlas writes without a cast, converts back with one, the same way.
-func castStatements(planned []*Change, cast []*schema.ModifyColumn) {
-	for _, m := range cast {
+//
+// Only the statements of the column's own table are completed: another
+// table's column of the same name, converted to the same type, has a
+// default of its own, or none.
+func castStatements(planned []*Change, cast []retype) {
+	for _, r := range cast {
+		m := r.m
 		col := quote(m.To.Name)
 		up := "ALTER COLUMN " + col + " TYPE " + castTarget(m.To.Type.Type)
 		keepsDefault := !m.Change.Is(schema.ChangeDefault) // Atlas sets a changed one itself
 		down := "ALTER COLUMN " + col + " TYPE " + castTarget(m.From.Type.Type)
 		back := castTo(m.To.Type.Type, m.From.Type.Type)
+		using := ""
+		if hasUsing(m) {
+			using = " USING " + col + castTo(m.From.Type.Type, m.To.Type.Type)
+		}
 		for _, c := range planned {
-			c.Cmd = aroundType(c.Cmd, up, " USING "+col+castTo(m.From.Type.Type, m.To.Type.Type), col, m.From, m.To, keepsDefault)
+			if mt, ok := c.Source.(*schema.ModifyTable); !ok || mt.T.Name != r.t.Name {
+				continue
+			}
+			c.Cmd = aroundType(c.Cmd, up, using, col, m.From, m.To, keepsDefault)
 			if back == "" {
+				if !hasUsing(m) {
+					// A literal default set again (castTypeChanges),
+					// and so set again by the reverse.
+					for i, r := range c.Reverse {
+						c.Reverse[i] = aroundType(r, down, "", col, m.To, m.From, keepsDefault)
+					}
+				}
 				continue
 			}
 			for i, r := range c.Reverse {

@@ -67,6 +67,32 @@ func TestTypeChangeKeepsDefaultQuietly(t *testing.T) {
 	}
 }
 
+// TestTypeChangeWithinKindSetsLiteralDefault changes columns to a type
+// of the same kind whose quoted literal defaults PostgreSQL would leave
+// cast to the old type (Langfuse's prompts.config, jsonb made json, kept
+// '{}'::jsonb where a new database has '{}'::json; varchar made text kept
+// 'x'::character varying): the migration sets the default again, as the
+// down migration does.
+func TestTypeChangeWithinKindSetsLiteralDefault(t *testing.T) {
+	ctx := context.Background()
+	spec := func(config, name string) []byte {
+		return []byte(fmt.Sprintf("tables:\n  prompts:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n"+
+			"      config: {type: %s, default: \"{}\"}\n      name: {type: %s, default: x}\n", config, name))
+	}
+	runSteps(t, []migrationStep{
+		{spec("jsonb", "varchar"), "'{}'::jsonb 'x'::character varying"},
+		{spec("json", "text"), "'{}'::json 'x'::text"},
+	}, func(db *testDB) string {
+		var config, name string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT column_default FROM information_schema.columns WHERE table_name = 'prompts' AND column_name = 'config'),
+			(SELECT column_default FROM information_schema.columns WHERE table_name = 'prompts' AND column_name = 'name')`).Scan(&config, &name); err != nil {
+			t.Fatal(err)
+		}
+		return config + " " + name
+	})
+}
+
 // TestEnumToOtherKindCasts changes an integer column to an enum, then to
 // integer again, and a uuid one to an enum and back, over a row:
 // an enum converts to a type of another kind through its text, as the
