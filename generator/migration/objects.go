@@ -165,6 +165,9 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 //     depends on or its SQL names (changedTables), or renames that
 //     table; so is a trigger that names columns, a row-level security
 //     policy or a rule (bindsColumns);
+//   - an object whose SQL names an index the migration drops and makes
+//     again (rebuilt: what it sets there, a comment, goes with the old
+//     index) is dropped and created again around it;
 //   - an object that uses an enum type the migration replaces (enums,
 //     see rebuildEnums), by its depends_on or by naming it in its SQL,
 //     is dropped before the type is replaced and created again after,
@@ -172,7 +175,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, rebuilt map[string]bool, enums []string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -206,7 +209,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, rebuilt
 			// What is set on an index the migration drops and makes again
 			// (its comment) goes with it.
 			for _, x := range slices.Sorted(maps.Keys(rebuilt)) {
-				if namesIndex(o, x) {
+				if namesIndex(o, rebuilt[x]) {
 					redo(n.Key, fmt.Sprintf("index %q, which its SQL names, is made again", x))
 					break
 				}
@@ -531,11 +534,12 @@ func relationNames(s *schema.Schema, objs map[string]*ir.Object) map[string]bool
 // column: OWNED BY "table"."column".
 var ownedByRE = regexp.MustCompile(`OWNED BY ("(?:[^"]|"")+"\."(?:[^"]|"")+")`)
 
-// rebuiltIndexes returns the names of the indexes changes drop and make
-// again: changed (Atlas drops and creates them), or dropped and added
-// under the same name.
-func rebuiltIndexes(changes []schema.Change) map[string]bool {
-	out := map[string]bool{}
+// rebuiltIndexes returns the indexes changes drop and make again,
+// changed (Atlas drops and creates them) or dropped and added under the
+// same name, by name, each with the pattern that finds it in SQL
+// (indexNameRE).
+func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if !ok {
@@ -550,10 +554,10 @@ func rebuiltIndexes(changes []schema.Change) map[string]bool {
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.ModifyIndex:
-				out[tc.From.Name] = true
+				out[tc.From.Name] = indexNameRE(tc.From.Name)
 			case *schema.AddIndex:
 				if dropped[tc.I.Name] {
-					out[tc.I.Name] = true
+					out[tc.I.Name] = indexNameRE(tc.I.Name)
 				}
 			}
 		}

@@ -286,17 +286,23 @@ func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool,
 // or changed in the schema step too (decideObjects makes such an object
 // again around an index changed there: rebuiltIndexes).
 func namedByObject(index string, objects []*ir.Object) bool {
-	return slices.ContainsFunc(objects, func(o *ir.Object) bool { return namesIndex(o, index) })
+	re := indexNameRE(index)
+	return slices.ContainsFunc(objects, func(o *ir.Object) bool { return namesIndex(o, re) })
+}
+
+// indexNameRE matches a statement naming the index: INDEX <name>,
+// CLUSTER ON <name>. It is nil for an index without a name.
+func indexNameRE(index string) *regexp.Regexp {
+	if index == "" {
+		return nil
+	}
+	return regexp.MustCompile(`(?i)\b(?:INDEX|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
 }
 
 // namesIndex reports whether the SQL of o (its create or drop statement)
-// names the index: INDEX <name>, CLUSTER ON <name>.
-func namesIndex(o *ir.Object, index string) bool {
-	if index == "" {
-		return false
-	}
-	re := regexp.MustCompile(`(?i)\b(?:INDEX|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
-	return re.MatchString(o.Create) || re.MatchString(o.Drop)
+// names the index re matches (indexNameRE).
+func namesIndex(o *ir.Object, re *regexp.Regexp) bool {
+	return re != nil && (re.MatchString(o.Create) || re.MatchString(o.Drop))
 }
 
 // keyOf names the key over the columns of parts of table, in any order.
