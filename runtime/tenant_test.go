@@ -314,19 +314,7 @@ func TestTenantResetOnRelease(t *testing.T) {
 			defer db.Close()
 			d = db
 		default:
-			t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
-			cfg, err := pgxpool.ParseConfig(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg.MaxConns = 1
-			cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
-			pool, err := pgxpool.NewWithConfig(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pool.Close()
-			d = pool
+			d = callerPool(t, url, 9, nil)
 		}
 		var pid1, pid2 int
 		if err := d.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, 'planted', false), set_config($2, 'mallory', false)) x", runtime.TenantSetting, runtime.ActorSetting).Scan(&pid1); err != nil {
@@ -416,7 +404,11 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 			defer d.Close()
 			db = d
 		default:
-			t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+			var tracer pgx.QueryTracer
+			if mode != "pgxpool" {
+				tracer = runtime.SimpleQueryTracer{}
+			}
+			pool := callerPool(t, app, 7, tracer)
 			pk, err := runtime.TenantKeyOf()
 			if err != nil {
 				t.Fatal(err)
@@ -430,20 +422,6 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 				t.Fatal(err)
 			}
 			owner.Close(ctx)
-			cfg, err := pgxpool.ParseConfig(app)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg.MaxConns = 1
-			cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
-			if mode != "pgxpool" {
-				cfg.ConnConfig.Tracer = runtime.SimpleQueryTracer{}
-			}
-			pool, err := pgxpool.NewWithConfig(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pool.Close()
 			db = pool
 		}
 		b := runtime.Scope(db, "b")
@@ -466,6 +444,28 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 			t.Errorf("%s: the connection whose statement was replaced went back to the pool (backend %d)", mode, pid1)
 		}
 	}
+}
+
+// callerPool opens a pgxpool of one connection to url as an application
+// does without runtime.Open: runtime.AfterConnect and AfterRelease, the
+// tracer given (or none), and a tenant key, every byte seed, in the
+// environment (see runtime.TenantKeyOf). It is closed when t ends.
+func callerPool(t *testing.T, url string, seed byte, tracer pgx.QueryTracer) *pgxpool.Pool {
+	t.Helper()
+	t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{seed}, 32)))
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
+	cfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(testContext(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // TestTenantBindsBackend checks that a connection's tokens are bound to
