@@ -143,7 +143,13 @@ func compatColumn(pkg *ir.Package, u *Usage, table string, c *schema.ModifyColum
 			Hint:    "deploy a release that always sets the column before this migration (--allow-breaking once it runs everywhere), or give the column a default the old inserts fall back to",
 		})
 	}
-	if c.Change.Is(schema.ChangeDefault) && c.To.Default == nil && c.From.Default != nil && !c.To.Type.Null &&
+	if filler := stopsFilling(c); filler != "" && !u.inserts(name) {
+		out = append(out, Finding{
+			Kind: Breaking, Code: "CPC509", Pos: pos,
+			Message: fmt.Sprintf("%q.%q stops being %s, which breaks the running code: its inserts leave the column out, and it is NOT NULL without a default", table, name, filler),
+			Hint:    "keep a default that fills the column (a sequence's nextval) until every running release sets it, and drop that default in a later release; or run again with --allow-breaking",
+		})
+	} else if c.Change.Is(schema.ChangeDefault) && c.To.Default == nil && c.From.Default != nil && !c.To.Type.Null &&
 		u.writes(name) && !u.inserts(name) {
 		out = append(out, Finding{
 			Kind: Breaking, Code: "CPC509", Pos: pos,
@@ -152,4 +158,23 @@ func compatColumn(pkg *ir.Package, u *Usage, table string, c *schema.ModifyColum
 		})
 	}
 	return out
+}
+
+// stopsFilling names what filled a column the change leaves NOT NULL
+// with nothing to fill it (no default, not numbered, not generated): an
+// identity, a serial or a generation expression; "" when the column
+// keeps one, or had none.
+func stopsFilling(c *schema.ModifyColumn) string {
+	if c.To.Type.Null || c.To.Default != nil || isIdentity(c.To) || isGenerated(c.To) {
+		return ""
+	}
+	switch {
+	case isIdentity(c.From) && numbering(c.From) == "serial":
+		return "a serial column"
+	case isIdentity(c.From):
+		return "an identity column"
+	case isGenerated(c.From):
+		return "a generated column"
+	}
+	return ""
 }

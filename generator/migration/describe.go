@@ -81,8 +81,11 @@ func describeTableChange(t *schema.Table, c schema.Change) string {
 		if c.Change.Is(schema.ChangeComment) {
 			what = append(what, "comment")
 		}
-		if c.Change.Is(schema.ChangeAttr) || c.Change.Is(schema.ChangeGenerated) {
+		if c.Change.Is(schema.ChangeAttr) {
 			what = append(what, "identity")
+		}
+		if c.Change.Is(schema.ChangeGenerated) {
+			what = append(what, "generation expression")
 		}
 		return fmt.Sprintf("alter column %s (%s)", col(c.From.Name), strings.Join(what, ", "))
 	case *schema.AddIndex:
