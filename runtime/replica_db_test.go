@@ -301,17 +301,27 @@ func TestReadYourWrites(t *testing.T) {
 
 // TestReplicaStopsAndComesBack stops the replica while readers run: every
 // read succeeds, on the primary once the replica is gone, and reads go
-// back to the replica once it is started again.
+// back to the replica once it is started again. A read whose connection
+// dies after its first row or result arrived (rarely: the backend ends
+// between its result and the end of the statement) fails with a
+// connection error, as docs/scale-out.md says; any other error fails
+// the test.
 func TestReplicaStopsAndComesBack(t *testing.T) {
 	p := startReplicaPair(t)
 	ctx := testContext(t)
 	db := p.open(t, runtime.Config{ReplicaRetry: 20 * time.Millisecond})
 
-	var calls, failures, onReplica, onPrimary atomic.Int64
+	var calls, failures, late, onReplica, onPrimary atomic.Int64
 	var firstErr atomic.Value
 	read := func(i int) {
 		var in bool
 		var err error
+		// lateErr is a failure after the read's first row or result
+		// arrived: the connection died before the statement's end
+		// (PostgreSQL ends a backend that is between its result and
+		// the next message). The caller has read rows, so the read
+		// is not run again: the caller sees the error.
+		var lateErr error
 		switch i % 3 {
 		case 0:
 			var n int64
@@ -320,11 +330,15 @@ func TestReplicaStopsAndComesBack(t *testing.T) {
 			var rows pgx.Rows
 			rows, err = db.Query(ctx, markedRead)
 			if err == nil {
+				got := false
 				for rows.Next() {
 					var n int64
 					err = rows.Scan(&in, &n)
+					got = true
 				}
-				if rerr := rows.Err(); err == nil {
+				if rerr := rows.Err(); err == nil && got {
+					lateErr = rerr
+				} else if err == nil {
 					err = rerr
 				}
 			}
@@ -335,10 +349,18 @@ func TestReplicaStopsAndComesBack(t *testing.T) {
 			var n int64
 			err = br.QueryRow().Scan(&in, &n)
 			if cerr := br.Close(); err == nil {
-				err = cerr
+				lateErr = cerr
 			}
 		}
 		calls.Add(1)
+		if lateErr != nil {
+			if runtime.KindOf(lateErr) != runtime.KindConnection {
+				err = lateErr
+			} else {
+				late.Add(1)
+				return
+			}
+		}
 		switch {
 		case err != nil:
 			failures.Add(1)
@@ -398,8 +420,8 @@ func TestReplicaStopsAndComesBack(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
-	t.Logf("%d reads: %d on the replica, %d on the primary, %d failed; %d moved to the primary after failing on the replica",
-		calls.Load(), onReplica.Load(), onPrimary.Load(), failures.Load(), db.Stats().Replicas[0].Failures)
+	t.Logf("%d reads: %d on the replica, %d on the primary, %d failed, %d after their first row; %d moved to the primary after failing on the replica",
+		calls.Load(), onReplica.Load(), onPrimary.Load(), failures.Load(), late.Load(), db.Stats().Replicas[0].Failures)
 	if n := failures.Load(); n > 0 {
 		t.Fatalf("%d reads failed; the first: %v", n, firstErr.Load())
 	}
