@@ -16,8 +16,8 @@ var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind t
 // checkAppRoleSQL reads what decides whether row-level security binds
 // the current role: superuser, BYPASSRLS, the other roles it can SET ROLE
 // to that are either (membership, inherited or not), the privilege to
-// create temporary tables (and the database's name), the schemas of the
-// search_path it may create objects in, and the tables with row-level
+// create temporary tables (and the database's name), the schemas it, or
+// a role it can SET ROLE to, may create objects in, and the tables with row-level
 // security on the search_path that it owns (or is a member of the owner
 // of) or that do not force it. The
 // audit log (cpcgen_audit_log) is left out of the latter: its policy lets
@@ -28,7 +28,9 @@ SELECT current_user::text, r.rolsuper, r.rolbypassrls,
   coalesce((SELECT array_agg(m.rolname::text ORDER BY m.rolname) FROM pg_roles m
     WHERE m.oid <> r.oid AND (m.rolsuper OR m.rolbypassrls) AND pg_has_role(r.oid, m.oid, 'MEMBER')), '{}'),
   has_database_privilege(current_database(), 'TEMPORARY'), current_database()::text,
-  coalesce((SELECT array_agg(s ORDER BY s) FROM unnest(current_schemas(false)) s WHERE has_schema_privilege(s, 'CREATE')), '{}'),
+  coalesce((SELECT array_agg(n.nspname::text ORDER BY n.nspname) FROM pg_namespace n
+    WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+      AND EXISTS (SELECT FROM pg_roles m WHERE pg_has_role(r.oid, m.oid, 'MEMBER') AND has_schema_privilege(m.oid, n.oid, 'CREATE'))), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'MEMBER')), '{}'),
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity AND c.relname <> 'cpcgen_audit_log'), '{}')
 FROM pg_roles r
@@ -41,7 +43,9 @@ GROUP BY r.oid, r.rolname, r.rolsuper, r.rolbypassrls`
 // row-level security policies of tenant tables bind its role: that the
 // role is not a superuser, has no BYPASSRLS, cannot SET ROLE to a role
 // that is either (a member can, inheriting or not), cannot create
-// objects in the schemas of its search_path, cannot create temporary
+// objects in any schema, itself or through such a role (SQL injected
+// into a statement can set the session's search_path to one, with
+// set_config), cannot create temporary
 // tables (PUBLIC can by default; one named like a tenant table takes its
 // place in the statements that follow on the connection, and behind a
 // transaction pooler AfterRelease cannot drop it), and owns none of the
@@ -74,7 +78,7 @@ func CheckAppRole(ctx context.Context, db DBTX) error {
 		problems = append(problems, "it can create temporary tables, and one named like a tenant table takes its place in the statements that follow on the connection (REVOKE TEMPORARY ON DATABASE "+pgx.Identifier{database}.Sanitize()+" FROM PUBLIC, and from the role)")
 	}
 	if len(creates) > 0 && !super {
-		problems = append(problems, "it can create objects in schema "+strings.Join(creates, ", ")+" of its search_path, and a function or operator made there can take the place of the one a statement or policy means (REVOKE CREATE ON SCHEMA … FROM PUBLIC, and from the role)")
+		problems = append(problems, "it can create objects in schema "+strings.Join(creates, ", ")+", and a table, function or operator made there can take the place of the one a statement or policy means once the schema is on the search_path, which SQL injected into a statement can set (REVOKE CREATE ON SCHEMA … FROM PUBLIC, from the role and from the roles it can SET ROLE to)")
 	}
 	if len(owned) > 0 {
 		problems = append(problems, "it owns "+strings.Join(owned, ", ")+" (or can SET ROLE to their owner), and an owner can turn row-level security off (let the migrations' role own the tables, and the application's role not be a member of it)")

@@ -300,6 +300,10 @@ type tenantBinding struct {
 	// such SQL ran since the connection was last released. Without the
 	// tracer, every release checks (see AfterRelease).
 	traced, simple bool
+	// searchPath and role are the session's search_path and current_user
+	// when it was bound: AfterRelease closes a connection where either
+	// changed ("" when they could not be read: no check).
+	searchPath, role string
 }
 
 // bindTenant records on conn the key its tenant tokens are signed with
@@ -313,14 +317,15 @@ func bindTenant(ctx context.Context, conn *pgx.Conn, key *TenantKey, pooler bool
 	}
 	b := &tenantBinding{key: key, pooled: pooler, traced: hasSimpleQueryTracer(conn.Config().Tracer)}
 	if !pooler {
-		res := conn.PgConn().ExecParams(ctx, "SELECT pg_backend_pid()", nil, nil, nil, nil).Read()
+		res := conn.PgConn().ExecParams(ctx, "SELECT pg_backend_pid(), "+sessionStateSQL, nil, nil, nil, nil).Read()
 		if res.Err != nil {
 			return res.Err
 		}
-		if len(res.Rows) == 1 && len(res.Rows[0]) == 1 {
+		if len(res.Rows) == 1 && len(res.Rows[0]) == 3 {
 			n, err := strconv.ParseUint(string(res.Rows[0][0]), 10, 32)
 			if err == nil && n != 0 && uint32(n) == conn.PgConn().PID() {
 				b.pid = uint32(n)
+				b.searchPath, b.role = string(res.Rows[0][1]), string(res.Rows[0][2])
 			}
 		}
 	}
@@ -384,12 +389,15 @@ func (t tenantToken) RewriteQuery(_ context.Context, conn *pgx.Conn, sql string,
 	return sql, []any{b.key.Token(t.tenant, b.pid, expires)}, nil
 }
 
-// resetTenantSQL ends session-level tenant and actor settings and drops
-// the session's temporary objects; checkPreparedSQL also reports whether
-// SQL prepared a statement (PREPARE; pgx prepares through the protocol).
+// resetTenantSQL ends session-level tenant and actor settings, drops
+// the session's temporary objects and reads the session's state
+// (sessionStateSQL); checkPreparedSQL also reports whether SQL prepared a
+// statement (PREPARE; pgx prepares through the protocol).
 const (
-	resetTenantSQL   = "RESET " + TenantSetting + "; RESET " + ActorSetting + "; DISCARD TEMP"
-	checkPreparedSQL = resetTenantSQL + "; SELECT EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"
+	sessionStateSQL  = "current_setting('search_path'), current_user::text"
+	resetSQL         = "RESET " + TenantSetting + "; RESET " + ActorSetting + "; DISCARD TEMP; SELECT "
+	resetTenantSQL   = resetSQL + "false, " + sessionStateSQL
+	checkPreparedSQL = resetSQL + "EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql), " + sessionStateSQL
 )
 
 // AfterRelease is a pgxpool.Config.AfterRelease for pools whose
@@ -413,7 +421,14 @@ const (
 //     on a connection whose tracer holds a SimpleQueryTracer (Open
 //     installs one) it looks only after hand-written SQL without
 //     arguments ran, which pgx sends as a simple query, where
-//     statements can stack; without one, at every release.
+//     statements can stack; without one, at every release;
+//   - a search_path or a role set for the session (set_config needs no
+//     stacked statement): a schema the role may create in, or a role it
+//     may SET ROLE to, would take the next user's statements. Such a
+//     connection is closed too: AfterConnect records both when it binds
+//     the connection, so a pool's own AfterConnect that sets them must
+//     call AfterConnect last, and hand-written SQL should change them
+//     with SET LOCAL, inside a transaction.
 //
 // It costs one round trip per release, made in the background by
 // pgxpool; connections without a key, and those behind a transaction
@@ -427,16 +442,17 @@ func AfterRelease(conn *pgx.Conn) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	sql := checkPreparedSQL
 	if b.traced && !b.simple {
-		_, err := conn.PgConn().Exec(ctx, resetTenantSQL).ReadAll()
-		return err == nil
+		sql = resetTenantSQL
 	}
 	b.simple = false
-	results, err := conn.PgConn().Exec(ctx, checkPreparedSQL).ReadAll()
-	if err != nil || len(results) != 4 || len(results[3].Rows) != 1 {
+	results, err := conn.PgConn().Exec(ctx, sql).ReadAll()
+	if err != nil || len(results) != 4 || len(results[3].Rows) != 1 || len(results[3].Rows[0]) != 3 {
 		return false
 	}
-	return string(results[3].Rows[0][0]) == "f"
+	row := results[3].Rows[0]
+	return string(row[0]) == "f" && (b.role == "" || string(row[1]) == b.searchPath && string(row[2]) == b.role)
 }
 
 // SimpleQueryTracer is a pgx.QueryTracer that marks, on connections

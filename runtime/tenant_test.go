@@ -408,21 +408,8 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 			if mode != "pgxpool" {
 				tracer = runtime.SimpleQueryTracer{}
 			}
-			pool := callerPool(t, app, 7, tracer)
-			pk, err := runtime.TenantKeyOf()
-			if err != nil {
-				t.Fatal(err)
-			}
-			pgtest.Exec(t, url, "DELETE FROM "+runtime.TenantKeyTable)
-			owner, err := pgx.Connect(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := runtime.InstallTenantKey(ctx, owner, pk); err != nil {
-				t.Fatal(err)
-			}
-			owner.Close(ctx)
-			db = pool
+			db = callerPool(t, app, 7, tracer)
+			installEnvKey(t, url)
 		}
 		b := runtime.Scope(db, "b")
 		query := "SELECT count(*), pg_backend_pid() FROM notes WHERE body <> $1 -- " + mode
@@ -442,6 +429,71 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 		}
 		if pid1 == pid2 {
 			t.Errorf("%s: the connection whose statement was replaced went back to the pool (backend %d)", mode, pid1)
+		}
+	}
+}
+
+// TestPlantedSessionSettingsOnRelease checks that a search_path or a role
+// set for the session, by SQL injected into one tenant's statement say,
+// even one that binds arguments (set_config needs no stacked statement),
+// does not reach the next user of a pooled connection. Given a schema
+// the role may create in (which CheckAppRole refuses), a table there
+// named like a tenant table would take the next users' rows past
+// row-level security; a role it may SET ROLE to would run their
+// statements. Such a connection is closed, not returned.
+func TestPlantedSessionSettingsOnRelease(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	app := pgtest.AppURL(t, url)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := "cpcgen_other_" + cfg.Database
+	pgtest.Exec(t, url, "CREATE SCHEMA scratch; GRANT USAGE, CREATE ON SCHEMA scratch TO "+pgtest.AppRole)
+	pgtest.Exec(t, url, "CREATE ROLE "+other+" NOLOGIN; GRANT "+other+" TO "+pgtest.AppRole)
+	t.Cleanup(func() { pgtest.Exec(t, url, "DROP OWNED BY "+other+"; DROP ROLE "+other) })
+	for _, mode := range []string{"runtime.Open", "pgxpool"} {
+		var db runtime.DBTX
+		if mode == "runtime.Open" {
+			d, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			db = d
+		} else {
+			db = callerPool(t, app, 5, nil)
+			installEnvKey(t, url)
+		}
+		a, b := runtime.Scope(db, "a"), runtime.Scope(db, "b")
+		for _, sql := range []string{"DROP TABLE IF EXISTS scratch.notes", "CREATE TABLE scratch.notes (LIKE public.notes INCLUDING ALL)"} {
+			if _, err := a.Exec(ctx, sql); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var pid1, pid2 int
+		if err := a.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config('search_path', $1, false)) x", "scratch, public").Scan(&pid1); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.QueryRow(ctx, "INSERT INTO notes (org, body) VALUES ($1, 'secret of b') RETURNING pg_backend_pid()", "b").Scan(&pid2); err != nil {
+			t.Fatal(err)
+		}
+		var stolen int
+		if err := a.QueryRow(ctx, "SELECT count(*) FROM scratch.notes").Scan(&stolen); err != nil || stolen != 0 {
+			t.Errorf("%s: a search_path set for the session outlived its user (backends %d, %d): the next one's row went to scratch.notes (%d rows, %v)", mode, pid1, pid2, stolen, err)
+		}
+		var role string
+		if err := a.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config('role', $1, false)) x", other).Scan(&pid1); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.QueryRow(ctx, "SELECT current_user, pg_backend_pid()").Scan(&role, &pid2); err != nil {
+			t.Fatal(err)
+		}
+		if role != pgtest.AppRole {
+			t.Errorf("%s: a role set for the session outlived its user (backends %d, %d): the next one runs as %s", mode, pid1, pid2, role)
 		}
 	}
 }
@@ -466,6 +518,26 @@ func callerPool(t *testing.T, url string, seed byte, tracer pgx.QueryTracer) *pg
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// installEnvKey makes the key of the environment (see callerPool) the
+// one installed in the database at url, in place of any other.
+func installEnvKey(t *testing.T, url string) {
+	t.Helper()
+	ctx := testContext(t)
+	key, err := runtime.TenantKeyOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgtest.Exec(t, url, "DELETE FROM "+runtime.TenantKeyTable)
+	owner, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	if err := runtime.InstallTenantKey(ctx, owner, key); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestTenantBindsBackend checks that a connection's tokens are bound to
@@ -545,6 +617,11 @@ func TestCheckAppRole(t *testing.T) {
 	check(app, "it can create objects in schema public", "REVOKE CREATE ON SCHEMA")
 	exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 	check(app)
+	// A schema off the search_path counts too: set_config can put it on.
+	exec("CREATE SCHEMA scratch; GRANT CREATE ON SCHEMA scratch TO " + pgtest.AppRole)
+	check(app, "it can create objects in schema scratch", "REVOKE CREATE ON SCHEMA")
+	exec("DROP SCHEMA scratch")
+	check(app)
 	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
 	check(app, "it owns forced")
 }
@@ -557,11 +634,13 @@ func TestCheckAppRoleMemberships(t *testing.T) {
 	ctx := testContext(t)
 	url := pgtest.URL(t)
 	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
-	login, bypass, owner := "app_"+suffix, "bypass_"+suffix, "owner_"+suffix
+	login, bypass, owner, creator, scratch := "app_"+suffix, "bypass_"+suffix, "owner_"+suffix, "creator_"+suffix, "scratch_"+suffix
 	pgtest.Exec(t, url,
 		"CREATE ROLE "+login+" LOGIN NOINHERIT",
 		"CREATE ROLE "+bypass+" NOLOGIN BYPASSRLS",
 		"CREATE ROLE "+owner+" NOLOGIN",
+		"CREATE ROLE "+creator+" NOLOGIN",
+		"CREATE SCHEMA "+scratch+" AUTHORIZATION "+creator,
 		"DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$",
 		"CREATE TABLE guarded (t text)",
 		"ALTER TABLE guarded ENABLE ROW LEVEL SECURITY",
@@ -570,7 +649,7 @@ func TestCheckAppRoleMemberships(t *testing.T) {
 		"GRANT SELECT ON guarded TO "+login,
 	)
 	t.Cleanup(func() {
-		pgtest.Exec(t, url, "DROP TABLE guarded", "DROP ROLE "+login, "DROP ROLE "+bypass, "DROP ROLE "+owner)
+		pgtest.Exec(t, url, "DROP TABLE guarded", "DROP SCHEMA "+scratch, "DROP ROLE "+login, "DROP ROLE "+bypass, "DROP ROLE "+owner, "DROP ROLE "+creator)
 	})
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -588,6 +667,7 @@ func TestCheckAppRoleMemberships(t *testing.T) {
 	for _, tc := range []struct{ grant, want string }{
 		{bypass, "it can SET ROLE to " + bypass},
 		{owner, "it owns guarded"},
+		{creator, "it can create objects in schema " + scratch},
 	} {
 		pgtest.Exec(t, url, "GRANT "+tc.grant+" TO "+login)
 		err := runtime.CheckAppRole(ctx, conn)

@@ -63,11 +63,14 @@ it. When the specs have tenant tables, vet also checks that role there
 (reading the catalogs only, as runtime.CheckAppRole does) and warns when
 row-level security does not bind it:
 
-  row-level security  the role is a superuser, has BYPASSRLS, or owns
-                      tables with row-level security, or a table's
-                      row-level security is not forced (FORCE ROW LEVEL
-                      SECURITY), so the tenant policies do not keep its
-                      statements to their tenant
+  row-level security  the role is a superuser, has BYPASSRLS, can SET
+                      ROLE to such a role, may create temporary tables
+                      or objects in a schema, or owns tables with
+                      row-level security (or is a member of their
+                      owner), or a table's row-level security is not
+                      forced (FORCE ROW LEVEL SECURITY), so the tenant
+                      policies do not keep its statements to their
+                      tenant
 
 A warning does not change the exit status. Give --dev-url too when the
 application's role may not create databases, as it should not.`,
