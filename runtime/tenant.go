@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/multitracer"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The tenant of a statement reaches the row-level security policies of
@@ -304,6 +305,23 @@ type tenantBinding struct {
 	// when it was bound: AfterRelease closes a connection where either
 	// changed ("" when they could not be read: no check).
 	searchPath, role string
+	// reported is reportedSettings when the connection was bound.
+	reported string
+}
+
+// reportedSettings returns the settings the server reports to the
+// client when they change (ParameterStatus) that decide how the next
+// statements' text and values are read: the encoding, the string
+// syntax, the date and interval styles, the time zone. A session that
+// changed one would read the next user's values otherwise (bytes of
+// another encoding, a time in another zone).
+func reportedSettings(pc *pgconn.PgConn) string {
+	var b strings.Builder
+	for _, name := range [...]string{"client_encoding", "standard_conforming_strings", "DateStyle", "IntervalStyle", "TimeZone"} {
+		b.WriteString(pc.ParameterStatus(name))
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // bindTenant records on conn the key its tenant tokens are signed with
@@ -326,6 +344,7 @@ func bindTenant(ctx context.Context, conn *pgx.Conn, key *TenantKey, pooler bool
 			if err == nil && n != 0 && uint32(n) == conn.PgConn().PID() {
 				b.pid = uint32(n)
 				b.searchPath, b.role = string(res.Rows[0][1]), string(res.Rows[0][2])
+				b.reported = reportedSettings(conn.PgConn())
 			}
 		}
 	}
@@ -424,8 +443,10 @@ const (
 //     statements can stack; without one, at every release;
 //   - a search_path or a role set for the session (set_config needs no
 //     stacked statement): a schema the role may create in, or a role it
-//     may SET ROLE to, would take the next user's statements. Such a
-//     connection is closed too: AfterConnect records both when it binds
+//     may SET ROLE to, would take the next user's statements; or a
+//     client encoding, string syntax, date or interval style or time
+//     zone (the settings the server reports), which change how the next
+//     user's values are read. Such a connection is closed too: AfterConnect records both when it binds
 //     the connection, so a pool's own AfterConnect that sets them must
 //     call AfterConnect last, and hand-written SQL should change them
 //     with SET LOCAL, inside a transaction.
@@ -442,6 +463,9 @@ func AfterRelease(conn *pgx.Conn) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if b.role != "" && reportedSettings(conn.PgConn()) != b.reported {
+		return false
+	}
 	sql := checkPreparedSQL
 	if b.traced && !b.simple {
 		sql = resetTenantSQL

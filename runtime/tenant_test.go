@@ -433,14 +433,16 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 	}
 }
 
-// TestPlantedSessionSettingsOnRelease checks that a search_path or a role
-// set for the session, by SQL injected into one tenant's statement say,
+// TestPlantedSessionSettingsOnRelease checks that a search_path, a role,
+// a client encoding, time zone, date or interval style set for the
+// session, by SQL injected into one tenant's statement say,
 // even one that binds arguments (set_config needs no stacked statement),
 // does not reach the next user of a pooled connection. Given a schema
 // the role may create in (which CheckAppRole refuses), a table there
 // named like a tenant table would take the next users' rows past
 // row-level security; a role it may SET ROLE to would run their
-// statements. Such a connection is closed, not returned.
+// statements; the others change how its values are read. Such a
+// connection is closed, not returned.
 func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 	ctx := testContext(t)
 	key := testTenantKey(t)
@@ -494,6 +496,19 @@ func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 		}
 		if role != pgtest.AppRole {
 			t.Errorf("%s: a role set for the session outlived its user (backends %d, %d): the next one runs as %s", mode, pid1, pid2, role)
+		}
+		// Settings that change how the next user's values are read.
+		for _, set := range [][2]string{{"client_encoding", "SJIS"}, {"TimeZone", "Pacific/Kiritimati"}, {"DateStyle", "SQL, DMY"}, {"IntervalStyle", "sql_standard"}} {
+			if err := a.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, $2, false)) x", set[0], set[1]).Scan(&pid1); err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			if err := b.QueryRow(ctx, "SELECT current_setting($1), pg_backend_pid()", set[0]).Scan(&got, &pid2); err != nil {
+				t.Fatal(err)
+			}
+			if got == set[1] {
+				t.Errorf("%s: %s set for the session outlived its user (backends %d, %d)", mode, set[0], pid1, pid2)
+			}
 		}
 	}
 }
