@@ -307,6 +307,10 @@ type tenantBinding struct {
 	searchPath, role string
 	// reported is reportedSettings when the connection was bound.
 	reported string
+	// resetAll is set when nothing was SET in the session when it was
+	// bound (startup parameters and role or database defaults are what
+	// RESET restores): AfterRelease then resets every setting.
+	resetAll bool
 }
 
 // reportedSettings returns the settings the server reports to the
@@ -335,16 +339,18 @@ func bindTenant(ctx context.Context, conn *pgx.Conn, key *TenantKey, pooler bool
 	}
 	b := &tenantBinding{key: key, pooled: pooler, traced: hasSimpleQueryTracer(conn.Config().Tracer)}
 	if !pooler {
-		res := conn.PgConn().ExecParams(ctx, "SELECT pg_backend_pid(), "+sessionStateSQL, nil, nil, nil, nil).Read()
+		res := conn.PgConn().ExecParams(ctx, bindSQL, nil, nil, nil, nil).Read()
 		if res.Err != nil {
 			return res.Err
 		}
-		if len(res.Rows) == 1 && len(res.Rows[0]) == 3 {
-			n, err := strconv.ParseUint(string(res.Rows[0][0]), 10, 32)
+		if len(res.Rows) == 1 && len(res.Rows[0]) == 4 {
+			row := res.Rows[0]
+			n, err := strconv.ParseUint(string(row[0]), 10, 32)
 			if err == nil && n != 0 && uint32(n) == conn.PgConn().PID() {
 				b.pid = uint32(n)
-				b.searchPath, b.role = string(res.Rows[0][1]), string(res.Rows[0][2])
+				b.searchPath, b.role = string(row[1]), string(row[2])
 				b.reported = reportedSettings(conn.PgConn())
+				b.resetAll = string(row[3]) == "f"
 			}
 		}
 	}
@@ -408,24 +414,44 @@ func (t tenantToken) RewriteQuery(_ context.Context, conn *pgx.Conn, sql string,
 	return sql, []any{b.key.Token(t.tenant, b.pid, expires)}, nil
 }
 
-// resetTenantSQL ends session-level tenant and actor settings, drops
-// the session's temporary objects and reads the session's state
-// (sessionStateSQL); checkPreparedSQL also reports whether SQL prepared a
-// statement (PREPARE; pgx prepares through the protocol).
+// sessionStateSQL reads what AfterRelease compares with the state at
+// bind time; bindSQL reads it with the backend id and whether anything
+// was SET in the session (pg_settings costs the server about 1 ms: once
+// per connection).
 const (
-	sessionStateSQL  = "current_setting('search_path'), current_user::text"
-	resetSQL         = "RESET " + TenantSetting + "; RESET " + ActorSetting + "; DISCARD TEMP; SELECT "
-	resetTenantSQL   = resetSQL + "false, " + sessionStateSQL
-	checkPreparedSQL = resetSQL + "EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql), " + sessionStateSQL
+	sessionStateSQL = "current_setting('search_path'), current_user::text"
+	bindSQL         = "SELECT pg_backend_pid(), " + sessionStateSQL + ", EXISTS (SELECT FROM pg_settings WHERE source = 'session')"
 )
+
+// releaseSQL[resetAll][check] is what AfterRelease sends: it resets every
+// setting (RESET ALL), or else the tenant and the actor, drops the
+// session's temporary objects, and reads the session's state after
+// whether SQL prepared a statement (PREPARE; pgx prepares through the
+// protocol) when check is 1, or false. RESET ALL leaves the role alone.
+var releaseSQL = func() (out [2][2]string) {
+	resets := [2]string{"RESET " + TenantSetting + "; RESET " + ActorSetting, "RESET ALL"}
+	checks := [2]string{"false", "EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"}
+	for i, reset := range resets {
+		for j, check := range checks {
+			out[i][j] = reset + "; DISCARD TEMP; SELECT " + check + ", " + sessionStateSQL
+		}
+	}
+	return out
+}()
 
 // AfterRelease is a pgxpool.Config.AfterRelease for pools whose
 // connections AfterConnect bound to a tenant key. Before the connection
 // goes back to the pool it undoes what SQL injected into a statement may
 // have left in the session for the next user of the connection:
-//   - a tenant or an audit actor set for the session: reset (the
-//     actor would otherwise stand in the audit log for the next user's
-//     hand-written writes, which log none);
+//   - every setting of the session (RESET ALL) when nothing was SET in
+//     it when AfterConnect bound it (startup parameters, Config's
+//     among them, and role or database defaults are what RESET
+//     restores), else the tenant and the audit actor: a tenant or an
+//     actor set for the session (the actor would otherwise stand in the
+//     audit log for the next user's hand-written writes, which log
+//     none), a statement_timeout of a millisecond or
+//     default_transaction_read_only, which would make the next user's
+//     statements fail, do not outlive the use;
 //   - temporary tables (DISCARD TEMP): pg_temp comes first in the
 //     search_path, so one named like a tenant table would take its
 //     place in the next user's statements and collect their rows, past
@@ -441,15 +467,16 @@ const (
 //     installs one) it looks only after hand-written SQL without
 //     arguments ran, which pgx sends as a simple query, where
 //     statements can stack; without one, at every release;
-//   - a search_path or a role set for the session (set_config needs no
-//     stacked statement): a schema the role may create in, or a role it
-//     may SET ROLE to, would take the next user's statements; or a
-//     client encoding, string syntax, date or interval style or time
-//     zone (the settings the server reports), which change how the next
-//     user's values are read. Such a connection is closed too: AfterConnect records both when it binds
-//     the connection, so a pool's own AfterConnect that sets them must
-//     call AfterConnect last, and hand-written SQL should change them
-//     with SET LOCAL, inside a transaction.
+//   - a role set for the session (set_config needs no stacked
+//     statement), which would run the next user's statements, and,
+//     when not every setting is reset, a search_path (a schema the role
+//     may create in would hold tables that take the place of the next
+//     user's) or a client encoding, string syntax, date or interval
+//     style or time zone, which change how its values are read: such a
+//     connection is closed too. AfterConnect records them when it binds
+//     the connection, so a pool's own AfterConnect that sets anything
+//     must call AfterConnect last, and hand-written SQL should change
+//     settings with SET LOCAL, inside a transaction.
 //
 // It costs one round trip per release, made in the background by
 // pgxpool; connections without a key, and those behind a transaction
@@ -463,20 +490,25 @@ func AfterRelease(conn *pgx.Conn) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if b.role != "" && reportedSettings(conn.PgConn()) != b.reported {
-		return false
+	reset, check := 0, 1
+	if b.resetAll {
+		reset = 1
 	}
-	sql := checkPreparedSQL
 	if b.traced && !b.simple {
-		sql = resetTenantSQL
+		check = 0
 	}
 	b.simple = false
-	results, err := conn.PgConn().Exec(ctx, sql).ReadAll()
-	if err != nil || len(results) != 4 || len(results[3].Rows) != 1 || len(results[3].Rows[0]) != 3 {
+	results, err := conn.PgConn().Exec(ctx, releaseSQL[reset][check]).ReadAll()
+	if err != nil || len(results) == 0 {
 		return false
 	}
-	row := results[3].Rows[0]
-	return string(row[0]) == "f" && (b.role == "" || string(row[1]) == b.searchPath && string(row[2]) == b.role)
+	last := results[len(results)-1]
+	if len(last.Rows) != 1 || len(last.Rows[0]) != 3 {
+		return false
+	}
+	row := last.Rows[0]
+	return string(row[0]) == "f" && (b.role == "" ||
+		string(row[1]) == b.searchPath && string(row[2]) == b.role && reportedSettings(conn.PgConn()) == b.reported)
 }
 
 // SimpleQueryTracer is a pgx.QueryTracer that marks, on connections

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -457,16 +458,21 @@ func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 	pgtest.Exec(t, url, "CREATE SCHEMA scratch; GRANT USAGE, CREATE ON SCHEMA scratch TO "+pgtest.AppRole)
 	pgtest.Exec(t, url, "CREATE ROLE "+other+" NOLOGIN; GRANT "+other+" TO "+pgtest.AppRole)
 	t.Cleanup(func() { pgtest.Exec(t, url, "DROP OWNED BY "+other+"; DROP ROLE "+other) })
-	for _, mode := range []string{"runtime.Open", "pgxpool"} {
+	const own = "pgxpool with a setting of its own"
+	for _, mode := range []string{"runtime.Open", "pgxpool", own} {
 		var db runtime.DBTX
-		if mode == "runtime.Open" {
+		switch mode {
+		case "runtime.Open":
 			d, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer d.Close()
 			db = d
-		} else {
+		case own:
+			db = callerPool(t, app, 5, nil, "SET statement_timeout = '5min'")
+			installEnvKey(t, url)
+		default:
 			db = callerPool(t, app, 5, nil)
 			installEnvKey(t, url)
 		}
@@ -497,27 +503,47 @@ func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 		if role != pgtest.AppRole {
 			t.Errorf("%s: a role set for the session outlived its user (backends %d, %d): the next one runs as %s", mode, pid1, pid2, role)
 		}
-		// Settings that change how the next user's values are read.
-		for _, set := range [][2]string{{"client_encoding", "SJIS"}, {"TimeZone", "Pacific/Kiritimati"}, {"DateStyle", "SQL, DMY"}, {"IntervalStyle", "sql_standard"}} {
-			if err := a.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, $2, false)) x", set[0], set[1]).Scan(&pid1); err != nil {
+		// Settings that change how the next user's values are read, and
+		// that make its statements fail (reset with every setting, which
+		// a pool that sets its own does not do).
+		for _, set := range []struct {
+			name, value string
+			reset       bool
+		}{
+			{"client_encoding", "SJIS", false}, {"TimeZone", "Pacific/Kiritimati", false},
+			{"DateStyle", "SQL, DMY", false}, {"IntervalStyle", "sql_standard", false},
+			{"statement_timeout", "1ms", true}, {"default_transaction_read_only", "on", true},
+		} {
+			if set.reset && mode == own {
+				continue
+			}
+			if err := a.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, $2, false)) x", set.name, set.value).Scan(&pid1); err != nil {
 				t.Fatal(err)
 			}
 			var got string
-			if err := b.QueryRow(ctx, "SELECT current_setting($1), pg_backend_pid()", set[0]).Scan(&got, &pid2); err != nil {
-				t.Fatal(err)
+			if err := b.QueryRow(ctx, "SELECT current_setting($1), pg_backend_pid() FROM pg_sleep(0.01)", set.name).Scan(&got, &pid2); err != nil {
+				t.Fatalf("%s: after %s was set for the session: %v", mode, set.name, err)
 			}
-			if got == set[1] {
-				t.Errorf("%s: %s set for the session outlived its user (backends %d, %d)", mode, set[0], pid1, pid2)
+			if got == set.value {
+				t.Errorf("%s: %s set for the session outlived its user (backends %d, %d)", mode, set.name, pid1, pid2)
 			}
+		}
+		var timeout string
+		if err := b.QueryRow(ctx, "SELECT current_setting('statement_timeout')").Scan(&timeout); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]string{true: "5min", false: "0"}[mode == own]; timeout != want {
+			t.Errorf("%s: statement_timeout %s after the releases, want %s", mode, timeout, want)
 		}
 	}
 }
 
 // callerPool opens a pgxpool of one connection to url as an application
-// does without runtime.Open: runtime.AfterConnect and AfterRelease, the
-// tracer given (or none), and a tenant key, every byte seed, in the
-// environment (see runtime.TenantKeyOf). It is closed when t ends.
-func callerPool(t *testing.T, url string, seed byte, tracer pgx.QueryTracer) *pgxpool.Pool {
+// does without runtime.Open: runtime.AfterConnect (after the statements
+// of setup) and AfterRelease, the tracer given (or none), and a tenant
+// key, every byte seed, in the environment (see runtime.TenantKeyOf). It
+// is closed when t ends.
+func callerPool(t *testing.T, url string, seed byte, tracer pgx.QueryTracer, setup ...string) *pgxpool.Pool {
 	t.Helper()
 	t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{seed}, 32)))
 	cfg, err := pgxpool.ParseConfig(url)
@@ -525,7 +551,15 @@ func callerPool(t *testing.T, url string, seed byte, tracer pgx.QueryTracer) *pg
 		t.Fatal(err)
 	}
 	cfg.MaxConns = 1
-	cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		for _, sql := range setup {
+			if _, err := conn.Exec(ctx, sql); err != nil {
+				return err
+			}
+		}
+		return runtime.AfterConnect(ctx, conn)
+	}
+	cfg.AfterRelease = runtime.AfterRelease
 	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(testContext(t), cfg)
 	if err != nil {
