@@ -2,9 +2,6 @@ package runtime_test
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,49 +12,13 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-// germanServer starts a server whose messages are German (lc_messages
-// de_DE.UTF-8, compiled with localedef into a directory of the test's
-// own that the server finds through LOCPATH), or skips the test where
-// the machine lacks the locale's source or the server's translations.
-func germanServer(t *testing.T) *pgtest.Cluster {
-	t.Helper()
-	if _, err := os.Stat("/usr/share/i18n/locales/de_DE"); err != nil {
-		t.Skip("no de_DE locale source (package locales)")
-	}
-	localedef, err := exec.LookPath("localedef")
-	if err != nil {
-		t.Skip("no localedef")
-	}
-	if m, _ := filepath.Glob("/usr/share/locale/de/LC_MESSAGES/postgres-*.mo"); len(m) == 0 {
-		t.Skip("no German translation of PostgreSQL's messages")
-	}
-	dir, err := pgtest.NewServerDir("locale")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if out, err := exec.Command(localedef, "-i", "de_DE", "-f", "UTF-8", filepath.Join(dir, "de_DE.UTF-8")).CombinedOutput(); err != nil {
-		t.Fatalf("localedef: %v\n%s", err, out)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("LOCPATH", dir)
-	c, err := pgtest.Start(pgtest.Context(t), pgtest.Options{Settings: map[string]string{"lc_messages": "de_DE.UTF-8"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 // TestHiddenKeyInAnotherLanguage runs an upsert whose conflicting row
 // another tenant's policy hides on a server that reports in German: the
 // error is still a hidden-key conflict, which says nothing of the row,
 // and a missing privilege is still a permission error.
 func TestHiddenKeyInAnotherLanguage(t *testing.T) {
 	ctx := testContext(t)
-	c := germanServer(t)
+	c := pgtest.StartInLanguage(t, "de_DE")
 	admin := c.URL("postgres")
 	pgtest.Exec(t, admin,
 		"CREATE TABLE things (id int PRIMARY KEY, org text NOT NULL, name text NOT NULL UNIQUE)",

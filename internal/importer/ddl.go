@@ -57,7 +57,8 @@ func ddlHint(err error) string {
 	switch {
 	case pgErr.Code == "58P01": // undefined_file
 		return "the statement needs a file the server replaying the DDL does not have: import from the database itself (--url), or give a --dev-url whose server has it"
-	case pgErr.Code == "0A000" && strings.HasPrefix(pgErr.Message, "extension ") && strings.HasSuffix(pgErr.Message, " is not available"):
+	case pgErr.Code == "0A000" && (strings.HasPrefix(pgErr.Message, "extension ") && strings.HasSuffix(pgErr.Message, " is not available") ||
+		pgErr.Routine == "parse_extension_control_file"): // the routine, where the message is translated
 		return "the extension is not installed on the server replaying the DDL: import from the database itself (--url), or give a --dev-url whose server has it"
 	}
 	return ""
@@ -307,7 +308,8 @@ func leadWords(stmt string, n int) string {
 // a setting does not change the schema, and is skipped.
 func unknownSetting(stmt string, err error) bool {
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "42704" || !strings.HasPrefix(pgErr.Message, "unrecognized configuration parameter") {
+	if !errors.As(err, &pgErr) || pgErr.Code != "42704" ||
+		!strings.HasPrefix(pgErr.Message, "unrecognized configuration parameter") && pgErr.Routine != "find_option" { // the routine, where the message is translated
 		return false
 	}
 	lead := leadWords(stmt, 2)

@@ -130,6 +130,32 @@ func TestApplyDDLMissingOnServer(t *testing.T) {
 	}
 }
 
+// TestApplyDDLInAnotherLanguage replays, on a server that reports in
+// German (a --dev-url's may), a setting the server does not know, which
+// is skipped, and an extension it does not have, which stops the replay
+// with what to do: neither depends on the server's English.
+func TestApplyDDLInAnotherLanguage(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.StartInLanguage(t, "de_DE")
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var probe string
+	if _, err := conn.Exec(ctx, "SET no_such.thing = 0; SET transaction_timeout = 0"); err != nil {
+		probe = err.Error()
+	}
+	if !strings.Contains(probe, "Konfigurationsparameter") {
+		t.Fatalf("the server's message is not German: %q", probe)
+	}
+	_, err = ApplyDDL(ctx, conn, "structure.sql", "SET transaction_timeout = 0;\nCREATE TABLE a (id int);\nCREATE EXTENSION no_such_extension;\n")
+	var de *DDLError
+	if !errors.As(err, &de) || de.Line != 3 || !strings.Contains(err.Error(), "the extension is not installed") {
+		t.Errorf("%v", err)
+	}
+}
+
 // TestApplyDDLCFunctions: a C function whose library the replaying
 // server does not have (OpenStreetMap's structure.sql) is left out with
 // the statements about it, and reported; the rest of the file is
