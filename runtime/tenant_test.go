@@ -538,6 +538,58 @@ func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 	}
 }
 
+// TestPlantedSettingsBehindPgBouncer: behind PgBouncer in transaction
+// pooling, AfterRelease cannot reach the server's session, so a setting
+// SQL injected into one tenant's statement sets for the session (here a
+// statement_timeout of a millisecond) reaches the next client's
+// transactions on that server connection; with the reset
+// docs/scale-out.md asks for (server_reset_query = DISCARD ALL,
+// server_reset_query_always = 1) it does not.
+func TestPlantedSettingsBehindPgBouncer(t *testing.T) {
+	pgtest.NeedPgBouncer(t)
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.DirectURL(t, pgtest.URL(t))
+	tenantSchema(t, url, key)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reset := range []bool{false, true} {
+		// One server connection for both clients.
+		opts := pgtest.PgBouncerOptions{PoolSize: 1}
+		if reset {
+			opts.Settings = map[string]string{"server_reset_query": "DISCARD ALL", "server_reset_query_always": "1"}
+		}
+		bouncer, err := pgtest.StartPgBouncer(ctx, pgtest.Current(t), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bouncer.Close()
+		db, err := runtime.Open(ctx, runtime.Config{URL: pgtest.AppURL(t, bouncer.URL(cfg.Database, "default_query_exec_mode=cache_describe")), Pooler: runtime.PoolerPgBouncer, MaxConns: 2, TenantKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		a, b := runtime.Scope(db, "a"), runtime.Scope(db, "b")
+		var n int
+		if err := b.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&n); err != nil || n != 3 {
+			t.Fatalf("tenant b counts %d notes, %v; want 3", n, err)
+		}
+		if _, err := a.Exec(ctx, "SELECT set_config('statement_timeout', $1, false)", "1ms"); err != nil {
+			t.Fatal(err)
+		}
+		var timeout string
+		err = b.QueryRow(ctx, "SELECT current_setting('statement_timeout') FROM pg_sleep(0.01)").Scan(&timeout)
+		switch planted := err != nil || timeout == "1ms"; {
+		case reset && planted:
+			t.Errorf("with server_reset_query_always, a setting made for the session reached the next client: %q, %v", timeout, err)
+		case !reset:
+			t.Logf("without server_reset_query_always, the next client's statement: timeout %q, %v", timeout, err)
+		}
+	}
+}
+
 // callerPool opens a pgxpool of one connection to url as an application
 // does without runtime.Open: runtime.AfterConnect (after the statements
 // of setup) and AfterRelease, the tracer given (or none), and a tenant
