@@ -351,11 +351,7 @@ func TestTempTablesDiscardedOnRelease(t *testing.T) {
 	app := pgtest.AppURL(t, url)
 	// A role that may create temporary tables, as PUBLIC may by default.
 	pgtest.Exec(t, url, "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "+pgtest.AppRole+"', current_database()); END $$")
-	db, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openOneConn(t, app, key)
 	a, b := runtime.Scope(db, "a"), runtime.Scope(db, "b")
 	var pid1, pid2 int
 	if _, err := a.Exec(ctx, "CREATE TEMP TABLE notes (LIKE public.notes INCLUDING ALL)"); err != nil {
@@ -398,12 +394,7 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 		var db runtime.DBTX
 		switch mode {
 		case "runtime.Open":
-			d, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			db = d
+			db = openOneConn(t, app, key)
 		default:
 			var tracer pgx.QueryTracer
 			if mode != "pgxpool" {
@@ -463,12 +454,7 @@ func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 		var db runtime.DBTX
 		switch mode {
 		case "runtime.Open":
-			d, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			db = d
+			db = openOneConn(t, app, key)
 		case own:
 			db = callerPool(t, app, 5, nil, "SET statement_timeout = '5min'")
 			installEnvKey(t, url)
@@ -588,6 +574,18 @@ func TestPlantedSettingsBehindPgBouncer(t *testing.T) {
 			t.Logf("without server_reset_query_always, the next client's statement: timeout %q, %v", timeout, err)
 		}
 	}
+}
+
+// openOneConn opens a runtime.DB of one connection to url with key, so
+// that one user's session is the next one's; it is closed when t ends.
+func openOneConn(t *testing.T, url string, key *runtime.TenantKey) *runtime.DB {
+	t.Helper()
+	db, err := runtime.Open(testContext(t), runtime.Config{URL: url, MaxConns: 1, TenantKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }
 
 // callerPool opens a pgxpool of one connection to url as an application
