@@ -295,12 +295,12 @@ type tenantBinding struct {
 	// pooled is set when the connection goes through a transaction
 	// pooler, whose backends' sessions are not the connection's.
 	pooled bool
-	// traced is set when the connection's tracer reports hand-written
-	// SQL without arguments (SimpleQueryTracer), which pgx sends as a
-	// simple query, where statements stack: simple then says whether
-	// such SQL ran since the connection was last released. Without the
-	// tracer, every release checks (see AfterRelease).
-	traced, simple bool
+	// traced is set when the connection's tracer reports SQL holding a
+	// semicolon (SimpleQueryTracer), the only SQL whose statements can
+	// stack: stacked then says whether such SQL ran since the
+	// connection was last released. Without the tracer, every release
+	// checks (see AfterRelease).
+	traced, stacked bool
 	// searchPath and role are the session's search_path and current_user
 	// when it was bound: AfterRelease closes a connection where either
 	// changed ("" when they could not be read: no check).
@@ -464,9 +464,9 @@ var releaseSQL = func() (out [2][2]string) {
 //     session's prepared statements costs the server about as much as
 //     their text (about 0.1 ms, and 1 ms with 500 statements cached), so
 //     on a connection whose tracer holds a SimpleQueryTracer (Open
-//     installs one) it looks only after hand-written SQL without
-//     arguments ran, which pgx sends as a simple query, where
-//     statements can stack; without one, at every release;
+//     installs one) it looks only after SQL holding a semicolon ran
+//     (statements stack only after one, in a simple query); without
+//     one, at every release;
 //   - a role set for the session (set_config needs no stacked
 //     statement), which would run the next user's statements, and,
 //     when not every setting is reset, a search_path (a schema the role
@@ -494,10 +494,10 @@ func AfterRelease(conn *pgx.Conn) bool {
 	if b.resetAll {
 		reset = 1
 	}
-	if b.traced && !b.simple {
+	if b.traced && !b.stacked {
 		check = 0
 	}
-	b.simple = false
+	b.stacked = false
 	results, err := conn.PgConn().Exec(ctx, releaseSQL[reset][check]).ReadAll()
 	if err != nil || len(results) == 0 {
 		return false
@@ -511,27 +511,51 @@ func AfterRelease(conn *pgx.Conn) bool {
 		string(row[1]) == b.searchPath && string(row[2]) == b.role && reportedSettings(conn.PgConn()) == b.reported)
 }
 
-// SimpleQueryTracer is a pgx.QueryTracer that marks, on connections
-// bound to a tenant key, that SQL without arguments ran: pgx sends
-// Exec's as a simple query, where statements can stack, so AfterRelease
-// then checks the session's prepared statements; on a connection whose
-// tracer holds none, it checks at every release. Open installs it in
-// pools with a tenant key; a pgxpool of the caller's with AfterConnect
-// and AfterRelease can put it in ConnConfig.Tracer (with
-// multitracer.New beside a tracer of its own). The generated code's
-// statements start with "-- name: " and bind their values; they are not
-// marked. It costs no allocation.
+// SimpleQueryTracer is a pgx.QueryTracer and pgx.BatchTracer that marks,
+// on connections bound to a tenant key, that SQL holding a semicolon
+// ran: statements stack only in a simple query (pgx sends one for an
+// Exec without arguments, and for everything in the simple protocol
+// mode), and only after a semicolon, so AfterRelease then checks the
+// session's prepared statements; on a connection whose tracer holds
+// none, it checks at every release. Open installs it in pools with a
+// tenant key; a pgxpool of the caller's with AfterConnect and
+// AfterRelease can put it in ConnConfig.Tracer (with multitracer.New
+// beside a tracer of its own). The generated code's statements hold no
+// semicolon (a query's own SQL may), and neither does most hand-written
+// SQL: they are not marked. SQL sent through the PgConn underneath
+// bypasses tracers. It costs no allocation.
 type SimpleQueryTracer struct{}
 
-// TraceQueryStart marks conn when data is SQL without arguments that
-// the generated code did not write.
+// TraceQueryStart marks conn when data's SQL holds a semicolon.
 func (SimpleQueryTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
-	if len(data.Args) == 0 && !strings.HasPrefix(data.SQL, "-- name: ") {
-		if b, ok := conn.PgConn().CustomData()[tenantDataKey].(*tenantBinding); ok {
-			b.simple = true
-		}
+	if strings.IndexByte(data.SQL, ';') >= 0 {
+		markStacked(conn)
 	}
 	return ctx
+}
+
+// TraceBatchStart marks conn when the SQL of a statement of the batch
+// holds a semicolon (the simple protocol mode sends a batch as one
+// simple query).
+func (SimpleQueryTracer) TraceBatchStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	if data.Batch != nil && slices.ContainsFunc(data.Batch.QueuedQueries, func(q *pgx.QueuedQuery) bool { return strings.IndexByte(q.SQL, ';') >= 0 }) {
+		markStacked(conn)
+	}
+	return ctx
+}
+
+// TraceBatchQuery does nothing.
+func (SimpleQueryTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd does nothing.
+func (SimpleQueryTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// markStacked records on conn's binding that statements may have
+// stacked since its last release.
+func markStacked(conn *pgx.Conn) {
+	if b, ok := conn.PgConn().CustomData()[tenantDataKey].(*tenantBinding); ok {
+		b.stacked = true
+	}
 }
 
 // TraceQueryEnd does nothing.

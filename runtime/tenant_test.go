@@ -391,37 +391,74 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 	tenantSchema(t, url, key)
 	app := pgtest.AppURL(t, url)
 	for _, mode := range []string{"runtime.Open", "pgxpool", "pgxpool with SimpleQueryTracer"} {
-		var db runtime.DBTX
-		switch mode {
-		case "runtime.Open":
-			db = openOneConn(t, app, key)
-		default:
-			var tracer pgx.QueryTracer
-			if mode != "pgxpool" {
-				tracer = runtime.SimpleQueryTracer{}
+		// Hand-written SQL may start with a name line, as docs/scale-out.md
+		// suggests for reads a replica may serve.
+		for _, nameLine := range []string{"", "-- name: reports.Daily replica=ok\n"} {
+			var db runtime.DBTX
+			switch mode {
+			case "runtime.Open":
+				db = openOneConn(t, app, key)
+			default:
+				var tracer pgx.QueryTracer
+				if mode != "pgxpool" {
+					tracer = runtime.SimpleQueryTracer{}
+				}
+				db = callerPool(t, app, 7, tracer)
+				installEnvKey(t, url)
 			}
-			db = callerPool(t, app, 7, tracer)
-			installEnvKey(t, url)
+			b := runtime.Scope(db, "b")
+			query := "SELECT count(*), pg_backend_pid() FROM notes WHERE body <> $1 -- " + mode
+			var n, pid1, pid2 int
+			if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid1); err != nil || n != 3 {
+				t.Fatalf("%s: tenant b counts %d notes, %v; want 3", mode, n, err)
+			}
+			digest := sha256.Sum256([]byte(query))
+			name := "stmtcache_" + hex.EncodeToString(digest[:24])
+			// Hand-written SQL without arguments goes as a simple query,
+			// where injected statements can stack.
+			if _, err := db.Exec(ctx, nameLine+"SELECT 1; DEALLOCATE "+name+"; PREPARE "+name+" (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid2); err != nil || n != 3 {
+				t.Fatalf("%s, %q: tenant b counts %d notes, %v, after another user prepared SQL under its statement's name; want 3", mode, nameLine, n, err)
+			}
+			if pid1 == pid2 {
+				t.Errorf("%s, %q: the connection whose statement was replaced went back to the pool (backend %d)", mode, nameLine, pid1)
+			}
 		}
-		b := runtime.Scope(db, "b")
-		query := "SELECT count(*), pg_backend_pid() FROM notes WHERE body <> $1 -- " + mode
-		var n, pid1, pid2 int
-		if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid1); err != nil || n != 3 {
-			t.Fatalf("%s: tenant b counts %d notes, %v; want 3", mode, n, err)
-		}
-		digest := sha256.Sum256([]byte(query))
-		name := "stmtcache_" + hex.EncodeToString(digest[:24])
-		// Hand-written SQL without arguments goes as a simple query,
-		// where injected statements can stack.
-		if _, err := db.Exec(ctx, "SELECT 1; DEALLOCATE "+name+"; PREPARE "+name+" (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"); err != nil {
+	}
+}
+
+// TestStackedBatchMarked: in the simple statement mode pgx sends a batch
+// as one simple query, where a statement holding a semicolon stacks
+// others; SimpleQueryTracer marks the connection, so AfterRelease finds
+// the statement such a batch prepared and closes the connection.
+func TestStackedBatchMarked(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	db, err := runtime.Open(ctx, runtime.Config{URL: pgtest.AppURL(t, url), MaxConns: 1, TenantKey: key, StatementMode: runtime.StatementModeSimple})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pid := func() (pid int) {
+		t.Helper()
+		if err := db.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid2); err != nil || n != 3 {
-			t.Fatalf("%s: tenant b counts %d notes, %v, after another user prepared SQL under its statement's name; want 3", mode, n, err)
-		}
-		if pid1 == pid2 {
-			t.Errorf("%s: the connection whose statement was replaced went back to the pool (backend %d)", mode, pid1)
-		}
+		return pid
+	}
+	before := pid()
+	b := &pgx.Batch{}
+	b.Queue("SELECT 1")
+	b.Queue("SELECT 2; PREPARE planted AS SELECT 3")
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := pid(); after == before {
+		t.Errorf("the connection on which a batch prepared a statement went back to the pool (backend %d)", before)
 	}
 }
 
