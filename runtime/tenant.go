@@ -425,15 +425,18 @@ const (
 
 // releaseSQL[resetAll][check] is what AfterRelease sends: it resets every
 // setting (RESET ALL), or else the tenant and the actor, drops the
-// session's temporary objects, and reads the session's state after
-// whether SQL prepared a statement (PREPARE; pgx prepares through the
-// protocol) when check is 1, or false. RESET ALL leaves the role alone.
+// session's temporary objects, releases its advisory locks and reads its
+// state (sessionStateSQL); when check is 1 it also closes its cursors,
+// stops its listening (both need a statement of their own, so stacked
+// ones) and reads whether SQL prepared a statement (PREPARE; pgx
+// prepares through the protocol), else false. RESET ALL leaves the role
+// alone.
 var releaseSQL = func() (out [2][2]string) {
 	resets := [2]string{"RESET " + TenantSetting + "; RESET " + ActorSetting, "RESET ALL"}
-	checks := [2]string{"false", "EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"}
+	checks := [2]string{"; DISCARD TEMP; SELECT false", "; CLOSE ALL; UNLISTEN *; DISCARD TEMP; SELECT EXISTS (SELECT FROM pg_prepared_statements WHERE from_sql)"}
 	for i, reset := range resets {
 		for j, check := range checks {
-			out[i][j] = reset + "; DISCARD TEMP; SELECT " + check + ", " + sessionStateSQL
+			out[i][j] = reset + check + ", " + sessionStateSQL + ", pg_advisory_unlock_all()"
 		}
 	}
 	return out
@@ -452,6 +455,10 @@ var releaseSQL = func() (out [2][2]string) {
 //     none), a statement_timeout of a millisecond or
 //     default_transaction_read_only, which would make the next user's
 //     statements fail, do not outlive the use;
+//   - session advisory locks (pg_advisory_unlock_all), which would block
+//     every other connection that takes them (the migration runner's,
+//     say), and, where statements may have stacked (see below), cursors
+//     WITH HOLD and LISTEN (CLOSE ALL, UNLISTEN *);
 //   - temporary tables (DISCARD TEMP): pg_temp comes first in the
 //     search_path, so one named like a tenant table would take its
 //     place in the next user's statements and collect their rows, past
@@ -464,9 +471,9 @@ var releaseSQL = func() (out [2][2]string) {
 //     session's prepared statements costs the server about as much as
 //     their text (about 0.1 ms, and 1 ms with 500 statements cached), so
 //     on a connection whose tracer holds a SimpleQueryTracer (Open
-//     installs one) it looks only after SQL holding a semicolon ran
-//     (statements stack only after one, in a simple query); without
-//     one, at every release;
+//     installs one) it looks only after SQL it marks ran (SQL holding
+//     a semicolon, after which statements stack, or hand-written SQL
+//     without arguments); without one, at every release;
 //   - a role set for the session (set_config needs no stacked
 //     statement), which would run the next user's statements, and,
 //     when not every setting is reset, a search_path (a schema the role
@@ -503,7 +510,7 @@ func AfterRelease(conn *pgx.Conn) bool {
 		return false
 	}
 	last := results[len(results)-1]
-	if len(last.Rows) != 1 || len(last.Rows[0]) != 3 {
+	if len(last.Rows) != 1 || len(last.Rows[0]) != 4 {
 		return false
 	}
 	row := last.Rows[0]
@@ -512,33 +519,44 @@ func AfterRelease(conn *pgx.Conn) bool {
 }
 
 // SimpleQueryTracer is a pgx.QueryTracer and pgx.BatchTracer that marks,
-// on connections bound to a tenant key, that SQL holding a semicolon
-// ran: statements stack only in a simple query (pgx sends one for an
-// Exec without arguments, and for everything in the simple protocol
-// mode), and only after a semicolon, so AfterRelease then checks the
-// session's prepared statements; on a connection whose tracer holds
-// none, it checks at every release. Open installs it in pools with a
-// tenant key; a pgxpool of the caller's with AfterConnect and
-// AfterRelease can put it in ConnConfig.Tracer (with multitracer.New
-// beside a tracer of its own). The generated code's statements hold no
-// semicolon (a query's own SQL may), and neither does most hand-written
-// SQL: they are not marked. SQL sent through the PgConn underneath
-// bypasses tracers. It costs no allocation.
+// on connections bound to a tenant key, SQL that may have left
+// statements or cursors in the session: SQL holding a semicolon
+// (statements stack only after one, in a simple query, which pgx sends
+// for an Exec without arguments and for everything in the simple
+// statement mode), and SQL without arguments that does not start with a
+// name line (a whole statement of hand-written SQL, PREPARE say, which
+// needs none). AfterRelease then checks the session's prepared
+// statements; on a connection whose tracer holds none, it checks at
+// every release. Open installs it in pools with a tenant key; a pgxpool
+// of the caller's with AfterConnect and AfterRelease can put it in
+// ConnConfig.Tracer (with multitracer.New beside a tracer of its own).
+// The generated code's statements start with a name line and hold no
+// semicolon (a query's own SQL may): they are not marked. SQL sent
+// through the PgConn underneath bypasses tracers. It costs no
+// allocation.
 type SimpleQueryTracer struct{}
 
-// TraceQueryStart marks conn when data's SQL holds a semicolon.
+// TraceQueryStart marks conn when data's SQL holds a semicolon, or has
+// no arguments and no name line.
 func (SimpleQueryTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
-	if strings.IndexByte(data.SQL, ';') >= 0 {
+	if mayLeaveState(data.SQL, len(data.Args)) {
 		markStacked(conn)
 	}
 	return ctx
 }
 
-// TraceBatchStart marks conn when the SQL of a statement of the batch
-// holds a semicolon (the simple protocol mode sends a batch as one
-// simple query).
+// mayLeaveState reports whether SQL with nargs arguments is what
+// SimpleQueryTracer marks.
+func mayLeaveState(sql string, nargs int) bool {
+	return strings.IndexByte(sql, ';') >= 0 || nargs == 0 && !strings.HasPrefix(sql, namePrefix+" ")
+}
+
+// TraceBatchStart marks conn when a statement of the batch is SQL that
+// TraceQueryStart marks (the simple statement mode sends a batch as one
+// simple query; runtime.Scope sends hand-written SQL in a batch behind
+// the statement that sets the tenant).
 func (SimpleQueryTracer) TraceBatchStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
-	if data.Batch != nil && slices.ContainsFunc(data.Batch.QueuedQueries, func(q *pgx.QueuedQuery) bool { return strings.IndexByte(q.SQL, ';') >= 0 }) {
+	if data.Batch != nil && slices.ContainsFunc(data.Batch.QueuedQueries, func(q *pgx.QueuedQuery) bool { return mayLeaveState(q.SQL, len(q.Arguments)) }) {
 		markStacked(conn)
 	}
 	return ctx

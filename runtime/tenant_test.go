@@ -429,6 +429,59 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 	}
 }
 
+// TestSessionHoldsReleased: a session-level advisory lock, a cursor
+// WITH HOLD or a LISTEN that SQL injected into one tenant's statement
+// leaves on a pooled connection is gone when the connection is released:
+// the lock would block every other connection that takes it (the
+// migration runner's, say), the cursor would keep the tenant's rows in
+// the session, the channel would fill its queue.
+func TestSessionHoldsReleased(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	app := pgtest.AppURL(t, url)
+	for _, mode := range []string{"runtime.Open", "pgxpool with a setting of its own"} {
+		var db runtime.DBTX
+		if mode == "runtime.Open" {
+			db = openOneConn(t, app, key)
+		} else {
+			db = callerPool(t, app, 5, nil, "SET statement_timeout = '5min'")
+			installEnvKey(t, url)
+		}
+		a := runtime.Scope(db, "a")
+		var took bool
+		if err := a.QueryRow(ctx, "SELECT pg_try_advisory_lock(4242)").Scan(&took); err != nil || !took {
+			t.Fatalf("%s: the advisory lock: %v, %v (held by an earlier session?)", mode, took, err)
+		}
+		for _, sql := range []string{"DECLARE held CURSOR WITH HOLD FOR SELECT * FROM notes", "LISTEN tenant_news"} {
+			if _, err := a.Exec(ctx, sql); err != nil {
+				t.Fatalf("%s: %s: %v", mode, sql, err)
+			}
+		}
+		var cursors, channels int
+		if err := db.QueryRow(ctx, "SELECT (SELECT count(*) FROM pg_cursors WHERE name = $1), (SELECT count(*) FROM pg_listening_channels())", "held").Scan(&cursors, &channels); err != nil {
+			t.Fatal(err)
+		}
+		if cursors != 0 || channels != 0 {
+			t.Errorf("%s: the next user's session holds %d cursors and listens on %d channels", mode, cursors, channels)
+		}
+		other, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var locked bool
+		err = other.QueryRow(ctx, "SELECT NOT pg_try_advisory_xact_lock(4242)").Scan(&locked)
+		other.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if locked {
+			t.Errorf("%s: the advisory lock a released session took is still held", mode)
+		}
+	}
+}
+
 // TestStackedBatchMarked: in the simple statement mode pgx sends a batch
 // as one simple query, where a statement holding a semicolon stacks
 // others; SimpleQueryTracer marks the connection, so AfterRelease finds
