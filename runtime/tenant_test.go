@@ -392,8 +392,11 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 	app := pgtest.AppURL(t, url)
 	for _, mode := range []string{"runtime.Open", "pgxpool", "pgxpool with SimpleQueryTracer"} {
 		// Hand-written SQL may start with a name line, as docs/scale-out.md
-		// suggests for reads a replica may serve.
-		for _, nameLine := range []string{"", "-- name: reports.Daily replica=ok\n"} {
+		// suggests for reads a replica may serve; a tenant's goes in a
+		// batch behind the statement that sets the tenant (Scope), where
+		// statements do not stack but a whole statement may be the
+		// caller's.
+		for _, nameLine := range []string{"", "-- name: reports.Daily replica=ok\n", "scoped"} {
 			var db runtime.DBTX
 			switch mode {
 			case "runtime.Open":
@@ -416,8 +419,16 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 			name := "stmtcache_" + hex.EncodeToString(digest[:24])
 			// Hand-written SQL without arguments goes as a simple query,
 			// where injected statements can stack.
-			if _, err := db.Exec(ctx, nameLine+"SELECT 1; DEALLOCATE "+name+"; PREPARE "+name+" (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"); err != nil {
-				t.Fatal(err)
+			hijack := []string{nameLine + "SELECT 1; DEALLOCATE " + name + "; PREPARE " + name + " (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"}
+			injector := db
+			if nameLine == "scoped" {
+				hijack = []string{"DEALLOCATE " + name, "PREPARE " + name + " (text) AS SELECT count(*) + 1000, pg_backend_pid() FROM notes WHERE $1 IS NOT NULL"}
+				injector = runtime.Scope(db, "a")
+			}
+			for _, sql := range hijack {
+				if _, err := injector.Exec(ctx, sql); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if err := b.QueryRow(ctx, query, "x").Scan(&n, &pid2); err != nil || n != 3 {
 				t.Fatalf("%s, %q: tenant b counts %d notes, %v, after another user prepared SQL under its statement's name; want 3", mode, nameLine, n, err)
