@@ -295,9 +295,9 @@ type tenantBinding struct {
 	// pooled is set when the connection goes through a transaction
 	// pooler, whose backends' sessions are not the connection's.
 	pooled bool
-	// traced is set when the connection's tracer reports SQL holding a
-	// semicolon (SimpleQueryTracer), the only SQL whose statements can
-	// stack: stacked then says whether such SQL ran since the
+	// traced is set when the connection's tracer marks the SQL that may
+	// leave statements in the session (SimpleQueryTracer: see
+	// mayLeaveState): stacked then says whether such SQL ran since the
 	// connection was last released. Without the tracer, every release
 	// checks (see AfterRelease).
 	traced, stacked bool
@@ -545,6 +545,9 @@ func (SimpleQueryTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, da
 	return ctx
 }
 
+// TraceQueryEnd does nothing.
+func (SimpleQueryTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
 // mayLeaveState reports whether SQL with nargs arguments is what
 // SimpleQueryTracer marks.
 func mayLeaveState(sql string, nargs int) bool {
@@ -575,9 +578,6 @@ func markStacked(conn *pgx.Conn) {
 		b.stacked = true
 	}
 }
-
-// TraceQueryEnd does nothing.
-func (SimpleQueryTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // hasSimpleQueryTracer reports whether t is a SimpleQueryTracer or a
 // multitracer holding one.
