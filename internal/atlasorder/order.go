@@ -30,7 +30,7 @@ func Sort(changes []schema.Change) ([]schema.Change, bool) {
 	if !sortable(rest) {
 		return nil, false
 	}
-	rest, ok := detachCycles(rest)
+	rest, ok := detachCycles(splitKeyMoves(rest))
 	if !ok {
 		return nil, false
 	}
@@ -587,6 +587,14 @@ func dependsOn(c1, c2 schema.Change) bool {
 				// before them by the down migration.
 				return true
 			}
+			if dropsKeyIndex(c2) && addsRefTo(c1, c2.T) && !dropsRefTo(c1, c2.T) {
+				// Not Atlas's: a foreign key referencing a table whose
+				// unique index or key is dropped or made again goes
+				// after it, as the key it needs may be the new one (see
+				// splitKeyMoves), and so is dropped before it by the
+				// down migration.
+				return true
+			}
 			addC := make(map[*schema.Column]bool)
 			for _, c := range c2.Changes {
 				if add, ok := c.(*schema.AddColumn); ok {
@@ -625,6 +633,58 @@ func dependsOn(c1, c2 schema.Change) bool {
 		}
 	}
 	return false
+}
+
+// addsRefTo reports whether m adds a foreign key referencing t.
+func addsRefTo(m *schema.ModifyTable, t *schema.Table) bool {
+	return slices.ContainsFunc(m.Changes, func(c schema.Change) bool {
+		a, ok := c.(*schema.AddForeignKey)
+		return ok && refTo([]*schema.ForeignKey{a.F}, t)
+	})
+}
+
+// splitKeyMoves is not Atlas's: a change of a table that drops a foreign
+// key referencing another table whose unique index or primary key is
+// dropped, and adds one referencing it (Inbox Zero moving the key of
+// "EmailAccount" from "email" to a new "id", and "CleanupJob"'s
+// reference with it), must drop the old key's reference before the
+// other table's change and add the new one after it: its additions of
+// references to that table become a change of their own, which
+// dependsOn orders after the other table's (in one ALTER TABLE, the new
+// reference was made before the key it needs, or the old key dropped
+// before its reference).
+func splitKeyMoves(changes []schema.Change) []schema.Change {
+	keyDrops := map[[2]string]bool{}
+	for _, c := range changes {
+		if m, ok := c.(*schema.ModifyTable); ok && dropsKeyIndex(m) {
+			keyDrops[tableKey(m.T)] = true
+		}
+	}
+	if len(keyDrops) == 0 {
+		return changes
+	}
+	out := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		m, ok := c.(*schema.ModifyTable)
+		if !ok {
+			out = append(out, c)
+			continue
+		}
+		var adds, rest []schema.Change
+		for _, mc := range m.Changes {
+			if a, ok := mc.(*schema.AddForeignKey); ok && !sameTable(a.F.RefTable, m.T) && keyDrops[tableKey(a.F.RefTable)] && dropsRefTo(m, a.F.RefTable) {
+				adds = append(adds, mc)
+			} else {
+				rest = append(rest, mc)
+			}
+		}
+		if len(adds) == 0 {
+			out = append(out, c)
+			continue
+		}
+		out = append(out, &schema.ModifyTable{T: m.T, Changes: rest}, &schema.ModifyTable{T: m.T, Changes: adds})
+	}
+	return out
 }
 
 // dropsRefTo reports whether m drops a foreign key referencing t.
