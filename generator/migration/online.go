@@ -63,7 +63,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		t := mt.T
 		partitioned := isPartitioned(t)
 		var rest []schema.Change
-		for _, tc := range mt.Changes {
+		for _, tc := range splitDroppedIndexes(mt.Changes) {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
 				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) || namedByObject(tc.I.Name, objects) {
@@ -157,6 +157,35 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		}
 	}
 	return keep, stepped, nil
+}
+
+// splitDroppedIndexes returns a table's changes with each index changed
+// over a column the changes drop (a column renamed in the database, which
+// the spec sees dropped and another added, its index keeping its name)
+// turned into the drop of the index and the addition of the new one:
+// PostgreSQL drops the index with its column, so no swap (swapIndex) can
+// keep it until the new one is built, and the validate step's DROP INDEX
+// found none.
+func splitDroppedIndexes(changes []schema.Change) []schema.Change {
+	dropped := map[string]bool{}
+	for _, c := range changes {
+		if d, ok := c.(*schema.DropColumn); ok {
+			dropped[d.C.Name] = true
+		}
+	}
+	if len(dropped) == 0 {
+		return changes
+	}
+	out := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		m, ok := c.(*schema.ModifyIndex)
+		if ok && slices.ContainsFunc(m.From.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) {
+			out = append(out, &schema.DropIndex{I: m.From}, &schema.AddIndex{I: m.To})
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // keyGains reports whether the changes of a table add or modify its
