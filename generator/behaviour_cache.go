@@ -118,8 +118,7 @@ func (b *builder) cacheKeyCodec(t *ir.Table, c *ir.Cache, col *ir.Column, pos sp
 		out = &ir.CacheKeyCodec{Column: col, Runtime: typ.Base.CacheKey, Base: ir.GoTypeOf(typ.Base)}
 	}
 	if g := col.Go.Elem(); g.Path != out.Base.Path || g.Name != out.Base.Name {
-		out.Var = names.LowerGoName(t.Model) + col.Field + "Keys"
-		b.declareDerived(t, out.Var, "the cache key codec of column "+t.SQLName+"."+col.SQLName, pos)
+		out.Var = b.declareColumnDerived(t, col, "", "Keys", "the cache key codec of column "+t.SQLName+"."+col.SQLName, pos)
 		c.Codecs = append(c.Codecs, out)
 	}
 	return out, ""

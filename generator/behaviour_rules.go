@@ -100,8 +100,7 @@ func (b *builder) buildRules(t *ir.Table) {
 		c.Rules = rules
 		for _, r := range rules {
 			if r.Kind != ir.RuleEnum && !(r.Kind == ir.RuleNotEmpty && c.Type.ArrayDims > 0) {
-				c.RulesVar = "rules" + t.Model + c.Field
-				b.declareDerived(t, c.RulesVar, fmt.Sprintf("the rules of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
+				c.RulesVar = b.declareColumnDerived(t, c, "rules", "", fmt.Sprintf("the rules of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
 				break
 			}
 		}

@@ -243,6 +243,27 @@ func (b *builder) declareDerived(t *ir.Table, name, what string, pos spec.Pos) {
 	b.declare(name, what, pos)
 }
 
+// declareColumnDerived declares and returns the unexported name prefix +
+// model + field + suffix derived from a column of t. Two tables' names
+// can spell the same one (ledger_transactions.group_id and
+// ledger_transaction_groups.id: LedgerTransaction+GroupID and
+// LedgerTransactionGroup+ID), and an imported database cannot rename
+// its tables for a name the code never exports: the later of them then
+// has an underscore between model and field, which no Go name derived
+// from a table's or a column's name has.
+func (b *builder) declareColumnDerived(t *ir.Table, c *ir.Column, prefix, suffix, what string, pos spec.Pos) string {
+	model := t.Model
+	if prefix == "" {
+		model = names.LowerGoName(model)
+	}
+	name := prefix + model + c.Field + suffix
+	if _, taken := b.idents[name]; taken && !b.clash[t] {
+		name = prefix + model + "_" + c.Field + suffix
+	}
+	b.declareDerived(t, name, what, pos)
+	return name
+}
+
 func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 	out := &ir.Enum{
 		SQLName: e.Name,
