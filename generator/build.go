@@ -24,8 +24,9 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 		files:  map[string]identUse{},
 		tables: map[string]*ir.Table{},
 		// methods are filled per table as methods are named.
-		methods: map[*ir.Table]map[string]identUse{},
-		clash:   map[*ir.Table]bool{},
+		methods:       map[*ir.Table]map[string]identUse{},
+		clash:         map[*ir.Table]bool{},
+		sentinelTable: map[string]*ir.Table{},
 		// colChecks are filled as rules are built.
 		colChecks:  map[*ir.Column][]*ir.Constraint{},
 		tableSpec:  map[*ir.Table]*spec.Table{},
@@ -146,6 +147,8 @@ type builder struct {
 	methods map[*ir.Table]map[string]identUse
 	// clash marks the tables whose Go names collide with another's.
 	clash map[*ir.Table]bool
+	// sentinelTable is the table of each constraint sentinel declared.
+	sentinelTable map[string]*ir.Table
 	// firstTenant is the first tenant table checked, whose tenant column
 	// the others' must match (tenant.check).
 	firstTenant *ir.Table

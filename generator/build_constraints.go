@@ -142,6 +142,19 @@ func (b *builder) buildConstraints(t *ir.Table) {
 			continue
 		}
 		seen[k.SQLName] = k
+		if other := b.sentinelTable[k.Sentinel]; other != nil && other != t && !b.clash[t] {
+			// Another table's model and columns spell the same name
+			// (ledger_transaction_groups' key on id and
+			// ledger_transactions' on group_id: both
+			// ErrLedgerTransactionGroupIDTaken). A database's constraints
+			// cannot be renamed at will: the later one is known by an
+			// underscore after its model (ErrLedgerTransaction_GroupIDTaken),
+			// which no name derived from a table's or a column's name has.
+			if rest, ok := strings.CutPrefix(k.Sentinel, "Err"+t.Model); ok {
+				k.Sentinel = "Err" + t.Model + "_" + rest
+			}
+		}
+		b.sentinelTable[k.Sentinel] = t
 		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), k.Pos)
 	}
 }
