@@ -215,6 +215,10 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.rebound = rebound
 	regen := regenerate(current, desired)
 	keyDrops := retypedKeys(current, desired)
+	if pkg != nil {
+		// Not for drift: a database inspected reads no key as dropped.
+		keyDrops = append(keyDrops, unkeyedRefs(current, desired)...)
+	}
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)

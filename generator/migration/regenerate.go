@@ -618,3 +618,88 @@ func indexChanges(i *schema.Index, dt *schema.Table) bool {
 	di, ok := dt.Index(i.Name)
 	return !ok || i.Unique != di.Unique || !sameParts(i.Parts, di.Parts) || !reflect.DeepEqual(indexAttrs(i), indexAttrs(di))
 }
+
+// unkeyedRefs prepares for Atlas's diff the foreign keys that stay but
+// reference columns whose key, the primary key or a unique index over
+// exactly those columns, is dropped or changed: PostgreSQL binds a
+// foreign key to the key it found when it was made, and refuses to drop
+// that key while the foreign key stands, even when another key on the
+// same columns remains (LobeChat moving a primary key to "id_nanoid",
+// whose unique constraint the references had been made on, imported
+// then as an sql object made after the tables). Which key a foreign key
+// is bound to is not in a spec, so each foreign key referencing columns
+// of a dropped or changed key is taken out of current, as retypedKeys
+// does: the returned changes drop it before the table changes, and the
+// diff adds it back after them, on the keys desired declares.
+func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
+	// The column sets of current whose key goes, by table.
+	gone := map[*schema.Table][][]*schema.Column{}
+	for ct, dt := range keptTables(current, desired) {
+		if pk := ct.PrimaryKey; pk != nil && (dt.PrimaryKey == nil || !sameParts(pk.Parts, dt.PrimaryKey.Parts)) {
+			if cols, ok := keyColumns(pk); ok {
+				gone[ct] = append(gone[ct], cols)
+			}
+		}
+		for _, i := range ct.Indexes {
+			if !i.Unique || !keyGoes(i, dt) {
+				continue
+			}
+			if cols, ok := keyColumns(i); ok {
+				gone[ct] = append(gone[ct], cols)
+			}
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	var drops []schema.Change
+	for ct, dt := range keptTables(current, desired) {
+		taken := takeOut(ct, nil, func(fk *schema.ForeignKey) bool {
+			if _, ok := dt.ForeignKey(fk.Symbol); !ok {
+				return false // the diff drops it, ordered before the key's drop
+			}
+			return slices.ContainsFunc(gone[fk.RefTable], func(cols []*schema.Column) bool { return sameColumnSet(cols, fk.RefColumns) })
+		}, nil)
+		if len(taken) > 0 {
+			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
+		}
+	}
+	return drops
+}
+
+// keyColumns returns the columns of a key index: none of its parts an
+// expression.
+func keyColumns(i *schema.Index) ([]*schema.Column, bool) {
+	var cols []*schema.Column
+	for _, p := range i.Parts {
+		if p.C == nil {
+			return nil, false
+		}
+		cols = append(cols, p.C)
+	}
+	return cols, true
+}
+
+// sameColumnSet reports whether a and b hold the same columns, in any
+// order, by name (PostgreSQL finds a foreign key's key by its set of
+// columns).
+func sameColumnSet(a, b []*schema.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, c := range a {
+		if !slices.ContainsFunc(b, func(d *schema.Column) bool { return d.Name == c.Name }) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyGoes reports whether the unique index i, of a table whose desired
+// form is dt, is dropped: dt has no unique index of its name and parts
+// (attributes the inspection of a database and a spec's replay read
+// apart do not drop it), nor one of its parts under another name (a
+// rename).
+func keyGoes(i *schema.Index, dt *schema.Table) bool {
+	return !slices.ContainsFunc(dt.Indexes, func(di *schema.Index) bool { return di.Unique && sameParts(i.Parts, di.Parts) })
+}
