@@ -158,16 +158,24 @@ func tenantSchema(t *testing.T, url string, key *runtime.TenantKey) {
 	}
 }
 
+// tenantDatabase makes a database with the tenant schema (tenantSchema)
+// under a new key, and returns the key, the database's URL and its URL
+// for the application's role (pgtest.AppURL).
+func tenantDatabase(t *testing.T) (key *runtime.TenantKey, url, app string) {
+	t.Helper()
+	key = testTenantKey(t)
+	url = pgtest.URL(t)
+	tenantSchema(t, url, key)
+	return key, url, pgtest.AppURL(t, url)
+}
+
 // TestTenantTokenVerified checks cpcgen_tenant() on a server, as the
 // application's role: a token the runtime signs gives its tenant; one
 // signed with another key, altered, bound to another backend, expired,
 // or a plain tenant gives none; the role cannot read the keys.
 func TestTenantTokenVerified(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	app := pgtest.AppURL(t, url)
+	key, url, app := tenantDatabase(t)
 	db, err := runtime.Open(ctx, runtime.Config{URL: app, TenantKey: key})
 	if err != nil {
 		t.Fatal(err)
@@ -345,10 +353,7 @@ func TestTenantResetOnRelease(t *testing.T) {
 // for the injector to read, past row-level security.
 func TestTempTablesDiscardedOnRelease(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	app := pgtest.AppURL(t, url)
+	key, url, app := tenantDatabase(t)
 	// A role that may create temporary tables, as PUBLIC may by default.
 	pgtest.Exec(t, url, "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "+pgtest.AppRole+"', current_database()); END $$")
 	db := openOneConn(t, app, key)
@@ -386,10 +391,7 @@ func TestTempTablesDiscardedOnRelease(t *testing.T) {
 // one with runtime.SimpleQueryTracer too, close such a connection.
 func TestPreparedStatementHijackDiscarded(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	app := pgtest.AppURL(t, url)
+	key, url, app := tenantDatabase(t)
 	for _, mode := range []string{"runtime.Open", "pgxpool", "pgxpool with SimpleQueryTracer"} {
 		// Hand-written SQL may start with a name line, as docs/scale-out.md
 		// suggests for reads a replica may serve; a tenant's goes in a
@@ -448,10 +450,7 @@ func TestPreparedStatementHijackDiscarded(t *testing.T) {
 // the session, the channel would fill its queue.
 func TestSessionHoldsReleased(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	app := pgtest.AppURL(t, url)
+	key, url, app := tenantDatabase(t)
 	for _, mode := range []string{"runtime.Open", "pgxpool with a setting of its own"} {
 		var db runtime.DBTX
 		if mode == "runtime.Open" {
@@ -499,10 +498,8 @@ func TestSessionHoldsReleased(t *testing.T) {
 // the statement such a batch prepared and closes the connection.
 func TestStackedBatchMarked(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	db, err := runtime.Open(ctx, runtime.Config{URL: pgtest.AppURL(t, url), MaxConns: 1, TenantKey: key, StatementMode: runtime.StatementModeSimple})
+	key, _, app := tenantDatabase(t)
+	db, err := runtime.Open(ctx, runtime.Config{URL: app, MaxConns: 1, TenantKey: key, StatementMode: runtime.StatementModeSimple})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,10 +535,7 @@ func TestStackedBatchMarked(t *testing.T) {
 // connection is closed, not returned.
 func TestPlantedSessionSettingsOnRelease(t *testing.T) {
 	ctx := testContext(t)
-	key := testTenantKey(t)
-	url := pgtest.URL(t)
-	tenantSchema(t, url, key)
-	app := pgtest.AppURL(t, url)
+	key, url, app := tenantDatabase(t)
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
