@@ -632,23 +632,19 @@ func indexChanges(i *schema.Index, dt *schema.Table) bool {
 // does: the returned changes drop it before the table changes, and the
 // diff adds it back after them, on the keys desired declares.
 func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
-	// The column sets of current whose key goes, by table.
-	gone := map[*schema.Table][][]*schema.Column{}
+	// The keys of current that go (keyOf).
+	gone := map[string]bool{}
 	for ct, dt := range keptTables(current, desired) {
 		if pk := ct.PrimaryKey; pk != nil && (dt.PrimaryKey == nil || !sameParts(pk.Parts, dt.PrimaryKey.Parts)) {
-			if cols, ok := keyColumns(pk); ok {
-				gone[ct] = append(gone[ct], cols)
-			}
+			gone[keyOf(ct.Name, pk.Parts)] = true
 		}
 		for _, i := range ct.Indexes {
-			if !i.Unique || !keyGoes(i, dt) {
-				continue
-			}
-			if cols, ok := keyColumns(i); ok {
-				gone[ct] = append(gone[ct], cols)
+			if i.Unique && keyGoes(i, dt) {
+				gone[keyOf(ct.Name, i.Parts)] = true
 			}
 		}
 	}
+	delete(gone, "") // a key over an expression: no foreign key references it
 	if len(gone) == 0 {
 		return nil
 	}
@@ -658,41 +654,13 @@ func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
 			if _, ok := dt.ForeignKey(fk.Symbol); !ok {
 				return false // the diff drops it, ordered before the key's drop
 			}
-			return slices.ContainsFunc(gone[fk.RefTable], func(cols []*schema.Column) bool { return sameColumnSet(cols, fk.RefColumns) })
+			return fk.RefTable != nil && gone[foreignKeyTarget(fk)]
 		}, nil)
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
 		}
 	}
 	return drops
-}
-
-// keyColumns returns the columns of a key index: none of its parts an
-// expression.
-func keyColumns(i *schema.Index) ([]*schema.Column, bool) {
-	var cols []*schema.Column
-	for _, p := range i.Parts {
-		if p.C == nil {
-			return nil, false
-		}
-		cols = append(cols, p.C)
-	}
-	return cols, true
-}
-
-// sameColumnSet reports whether a and b hold the same columns, in any
-// order, by name (PostgreSQL finds a foreign key's key by its set of
-// columns).
-func sameColumnSet(a, b []*schema.Column) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, c := range a {
-		if !slices.ContainsFunc(b, func(d *schema.Column) bool { return d.Name == c.Name }) {
-			return false
-		}
-	}
-	return true
 }
 
 // keyGoes reports whether the unique index i, of a table whose desired
