@@ -306,7 +306,7 @@ type tenantBinding struct {
 	// changed ("" when they could not be read: no check).
 	searchPath, role string
 	// reported is reportedSettings when the connection was bound.
-	reported string
+	reported [5]string
 	// resetAll is set when nothing was SET in the session when it was
 	// bound (startup parameters and role or database defaults are what
 	// RESET restores): AfterRelease then resets every setting.
@@ -319,13 +319,11 @@ type tenantBinding struct {
 // syntax, the date and interval styles, the time zone. A session that
 // changed one would read the next user's values otherwise (bytes of
 // another encoding, a time in another zone).
-func reportedSettings(pc *pgconn.PgConn) string {
-	var b strings.Builder
-	for _, name := range [...]string{"client_encoding", "standard_conforming_strings", "DateStyle", "IntervalStyle", "TimeZone"} {
-		b.WriteString(pc.ParameterStatus(name))
-		b.WriteByte(0)
+func reportedSettings(pc *pgconn.PgConn) (out [5]string) {
+	for i, name := range [...]string{"client_encoding", "standard_conforming_strings", "DateStyle", "IntervalStyle", "TimeZone"} {
+		out[i] = pc.ParameterStatus(name)
 	}
-	return b.String()
+	return out
 }
 
 // bindTenant records on conn the key its tenant tokens are signed with
