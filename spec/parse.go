@@ -2,7 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+
+	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
 // Parse validates spec files already in memory against cfg and returns
@@ -74,15 +77,19 @@ func parse(cfg *Config, files []File, read func(string) ([]byte, error), errs *E
 	}
 	sorted := append([]File(nil), files...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	sorted = slices.CompactFunc(sorted, func(a, b File) bool { return a.Name == b.Name })
+	// The files' YAML is parsed in parallel (a large project has many
+	// files, and YAML is most of the time Load takes); each file's
+	// problems are then reported in file order, as read one by one.
+	roots := make([]*node, len(sorted))
+	fileErrs := make([]ErrorList, len(sorted))
+	parallel.For(len(sorted), func(i int) { roots[i] = parseYAML(sorted[i].Name, sorted[i].Data, &fileErrs[i]) })
 	var specs []specFile
 	for i, f := range sorted {
-		if i > 0 && f.Name == sorted[i-1].Name {
-			continue
-		}
 		p.proj.Files = append(p.proj.Files, f.Name)
 		p.sources[f.Name] = f.Data
-		root := parseYAML(f.Name, f.Data, errs)
-		fs := p.fields(root, "spec file", specFileKeys...)
+		*errs = append(*errs, fileErrs[i]...)
+		fs := p.fields(roots[i], "spec file", specFileKeys...)
 		if fs != nil {
 			specs = append(specs, specFile{name: f.Name, f: fs})
 		}
