@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/build/constraint"
 	"go/format"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -169,7 +171,7 @@ func newFile(pkg *ir.Package, sources []string) *jen.File {
 		f.ImportName(path, ir.ImportNames[path])
 	}
 	f.HeaderComment(writer.Header)
-	f.HeaderComment("source: " + strings.Join(sources, ", "))
+	f.HeaderComment(commentLine("source: " + strings.Join(sources, ", ")))
 	return f
 }
 
@@ -269,16 +271,59 @@ type commenter interface {
 }
 
 // comment writes text as // lines wrapped at commentWidth, paragraphs
-// separated by an empty // line.
+// separated by an empty // line. The text may come from a spec's or a
+// database's comments: each line is written as commentLine makes it, so
+// that no text can be more than a comment.
 func comment(c commenter, text string) {
 	for i, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
 		if i > 0 {
 			c.Comment("")
 		}
 		for _, line := range wrap(para, commentWidth) {
-			c.Comment(line)
+			c.Comment(commentLine(line))
 		}
 	}
+}
+
+// commentLine returns "// " and text, which jennifer writes as it is (a
+// comment starting with // is not formatted): a text line that starts
+// with // itself then stays a comment's text, never a directive
+// (//go:generate, //go:build, //line, //export). What the Go toolchain
+// would still read in such a line is defused: a +build line, which gofmt
+// moves to the file's header, where it would exclude the file from
+// builds, is put in parentheses, and a control character, a byte order
+// mark (which does not compile but at the start of a file) or a
+// bidirectional formatting character (which can make code read otherwise
+// than it compiles) is written as its \u escape.
+func commentLine(text string) string {
+	if strings.IndexFunc(text, hiddenRune) >= 0 {
+		var b strings.Builder
+		for _, r := range text {
+			if hiddenRune(r) {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		text = b.String()
+	}
+	if constraint.IsPlusBuild("// " + text) {
+		text = "(" + text + ")"
+	}
+	return "// " + text
+}
+
+// hiddenRune reports whether r is a control character but a tab, the
+// byte order mark or a bidirectional formatting character.
+func hiddenRune(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case unicode.IsControl(r), r == '\ufeff', r == '\u061c', r == '\u200e', r == '\u200f',
+		r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
 }
 
 // wrap breaks text into lines of at most width bytes at spaces (a longer
