@@ -733,3 +733,25 @@ CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, ex
 		t.Errorf("the spec lacks\n%s\n%s", want, got)
 	}
 }
+
+// TestHeaderNamesOneLine: the header comment of the spec files names the
+// database imported, and a database's name may hold line breaks: one
+// named so that the rest of its name read as a table of the spec wrote
+// that table into the spec. The name is quoted instead.
+func TestHeaderNamesOneLine(t *testing.T) {
+	conn := loadedConn(t, "header", "CREATE TABLE t (id int PRIMARY KEY);\n")
+	res := convert(t, conn, "database evil\ntables:\n  injected:\n    columns:\n      id: {type: bigint, primary_key: true}\n#")
+	for _, f := range res.Files {
+		first, rest, _ := strings.Cut(string(f.Data), "\n")
+		if !strings.HasPrefix(first, `# Imported by cpcgen import from "database evil\ntables:`) {
+			t.Errorf("%s: header %q", f.Path, first)
+		}
+		var spec struct{ Tables map[string]any }
+		if err := yaml.Unmarshal(f.Data, &spec); err != nil {
+			t.Fatalf("%s: %v\n%s", f.Path, err, f.Data)
+		}
+		if _, ok := spec.Tables["injected"]; ok || strings.Contains(rest, "injected") {
+			t.Errorf("%s: the database's name wrote a table:\n%s", f.Path, f.Data)
+		}
+	}
+}

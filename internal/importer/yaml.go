@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // write renders the spec files.
@@ -15,7 +16,7 @@ func (c *converter) write() {
 	objs := c.objects()
 	c.res.Tables, c.res.Objects = len(c.tables), len(objs)
 	schema := fixName(c.cat.Schema)
-	header := fmt.Sprintf("# Imported by cpcgen import from %s (schema %s).\n", c.opts.Source, c.cat.Schema)
+	header := fmt.Sprintf("# Imported by cpcgen import from %s (schema %s).\n", commentText(c.opts.Source), commentText(c.cat.Schema))
 	main := &bytes.Buffer{}
 	main.WriteString(header)
 	c.writeExtensions(main)
@@ -319,6 +320,16 @@ func scalars(names []string) string {
 		out[i] = scalar(n)
 	}
 	return strings.Join(out, ", ")
+}
+
+// commentText returns s for a YAML comment: as it is when all of it is
+// printable, double-quoted otherwise, so that a database or schema name
+// holding a line break cannot end the comment and write YAML.
+func commentText(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return quoted(s)
+	}
+	return s
 }
 
 // quoted writes s double-quoted; JSON's escapes are YAML's.
