@@ -217,7 +217,7 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		fmt.Fprintln(c.stdout, "the spec files are up to date")
 	}
 	fmt.Fprintf(c.stdout, "imported schema %q of %s: %d tables, %d enums, %d sql objects (%s)\n",
-		cat.Schema, source, res.Tables, len(cat.Enums), res.Objects, time.Since(start).Round(time.Millisecond))
+		cat.Schema, importer.Printable(source), res.Tables, len(cat.Enums), res.Objects, time.Since(start).Round(time.Millisecond))
 	if len(res.Findings) > 0 {
 		fmt.Fprintf(c.stdout, "\n%d notes:\n", len(res.Findings))
 		for _, f := range res.Findings {

@@ -1082,3 +1082,24 @@ CREATE TABLE "NULL" (id int PRIMARY KEY, n int REFERENCES "Mixed Case" (id));`)
 	contains(t, "check after drift", out, `drop column "null"."extra" would bring it back`,
 		`drop column "Mixed Case"."extra" would bring it back`, "2 problems: 2 schema drift")
 }
+
+// TestImportPrintsNamesEscaped: import's report prints names of the
+// database, and a name may hold a terminal's control sequences or a line
+// break followed by what a CI log reads as a command (::error::). The
+// report writes such characters as escapes, on the finding's one line.
+func TestImportPrintsNamesEscaped(t *testing.T) {
+	url := loadDDL(t, "evil", "CREATE TABLE \"evil\x1b]0;pwned\x07\x1b[2J\n::error::injected\u202e\" (id int PRIMARY KEY);\nCREATE TABLE plain (id int PRIMARY KEY);\n")
+	dir := t.TempDir()
+	testfile.Write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	code, out, errOut := cpcgen(t, "-C", dir, "import", "--url", url, "--package", "importdb")
+	if code != exitOK {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	all := out + errOut
+	if strings.ContainsAny(all, "\x1b\x07\u202e") || strings.Contains(all, "\n::") {
+		t.Errorf("the report passes a name's control characters on:\n%q", all)
+	}
+	if !strings.Contains(out, `evil\x1b]0;pwned\a\x1b[2J\n::error::injected\u202e`) {
+		t.Errorf("the report does not name the table, escaped:\n%s", out)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/find"
@@ -47,10 +48,36 @@ type Finding struct {
 	Why string
 }
 
-// String is the finding as the report prints it.
+// String is the finding as the report prints it, on one line of
+// printable characters (see Printable).
 func (f Finding) String() string {
-	return fmt.Sprintf("%s %s: %s: %s", f.Kind, f.Name, f.Action, f.Why)
+	return Printable(fmt.Sprintf("%s %s: %s: %s", f.Kind, f.Name, f.Action, f.Why))
 }
+
+// Printable returns s with every character that is not printable written
+// as its Go escape (\n, \x1b, \u202e): a database's names may hold line
+// breaks and terminal control sequences, which a report printing them
+// must not pass on to the terminal or to a CI log, which reads some lines
+// as commands.
+func Printable(s string) string {
+	if strings.IndexFunc(s, notPrintable) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if notPrintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// notPrintable reports whether r is not a printable character (a letter,
+// mark, number, punctuation, symbol or the ASCII space).
+func notPrintable(r rune) bool { return !unicode.IsPrint(r) }
 
 // The actions of findings.
 const (

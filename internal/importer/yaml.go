@@ -7,7 +7,6 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"unicode"
 )
 
 // write renders the spec files.
@@ -326,7 +325,7 @@ func scalars(names []string) string {
 // printable, double-quoted otherwise, so that a database or schema name
 // holding a line break cannot end the comment and write YAML.
 func commentText(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if strings.IndexFunc(s, notPrintable) >= 0 {
 		return quoted(s)
 	}
 	return s
