@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -30,7 +31,7 @@ const Header = "<!-- " + writer.Header + " -->"
 // <dir>/<package name>.md, relative to the project root and
 // slash-separated. The output is deterministic.
 func Generate(pkg *ir.Package, dir string) ([]writer.File, error) {
-	tmpl, err := template.ParseFS(templates.FS, "docs.md.tmpl")
+	tmpl, err := template.New("docs.md.tmpl").Funcs(funcs).ParseFS(templates.FS, "docs.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("docs template: %w", err)
 	}
@@ -55,23 +56,48 @@ func Tree(pkg *ir.Package, dir string) (writer.Tree, error) {
 	return writer.Tree{Files: files, Dirs: []string{dir}}, nil
 }
 
-// collapseBlankLines keeps at most one blank line in a row and ends the
-// page with one newline: the template's optional sections stay simple.
+// collapseBlankLines keeps at most one blank line in a row, outside
+// fenced blocks, and ends the page with one newline: the template's
+// optional sections stay simple.
 func collapseBlankLines(data []byte) []byte {
 	lines := strings.Split(string(data), "\n")
 	var out []string
-	inFence := false
+	open := "" // the fence of the block the line is in
 	for _, l := range lines {
 		l = strings.TrimRight(l, " ")
-		if strings.HasPrefix(l, "```") {
-			inFence = !inFence
+		if run := strings.TrimLeft(l, "`"); len(l)-len(run) >= 3 {
+			switch {
+			case open == "":
+				open = l[:len(l)-len(run)]
+			case run == "" && len(l) >= len(open):
+				open = ""
+			}
 		}
-		if !inFence && l == "" && len(out) > 0 && out[len(out)-1] == "" {
+		if open == "" && l == "" && len(out) > 0 && out[len(out)-1] == "" {
 			continue
 		}
 		out = append(out, l)
 	}
 	return []byte(strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n")
+}
+
+// funcs are the templates' functions: fence returns the fence of a
+// block holding a text, three backticks or one more than the text's
+// longest run of them, so that no line of the text closes the block.
+var funcs = template.FuncMap{"fence": fence}
+
+// fence is the template function of that name.
+func fence(text string) string {
+	longest, run := 0, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
 }
 
 // page is what the template prints. Every string is ready to print:
@@ -655,5 +681,14 @@ func cell(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.ReplaceAll(s, "\r", "")
 	s = strings.ReplaceAll(s, "\n", " ")
-	return strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return htmlStart.ReplaceAllStringFunc(s, func(m string) string {
+		return map[byte]string{'<': "&lt;", '&': "&amp;"}[m[0]] + m[1:]
+	})
 }
+
+// htmlStart matches what would start HTML in Markdown text: a tag (<
+// and a letter, /, ! or ?) or an entity (& and a letter or #). A
+// comment, which may come from any database, stays text wherever the
+// page is rendered; an expression's a <> b or a < b is left as it is.
+var htmlStart = regexp.MustCompile(`<[A-Za-z/!?]|&[A-Za-z#]`)

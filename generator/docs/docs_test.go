@@ -106,3 +106,73 @@ func TestNullsNotDistinctListed(t *testing.T) {
 	}
 	need(t, string(files[0].Data), "| `coupons_region_key` | `region` | yes, NULLS NOT DISTINCT | btree |")
 }
+
+// TestHostileText: the page prints comments, which import copies from
+// any database, and SQL. No comment may become HTML where the page is
+// rendered, and no line of SQL may close its fenced block (a function
+// body holding a line of three backticks ended the block there, and what
+// followed was Markdown and HTML).
+func TestHostileText(t *testing.T) {
+	cfg, err := spec.ParseConfig(t.TempDir(), "cpcgen.yaml", []byte("version: 1\npackage: {name: notesdb, dir: ./out}\nspecs: [./*.yaml]\ndocs: {dir: ./docs}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := spec.Parse(cfg, []spec.File{{Name: "notes.yaml", Data: []byte(`tables:
+  notes:
+    comment: "<img src=x onerror=alert(1)> &lt; | a < b, a <> b"
+    columns:
+      id:   {type: bigint, primary_key: true}
+      body: {type: text, comment: "<script>alert(1)</script>"}
+queries:
+  notes:
+    - name: Odd
+      sql: |
+        SELECT id FROM notes -- ` + "````" + ` in a comment
+        WHERE body <> ''
+      columns: {id: bigint}
+sql_objects:
+  - name: fence
+    kind: function
+    comment: "<b>bold</b>"
+    sql: |
+      CREATE FUNCTION fence() RETURNS text LANGUAGE sql AS $$ SELECT '
+      ` + "```" + `
+      </details><script>alert(2)</script>
+      '::text $$
+`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := generator.Build(proj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := docs.Generate(pkg, "docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(files[0].Data)
+	open := "" // the fence of the block a line is in
+	for i, l := range strings.Split(page, "\n") {
+		if run := strings.TrimLeft(l, "`"); len(l)-len(run) >= 3 {
+			switch {
+			case open == "":
+				open = l[:len(l)-len(run)]
+				continue
+			case run == "" && len(l) >= len(open):
+				open = ""
+				continue
+			}
+		}
+		if open == "" {
+			for _, bad := range []string{"<img", "<script", "<b>", "&lt; |"} {
+				if strings.Contains(l, bad) {
+					t.Errorf("line %d, outside code, reads %q: %s", i+1, bad, l)
+				}
+			}
+		}
+	}
+	need(t, page, "&lt;img src=x onerror=alert(1)> &amp;lt; \\| a < b, a <> b")
+	need(t, page, "`````sql\nSELECT id FROM notes -- ```` in a comment\n")
+	need(t, page, "````sql\nCREATE FUNCTION fence()")
+}

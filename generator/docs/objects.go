@@ -108,7 +108,7 @@ func writeObjects(b *bytes.Buffer, pkg *ir.Package) error {
 		p.Groups = append(p.Groups, g)
 	}
 	p.Summary = count(len(pkg.Objects), "SQL object") + "."
-	tmpl, err := template.New("objects").Parse(objectsTemplate)
+	tmpl, err := template.New("objects").Funcs(funcs).Parse(objectsTemplate)
 	if err != nil {
 		return fmt.Errorf("docs template: %w", err)
 	}
