@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
@@ -43,6 +44,17 @@ func render(format string, first int64, name string, steps []*step) ([]renderedF
 		return nil, fmt.Errorf("unknown migrations format %q; use %s", format, strings.Join(runmigrate.FormatNames(), ", "))
 	}
 	extra := writerExtras[format]
+	for _, s := range steps {
+		for _, c := range s.Changes {
+			for _, sql := range append([]string{c.Cmd}, c.Reverse...) {
+				if line := directiveIn(f, sql); line != "" {
+					return nil, fmt.Errorf("the SQL to %s holds the line %q, which the runner or %s reads as a marker or directive of the file, not as SQL: "+
+						"the migration would not run as written. Change that line of the SQL (a comment or string in a function body, say), "+
+						"or write migrations in another format (migrations.format in cpcgen.yaml)", c.Comment, line, f.Name)
+				}
+			}
+		}
+	}
 	var out []renderedFile
 	for i, s := range steps {
 		version := fmt.Sprintf("%06d", first+int64(i))
@@ -132,6 +144,29 @@ func body(f *runmigrate.Format, blocks bool, changes []*Change) (string, string)
 		}
 	}
 	return up.String(), down.String()
+}
+
+// directiveIn returns the first line of a statement that the runner or
+// the format's own tool would read as part of the file's structure
+// rather than as SQL, or "": goose's annotations (the runner finds
+// StatementBegin and StatementEnd anywhere in a line), dbmate's
+// markers, a format's directive that runs the file outside a
+// transaction, and cpcgen's own directives (-- cpcgen:no-transaction,
+// -- cpcgen:lock-timeout, -- cpcgen:backfill), which the runner reads on
+// any line. A function body can hold any such line.
+func directiveIn(f *runmigrate.Format, sql string) string {
+	for _, line := range strings.Split(sql, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case f.Name == runmigrate.FormatGoose && strings.Contains(line, "+goose"),
+			f.UpMarker != "" && strings.HasPrefix(trimmed, f.UpMarker),
+			f.DownMarker != "" && strings.HasPrefix(trimmed, f.DownMarker),
+			slices.Contains(f.NoTransaction, trimmed),
+			runmigrate.IsDirective(trimmed):
+			return trimmed
+		}
+	}
+	return ""
 }
 
 // statement writes one statement and its semicolon; with blocks, a

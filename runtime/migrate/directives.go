@@ -60,6 +60,15 @@ func directiveLine(line string) (word, rest string, ok bool) {
 	return word, strings.TrimSpace(rest), true
 }
 
+// IsDirective reports whether the runner reads line as one of its
+// directives (-- cpcgen:no-transaction, -- cpcgen:lock-timeout,
+// -- cpcgen:backfill, or an unknown one, which it refuses), wherever it
+// stands in a file.
+func IsDirective(line string) bool {
+	_, _, ok := directiveLine(line)
+	return ok
+}
+
 // parseDuration reads a directive's duration: a Go duration, or "off"
 // (returned as -1).
 func parseDuration(s string) (time.Duration, error) {
