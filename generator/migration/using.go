@@ -193,7 +193,30 @@ func aroundType(stmt, alter, using, col string, from, to *schema.Column, setDefa
 	if setDefault && from.Default != nil {
 		set = defaultSQL(to)
 	}
-	return stmt[:k] + aroundDefault(col, stmt[k:end], from.Default != nil, set) + stmt[end:]
+	rest := stmt[end:]
+	if from.Default != nil {
+		// The default dropped for good (Atlas's own DROP DEFAULT after
+		// the conversion) is dropped once, by the clause put before it.
+		rest = withoutClause(rest, "ALTER COLUMN "+col+" DROP DEFAULT")
+	}
+	return stmt[:k] + aroundDefault(col, stmt[k:end], from.Default != nil, set) + rest
+}
+
+// withoutClause returns the rest of an ALTER TABLE statement without its
+// clause ", clause" (one ending at a comma, a semicolon or the end).
+func withoutClause(rest, clause string) string {
+	for off := 0; ; {
+		k := strings.Index(rest[off:], ", "+clause)
+		if k < 0 {
+			return rest
+		}
+		k += off
+		end := k + len(", "+clause)
+		if end == len(rest) || rest[end] == ',' || rest[end] == ';' {
+			return rest[:k] + rest[end:]
+		}
+		off = end
+	}
 }
 
 // aroundDefault returns the ALTER TABLE clause conversion (ALTER COLUMN
