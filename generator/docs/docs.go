@@ -88,8 +88,13 @@ var funcs = template.FuncMap{"fence": fence}
 
 // fence is the template function of that name.
 func fence(text string) string {
+	return strings.Repeat("`", max(3, backticks(text)+1))
+}
+
+// backticks returns the length of the longest run of backticks in s.
+func backticks(s string) int {
 	longest, run := 0, 0
-	for _, r := range text {
+	for _, r := range s {
 		if r == '`' {
 			run++
 			longest = max(longest, run)
@@ -97,7 +102,7 @@ func fence(text string) string {
 			run = 0
 		}
 	}
-	return strings.Repeat("`", max(3, longest+1))
+	return longest
 }
 
 // page is what the template prints. Every string is ready to print:
@@ -669,8 +674,11 @@ func code(s string) string {
 		return ""
 	}
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", `\|`)
-	if strings.Contains(s, "`") {
-		return "`` " + s + " ``"
+	if n := backticks(s); n > 0 {
+		// A code span ends at the first run of as many backticks as it
+		// opened with: open with one more than s holds.
+		ticks := strings.Repeat("`", n+1)
+		return ticks + " " + s + " " + ticks
 	}
 	return "`" + s + "`"
 }
