@@ -243,6 +243,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		changes = out.deferDrops(current, changes, o.usage)
 	}
 	changes = regenerated(changes, regen)
+	generatedBeforeSources(changes)
 	summary := append(append(summarize(unbound), summarize(keyDrops)...), summarize(changes)...)
 	// The schema changes the migration makes, as the safety rules see
 	// them; the online rewrite below changes only how they are written.
@@ -321,6 +322,53 @@ func checksAfterColumns(changes []schema.Change) {
 			return !ci && cj
 		})
 	}
+}
+
+// generatedBeforeSources moves, within each altered table, the changes
+// dropping a generated column or its generation expression (DROP
+// EXPRESSION) before the first plain column dropped: PostgreSQL refuses
+// to drop a column a generation expression reads (2BP01), even when a
+// later subcommand of the same ALTER TABLE drops the generated column or
+// its expression. The reverse statement then adds the plain columns
+// before the generated column that reads them.
+func generatedBeforeSources(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		first := slices.IndexFunc(mt.Changes, func(tc schema.Change) bool {
+			d, ok := tc.(*schema.DropColumn)
+			return ok && !isGenerated(d.C)
+		})
+		if first < 0 {
+			continue
+		}
+		var moved, rest []schema.Change
+		for _, tc := range mt.Changes[first:] {
+			if ungenerates(tc) {
+				moved = append(moved, tc)
+			} else {
+				rest = append(rest, tc)
+			}
+		}
+		if len(moved) == 0 {
+			continue
+		}
+		mt.Changes = append(append(slices.Clone(mt.Changes[:first]), moved...), rest...)
+	}
+}
+
+// ungenerates reports whether tc drops a generated column or its
+// generation expression.
+func ungenerates(tc schema.Change) bool {
+	switch tc := tc.(type) {
+	case *schema.DropColumn:
+		return isGenerated(tc.C)
+	case *schema.ModifyColumn:
+		return tc.Change.Is(schema.ChangeGenerated) && isGenerated(tc.From) && !isGenerated(tc.To)
+	}
+	return false
 }
 
 // createIndexRE matches a statement creating an index, with its name.
