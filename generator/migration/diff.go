@@ -276,6 +276,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			return nil, err
 		}
 		castStatements(planned, cast)
+		if err := ungeneratedReverse(planned, current, desired); err != nil {
+			return nil, err
+		}
 		droppedColumnComments(planned, changes)
 	}
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
@@ -369,6 +372,122 @@ func ungenerates(tc schema.Change) bool {
 		return tc.Change.Is(schema.ChangeGenerated) && isGenerated(tc.From) && !isGenerated(tc.To)
 	}
 	return false
+}
+
+// ungeneratedReverse gives a reverse to the planned ALTER TABLEs making
+// a generated column plain (DROP EXPRESSION), which Atlas's planner
+// leaves without one, and with it every other change of the statement:
+// the down then gave back neither the expression nor the columns the
+// statement drops. PostgreSQL 15 cannot make a column generated again,
+// so the down drops the column and adds it back generated (its values
+// computed again), as if the up had dropped the generated column and
+// added the plain one; then it sets the column's comment and creates
+// again what the drop takes with it and the migration keeps: the
+// indexes, foreign keys and checks over the column that current and
+// desired both have.
+func ungeneratedReverse(planned []*Change, current, desired *schema.Schema) error {
+	for _, c := range planned {
+		mt, ok := c.Source.(*schema.ModifyTable)
+		if !ok || len(c.Reverse) > 0 {
+			continue
+		}
+		var as []schema.Change
+		var cols []*schema.Column
+		for _, tc := range mt.Changes {
+			if m, ok := tc.(*schema.ModifyColumn); ok && ungenerates(m) {
+				as = append(as, &schema.DropColumn{C: m.From}, &schema.AddColumn{C: m.To})
+				cols = append(cols, m.From)
+				continue
+			}
+			as = append(as, tc)
+		}
+		if len(cols) == 0 {
+			continue
+		}
+		alter := &schema.ModifyTable{T: mt.T, Changes: as}
+		plan, err := atlasorder.Plan("reverse", []schema.Change{alter})
+		if err != nil {
+			return fmt.Errorf("plan migration: reverse of %s: %w", c.Comment, err)
+		}
+		var rev []string
+		for _, pc := range slices.Backward(plan.Changes) {
+			if _, ok := pc.Source.(*schema.ModifyTable); !ok || !strings.HasPrefix(pc.Cmd, "ALTER TABLE ") {
+				continue // the COMMENT ON of the column added, which it has
+			}
+			r, err := pc.ReverseStmts()
+			if err != nil {
+				return fmt.Errorf("plan migration: reverse of %s: %w", c.Comment, err)
+			}
+			rev = append(rev, r...)
+		}
+		if len(rev) == 0 {
+			continue
+		}
+		restore, err := restoreDropped([]schema.Change{mt})
+		if err != nil {
+			return err
+		}
+		for _, col := range cols {
+			// Added back without its comment.
+			if comment := attrOf[schema.Comment](col.Attrs); comment != nil && comment.Text != "" {
+				rev = append(rev, "COMMENT ON COLUMN "+quote(mt.T.Name)+"."+quote(col.Name)+" IS "+names.QuoteLiteral(comment.Text))
+			}
+		}
+		rev = append(rev, restore[mt.T]...)
+		kept, err := keptOver(current, desired, mt.T.Name, cols)
+		if err != nil {
+			return err
+		}
+		c.Reverse = append(rev, kept...)
+	}
+	return nil
+}
+
+// keptOver returns the statements creating the indexes, foreign keys and
+// checks of table over one of cols that current and desired both have.
+func keptOver(current, desired *schema.Schema, table string, cols []*schema.Column) ([]string, error) {
+	ct, ok1 := current.Table(table)
+	dt, ok2 := desired.Table(table)
+	if !ok1 || !ok2 {
+		return nil, nil
+	}
+	over := func(c *schema.Column) bool {
+		return slices.ContainsFunc(cols, func(x *schema.Column) bool { return x.Name == c.Name })
+	}
+	var adds []schema.Change
+	for _, ci := range ct.Indexes {
+		di, ok := dt.Index(ci.Name)
+		if ok && ci.Unique == di.Unique && sameParts(ci.Parts, di.Parts) && reflect.DeepEqual(indexAttrs(ci), indexAttrs(di)) && slices.ContainsFunc(ci.Parts, func(p *schema.IndexPart) bool { return p.C != nil && over(p.C) }) {
+			adds = append(adds, &schema.AddIndex{I: di})
+		}
+	}
+	for _, cf := range ct.ForeignKeys {
+		df, ok := dt.ForeignKey(cf.Symbol)
+		other := *cf // sameForeignKey compares keys of different names
+		other.Symbol += "\x00"
+		if ok && sameForeignKey(&other, df) && slices.ContainsFunc(cf.Columns, over) {
+			adds = append(adds, &schema.AddForeignKey{F: df})
+		}
+	}
+	for _, cc := range namedChecks(ct) {
+		for _, dc := range namedChecks(dt) {
+			if dc.Name == cc.Name && dc.Expr == cc.Expr && slices.ContainsFunc(cols, func(x *schema.Column) bool { return mentions(cc.Expr, x.Name) }) {
+				adds = append(adds, &schema.AddCheck{C: dc})
+			}
+		}
+	}
+	if len(adds) == 0 {
+		return nil, nil
+	}
+	plan, err := atlasorder.Plan("restore", []schema.Change{&schema.ModifyTable{T: dt, Changes: adds}})
+	if err != nil {
+		return nil, fmt.Errorf("plan migration: restore the constraints of the columns made plain in %q: %w", table, err)
+	}
+	var out []string
+	for _, pc := range plan.Changes {
+		out = append(out, pc.Cmd)
+	}
+	return out, nil
 }
 
 // createIndexRE matches a statement creating an index, with its name.
