@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -96,6 +98,10 @@ func (e problemsError) Error() string { return fmt.Sprintf("%d problem(s) found"
 
 // run executes the command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	// What cpcgen prints can quote a database's names and values, a
+	// spec's text and files on disk; none of it may drive the terminal
+	// or the CI log reading it.
+	stdout, stderr = controlEscaper{stdout}, controlEscaper{stderr}
 	if dsns := connectionStrings(args); len(dsns) > 0 {
 		// What a command that connects prints passes through the
 		// redaction the runtime gives its messages: no part of a
@@ -335,6 +341,46 @@ func connectionStrings(args []string) []string {
 		}
 	}
 	return out
+}
+
+// controlEscaper writes to w what is written to it with every control
+// character but tab and newline (ESC, which starts a terminal's escape
+// sequences, CR, BEL, DEL, and the C1 controls U+0080–U+009F) written as
+// its Go escape (\x1b, \r, \u009b). The messages quote names with %q
+// already; this covers whatever else prints (a file's lines in a diff, a
+// server's message).
+type controlEscaper struct {
+	w io.Writer
+}
+
+func (e controlEscaper) Write(p []byte) (int, error) {
+	if !slices.ContainsFunc(p, isControlByte) {
+		return e.w.Write(p)
+	}
+	out := make([]byte, 0, len(p)+16)
+	for i := 0; i < len(p); i++ {
+		switch b := p[i]; {
+		case b == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f:
+			out = fmt.Appendf(out, `\u%04x`, p[i+1])
+			i++
+		case isControlByte(b) && b != 0xc2:
+			q := strconv.QuoteRune(rune(b)) // '\x1b'
+			out = append(out, q[1:len(q)-1]...)
+		default:
+			out = append(out, b)
+		}
+	}
+	if _, err := e.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// isControlByte reports whether b is an ASCII control character other
+// than tab and newline, or the first byte of a two-byte UTF-8 sequence
+// that may be a C1 control.
+func isControlByte(b byte) bool {
+	return b < 0x20 && b != '\t' && b != '\n' || b == 0x7f || b == 0xc2
 }
 
 // redactingWriter writes to w what is written to it with every part of

@@ -193,3 +193,35 @@ func TestWarningsDoNotFail(t *testing.T) {
 		t.Fatalf("generate after acknowledging: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestOutputEscapesControls: what cpcgen prints can quote text it does
+// not control (a generated file edited on disk, in check's diff; a
+// server's message), and none of it may drive the terminal or the CI log
+// reading it: a control character but tab and newline is printed as its
+// escape.
+func TestOutputEscapesControls(t *testing.T) {
+	var b bytes.Buffer
+	w := controlEscaper{&b}
+	in := "a\x1b]0;title\a\x1b[2Jb\r\n\tc\u009bd © é\x7f\n"
+	if n, err := w.Write([]byte(in)); err != nil || n != len(in) {
+		t.Fatalf("Write: %d, %v", n, err)
+	}
+	if want := `a\x1b]0;title\a\x1b[2Jb\r` + "\n\t" + `c\u009bd © é\x7f` + "\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+
+	dir := newProject(t)
+	if code, out, errOut := cpcgen(t, "-C", dir, "generate"); code != exitOK {
+		t.Fatalf("generate: exit %d\n%s%s", code, out, errOut)
+	}
+	file := filepath.Join(dir, "internal/appdb/users.gen.go")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testfile.Write(t, dir, "internal/appdb/users.gen.go", strings.Replace(string(data), "\n", "\n// \x1b]0;pwned\a\x1b[2J\r::error::injected\n", 3))
+	code, out, errOut := cpcgen(t, "-C", dir, "check")
+	if code != exitProblems || !strings.Contains(out, `\x1b]0;pwned\a\x1b[2J\r::error::injected`) || strings.ContainsAny(out+errOut, "\x1b\a\r") {
+		t.Errorf("check: exit %d\n%q", code, out+errOut)
+	}
+}
