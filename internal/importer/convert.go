@@ -2373,6 +2373,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
 	case "f":
+		if x := uniqueIndexNamed(t, k.Name); x != nil {
+			c.constraintObject(t, k, sameNameWhy(x))
+			return
+		}
 		target := c.specTables[k.RefTable]
 		ok := len(cols) == 1 && k.Match == "s" && k.Validated && target != nil && k.RefSchema == c.cat.Schema
 		var refCol *CatColumn
@@ -2423,6 +2427,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		if !specName(k.Name) {
 			c.constraintObject(t, k, fmt.Sprintf("its name %q is not a plain SQL name, which the spec's checks: take", k.Name))
+			return
+		}
+		if x := uniqueIndexNamed(t, k.Name); x != nil {
+			c.constraintObject(t, k, sameNameWhy(x))
 			return
 		}
 		c.constraintComment(t, k)
@@ -3064,6 +3072,25 @@ func sortFindings(fs []Finding) {
 		}
 		return fs[i].Name < fs[j].Name
 	})
+}
+
+// uniqueIndexNamed is the unique index of t named name that the spec
+// would declare (one that is no constraint: PostgreSQL lets a foreign key
+// or a check have the name of such an index, as Ecto's unique_index and
+// references truncated to 63 bytes may give them), or nil. A spec's
+// constraint names are its sentinels' and must differ from its unique
+// indexes' names, so the constraint is an sql object. Whether the index
+// itself ends up an sql object for another reason (a column type cpcgen
+// does not model, a function) is not asked: the constraint is then an
+// sql object when it need not be, which still round-trips.
+func uniqueIndexNamed(t *CatTable, name string) *CatIndex {
+	return find.First(t.Indexes, func(x *CatIndex) bool { return x.Unique && x.Name == name && indexWhy(x) == "" })
+}
+
+// sameNameWhy says why a constraint named like the unique index x is an
+// sql object.
+func sameNameWhy(x *CatIndex) string {
+	return fmt.Sprintf("its name is also the name of the unique index on (%s), which a spec's constraints may not share (each name is one sentinel's)", strings.Join(x.Keys, ", "))
 }
 
 func uniqueWhy(k *CatConstraint, n int) string {
