@@ -9,6 +9,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/docs"
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/writer"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -113,11 +114,7 @@ func TestNullsNotDistinctListed(t *testing.T) {
 // body holding a line of three backticks ended the block there, and what
 // followed was Markdown and HTML).
 func TestHostileText(t *testing.T) {
-	cfg, err := spec.ParseConfig(t.TempDir(), "cpcgen.yaml", []byte("version: 1\npackage: {name: notesdb, dir: ./out}\nspecs: [./*.yaml]\ndocs: {dir: ./docs}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proj, err := spec.Parse(cfg, []spec.File{{Name: "notes.yaml", Data: []byte(`tables:
+	page := pageOf(t, `tables:
   notes:
     comment: "<img src=x onerror=alert(1)> &lt; | a < b, a <> b"
     columns:
@@ -126,12 +123,12 @@ func TestHostileText(t *testing.T) {
       mood: {type: odd}
 enums:
   odd:
-    values: ["` + "``" + ` <img src=y onerror=alert(3)> ` + "``" + `", plain]
+    values: ["`+"``"+` <img src=y onerror=alert(3)> `+"``"+`", plain]
 queries:
   notes:
     - name: Odd
       sql: |
-        SELECT id FROM notes -- ` + "````" + ` in a comment
+        SELECT id FROM notes -- `+"````"+` in a comment
         WHERE body <> ''
       columns: {id: bigint}
 sql_objects:
@@ -140,22 +137,10 @@ sql_objects:
     comment: "<b>bold</b>"
     sql: |
       CREATE FUNCTION fence() RETURNS text LANGUAGE sql AS $$ SELECT '
-      ` + "```" + `
+      `+"```"+`
       </details><script>alert(2)</script>
       '::text $$
-`)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkg, err := generator.Build(proj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := docs.Generate(pkg, "docs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(files[0].Data)
+`)
 	open := "" // the fence of the block a line is in
 	for i, l := range strings.Split(page, "\n") {
 		if run := strings.TrimLeft(l, "`"); len(l)-len(run) >= 3 {
@@ -180,6 +165,28 @@ sql_objects:
 	need(t, page, "`````sql\nSELECT id FROM notes -- ```` in a comment\n")
 	need(t, page, "````sql\nCREATE FUNCTION fence()")
 	need(t, page, "``` `` <img src=y onerror=alert(3)> `` ```")
+}
+
+// pageOf returns the docs page of a package of one spec file.
+func pageOf(t *testing.T, specYAML string) string {
+	t.Helper()
+	cfg, err := spec.ParseConfig(t.TempDir(), "cpcgen.yaml", []byte("version: 1\npackage: {name: notesdb, dir: ./out}\nspecs: [./*.yaml]\ndocs: {dir: ./docs}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := spec.Parse(cfg, []spec.File{{Name: "spec.yaml", Data: []byte(specYAML)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := generator.Build(proj)
+	if err == nil {
+		var files []writer.File
+		if files, err = docs.Generate(pkg, "docs"); err == nil {
+			return string(files[0].Data)
+		}
+	}
+	t.Fatal(err)
+	return ""
 }
 
 // withoutCodeSpans returns a line of Markdown without its code spans: a
