@@ -23,6 +23,10 @@ type Catalog struct {
 	// SchemaComment is the comment on the schema read, "" for none or
 	// for the one PostgreSQL gives schema public.
 	SchemaComment string
+	// PublicCommentRemoved is set when the schema read is public and has
+	// no comment, not even the one PostgreSQL gives it (COMMENT ON
+	// SCHEMA public IS '', as pg_dump then writes).
+	PublicCommentRemoved bool
 
 	Extensions []CatExtension
 	Enums      []CatEnum
@@ -432,8 +436,9 @@ ORDER BY 1`, r.schema)
 		return err
 	}
 	return r.conn.QueryRow(r.ctx, `
-SELECT coalesce(nullif(obj_description(n.oid, 'pg_namespace'), CASE n.nspname WHEN 'public' THEN 'standard public schema' END), '')
-FROM pg_namespace n WHERE n.nspname = $1`, r.schema).Scan(&r.cat.SchemaComment)
+SELECT coalesce(nullif(obj_description(n.oid, 'pg_namespace'), CASE n.nspname WHEN 'public' THEN 'standard public schema' END), ''),
+  n.nspname = 'public' AND obj_description(n.oid, 'pg_namespace') IS NULL
+FROM pg_namespace n WHERE n.nspname = $1`, r.schema).Scan(&r.cat.SchemaComment, &r.cat.PublicCommentRemoved)
 }
 
 func (r *reader) extensions() error {

@@ -305,6 +305,9 @@ func (c *converter) run() {
 	if cat.SchemaComment != "" {
 		c.find("schema", cat.Schema, NotImported, "its comment (COMMENT ON SCHEMA %s IS %s): a project holds the schema's objects, not the schema, which deployment makes", quoteIdent(cat.Schema), names.QuoteLiteral(clipText(cat.SchemaComment)))
 	}
+	if cat.PublicCommentRemoved {
+		c.find("schema", cat.Schema, NotImported, "its comment, the one PostgreSQL gives it, was removed (COMMENT ON SCHEMA public IS ''): a project holds the schema's objects, not the schema, which deployment makes")
+	}
 	// Enums go under enums:, which are created after the objects created
 	// before the tables: those a domain or type of the schema uses are
 	// such objects too.

@@ -488,6 +488,19 @@ func TestForeignKeyToUniqueIndex(t *testing.T) {
 	}
 }
 
+// TestSchemaCommentRemoved: public without a comment, not even the one
+// PostgreSQL gives it (COMMENT ON SCHEMA public IS '', as pg_dump writes
+// it then), is reported too: the databases the migrations make keep it.
+func TestSchemaCommentRemoved(t *testing.T) {
+	conn := loadedConn(t, "comment", "CREATE TABLE t (id int PRIMARY KEY);\nCOMMENT ON SCHEMA public IS '';\n")
+	res := convert(t, conn, "test")
+	if !slices.ContainsFunc(res.Findings, func(f Finding) bool {
+		return f.Kind == "schema" && f.Name == "public" && f.Action == NotImported && strings.Contains(f.Why, "COMMENT ON SCHEMA public IS ''")
+	}) {
+		t.Errorf("public's removed comment not reported: %+v", res.Findings)
+	}
+}
+
 // TestSchemaComment: a comment on the schema, which a project does not
 // carry, is reported; public's own, the one PostgreSQL gives it, is not.
 func TestSchemaComment(t *testing.T) {
