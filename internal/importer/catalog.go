@@ -197,7 +197,10 @@ type CatConstraint struct {
 	// KeyIndex is the index of the referenced table that a foreign key
 	// uses: its primary key's or unique constraint's, or a unique index.
 	KeyIndex string
-	plain    string // Def without pretty-printing; see nestedSameOp
+	// Invalid is set when the index of a primary key, unique or exclusion
+	// constraint is invalid (pg_index.indisvalid false).
+	Invalid bool
+	plain   string // Def without pretty-printing; see nestedSameOp
 }
 
 // CatIndex is an index that does not back a constraint.
@@ -226,6 +229,11 @@ type CatIndex struct {
 	// Statistics are the statistics targets its columns have (ALTER
 	// INDEX … ALTER COLUMN n SET STATISTICS), each "n target".
 	Statistics []string
+	// Invalid is set when the index is invalid (pg_index.indisvalid
+	// false): a CREATE INDEX CONCURRENTLY that failed, or an index of a
+	// partitioned table made ON ONLY it that some partition's index was
+	// never attached to.
+	Invalid    bool
 	plainWhere string // Where without pretty-printing; see nestedSameOp
 }
 
@@ -532,7 +540,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 func (r *reader) constraints() error {
 	return tableRows(r, func(k *CatConstraint) []any {
 		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.plain}
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.plain, &k.Invalid}
 	}, func(t *CatTable, k *CatConstraint) {
 		if nestedSameOp(k.plain) {
 			k.Def = k.plain
@@ -548,7 +556,8 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), ''),
-  pg_get_constraintdef(co.oid, false)
+  pg_get_constraintdef(co.oid, false),
+  coalesce((SELECT NOT i.indisvalid FROM pg_index i WHERE co.contype IN ('p', 'u', 'x') AND i.indexrelid = co.conindid), false)
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -560,7 +569,7 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 func (r *reader) indexes() error {
 	return tableRows(r, func(x *CatIndex) []any {
 		return []any{&x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics, &x.plainWhere}
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics, &x.plainWhere, &x.Invalid}
 	}, func(t *CatTable, x *CatIndex) {
 		if nestedSameOp(x.plainWhere) {
 			x.Where = x.plainWhere
@@ -588,7 +597,8 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   ARRAY(SELECT a.attnum::text || ' ' || a.attstattarget::text FROM pg_attribute a
     WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum),
-  coalesce(pg_get_expr(i.indpred, i.indrelid, false), '')
+  coalesce(pg_get_expr(i.indpred, i.indrelid, false), ''),
+  NOT i.indisvalid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam

@@ -293,6 +293,32 @@ func fixName(s string) string {
 	return out
 }
 
+// invalidIndexes reports the invalid indexes (pg_index.indisvalid
+// false), of constraints too: the project declares them like valid ones,
+// and its migrations build them whole, so a database made by the
+// migrations has them valid where the one read has not.
+func (c *converter) invalidIndexes() {
+	const why = "its index is invalid (pg_index.indisvalid false: a CREATE INDEX CONCURRENTLY that did not finish, or an index of a partitioned table made ON ONLY it that not every partition's index was attached to); it is imported as if valid, and the migrations build it valid%s: make it valid here (REINDEX it; on a partitioned table, attach an index of each partition that lacks one) or drop it, before marking the migrations applied"
+	for _, t := range c.cat.Tables {
+		on := ""
+		if t.PartKey != "" {
+			on = ", on every partition"
+		}
+		for _, k := range t.Constraints {
+			if !k.Invalid {
+				continue
+			}
+			kind := map[string]string{"p": "primary key", "u": "constraint", "x": "constraint"}[k.Type]
+			c.find(kind, t.Name+"."+k.Name, Changed, why, on)
+		}
+		for _, x := range t.Indexes {
+			if x.Invalid {
+				c.find("index", t.Name+"."+x.Name, Changed, why, on)
+			}
+		}
+	}
+}
+
 func (c *converter) add(phase *[]*object, o *object) {
 	*phase = append(*phase, o)
 }
@@ -339,6 +365,7 @@ func (c *converter) run() {
 	for _, u := range cat.Unsupported {
 		c.find(u.Kind, u.Name, NotImported, "import does not carry objects of kind %s; add it by hand as an sql_objects entry of kind other (with drop:)", u.Kind)
 	}
+	c.invalidIndexes()
 	c.earlyFunctions()
 	c.earlyObjects()
 	var partitions []*CatTable

@@ -489,8 +489,9 @@ func TestForeignKeyToUniqueIndex(t *testing.T) {
 }
 
 // TestSchemaCommentRemoved: public without a comment, not even the one
-// PostgreSQL gives it (COMMENT ON SCHEMA public IS '', as pg_dump writes
-// it then), is reported too: the databases the migrations make keep it.
+// PostgreSQL gives it (pg_dump then writes COMMENT ON SCHEMA public IS
+// the empty string), is reported too: the databases the migrations make
+// keep it.
 func TestSchemaCommentRemoved(t *testing.T) {
 	conn := loadedConn(t, "comment", "CREATE TABLE t (id int PRIMARY KEY);\nCOMMENT ON SCHEMA public IS '';\n")
 	res := convert(t, conn, "test")
@@ -513,6 +514,35 @@ func TestSchemaComment(t *testing.T) {
 		if found != want {
 			t.Errorf("comment %q: reported %v, want %v: %+v", comment, found, want, res.Findings)
 		}
+	}
+}
+
+// TestInvalidIndex: an invalid index (pg_index.indisvalid false), here
+// a primary key and an index of a partitioned table made ON ONLY it that
+// one partition's index was never attached to, is reported: the project
+// declares it like a valid one and its migrations build it whole; a valid
+// one is not reported.
+func TestInvalidIndex(t *testing.T) {
+	conn := loadedConn(t, "invalid", `
+CREATE TABLE bt (id bigint NOT NULL, at timestamp NOT NULL, n int) PARTITION BY RANGE (at);
+CREATE TABLE bt_a PARTITION OF bt FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE bt_b PARTITION OF bt FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+ALTER TABLE ONLY bt ADD CONSTRAINT bt_pkey PRIMARY KEY (id, at);
+ALTER TABLE ONLY bt_b ADD CONSTRAINT bt_b_pkey PRIMARY KEY (id, at);
+ALTER INDEX bt_pkey ATTACH PARTITION bt_b_pkey;
+CREATE INDEX bt_n ON ONLY bt (n);
+CREATE INDEX bt_at ON bt (at);
+`)
+	res := convert(t, conn, "test")
+	var got []string
+	for _, f := range res.Findings {
+		if strings.Contains(f.Why, "indisvalid") {
+			got = append(got, f.Kind+" "+f.Name+": "+f.Action)
+		}
+	}
+	want := []string{"index bt.bt_n: changed", "primary key bt.bt_pkey: changed"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings of invalid indexes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
