@@ -120,7 +120,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
-		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}}
+		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}, seqDefaults: map[string][]*object{}}
 	c.run()
 	return c.res
 }
@@ -177,6 +177,9 @@ type converter struct {
 	// serials are the sequences of the spec tables' serial columns, which
 	// the columns' serial: true makes (see serialColumn).
 	serials map[string]bool
+	// seqDefaults are the objects setting the defaults that take the
+	// values of another column's serial sequence, by that sequence.
+	seqDefaults map[string][]*object
 }
 
 // fkKey is an object making a foreign key, and the key ("table.index")
@@ -2007,12 +2010,44 @@ func unqualify(def, schema string) string {
 // columnDefaultObject sets the default of column col of table t, which
 // calls functions of the schema, by an sql object after the tables and
 // the functions; the note says why ("its default expr " why).
-func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn, why string) {
-	c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "default"), kind: "other",
+func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn, why string) *object {
+	o := &object{name: c.objName(t.Name, col.Name, "default"), kind: "other",
 		sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Default),
 		drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quoteIdent(t.Name), quoteIdent(col.Name)),
-		dependsOn: functionDeps(t.Name, col.DefaultUses)})
+		dependsOn: functionDeps(t.Name, col.DefaultUses)}
+	c.add(&c.alters, o)
 	c.find("column", t.Name+"."+col.Name, Kept, "its default %s %s", clipText(col.Default), why)
+	return o
+}
+
+// nextvalRE is a default taking the values of a sequence.
+var nextvalRE = regexp.MustCompile(`^nextval\('((?:[^']|'')+)'::regclass\)$`)
+
+// nextvalSeq returns the name of the sequence whose values default def
+// takes (nextval('name'::regclass)), "" for another default.
+func nextvalSeq(def string) string {
+	m := nextvalRE.FindStringSubmatch(def)
+	if m == nil {
+		return ""
+	}
+	name := strings.ReplaceAll(m[1], "''", "'")
+	if n, ok := strings.CutPrefix(name, `"`); ok {
+		name = strings.ReplaceAll(strings.TrimSuffix(n, `"`), `""`, `"`)
+	}
+	return name
+}
+
+// otherSerial returns the sequence whose values the default of column
+// col of t takes and the table whose serial column owns it, when that
+// is another column's serial sequence, which the migrations make with
+// that table: "", "" otherwise.
+func (c *converter) otherSerial(t *CatTable, col *CatColumn) (seq, owner string) {
+	s := c.sequence(nextvalSeq(col.Default))
+	if s == nil || !c.serials[s.Name] || s.OwnedBy == t.Name+"."+col.Name {
+		return "", ""
+	}
+	owner, _, _ = strings.Cut(s.OwnedBy, ".")
+	return s.Name, owner
 }
 
 var (
@@ -2144,7 +2179,7 @@ func (c *converter) identitySequenceNames() {
 		target string
 	}
 	var renames []rename
-	byMade, byName := map[string]*object{}, map[string]*object{}
+	byMade, byName, renamedTo := map[string]*object{}, map[string]*object{}, map[string]*object{}
 	for _, st := range c.tables {
 		t := st.cat
 		for _, col := range t.Columns {
@@ -2161,8 +2196,11 @@ func (c *converter) identitySequenceNames() {
 					drop:      fmt.Sprintf("ALTER SEQUENCE %s RENAME TO %s", quoteIdent(col.Sequence), quoteIdent(made)),
 					dependsOn: []string{t.Name}}
 				c.add(&c.alters, o)
+				for _, d := range c.seqDefaults[col.Sequence] {
+					d.dependsOn = appendUnique(d.dependsOn, o.name) // under its name
+				}
 				renames = append(renames, rename{o, col.Sequence})
-				byMade[made], byName[o.name] = o, o
+				byMade[made], byName[o.name], renamedTo[col.Sequence] = o, o, o
 				deps = append(deps, o.name) // under its name
 				kind := "identity"
 				if serial {
@@ -2194,6 +2232,11 @@ func (c *converter) identitySequenceNames() {
 		for _, col := range t.Columns {
 			if first := byMade[col.Sequence]; col.Identity != "" && first != nil {
 				o.dependsOn = appendUnique(o.dependsOn, first.name)
+			}
+			// A default taking the values of a serial's renamed sequence
+			// (a partition's, which PARTITION OF does not give it).
+			if r := renamedTo[nextvalSeq(col.Default)]; r != nil {
+				o.dependsOn = appendUnique(o.dependsOn, r.name)
 			}
 		}
 	}
@@ -2244,6 +2287,10 @@ func (c *converter) buildTable(st *specTable) {
 			}
 			if why != "" {
 				c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", why))
+			} else if seq, owner := c.otherSerial(t, col); seq != "" {
+				o := c.columnDefaultObject(t, col, fmt.Sprintf("takes the values of %s, the sequence of a serial column of table %s, which the migrations make with that table: an sql object after the tables sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", seq, owner))
+				o.dependsOn = appendUnique(o.dependsOn, objNameOf(owner))
+				c.seqDefaults[seq] = append(c.seqDefaults[seq], o)
 			} else {
 				sc.def = defaultValue(col.Default, typ)
 			}
