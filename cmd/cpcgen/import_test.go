@@ -576,6 +576,15 @@ CREATE TABLE runs_20261206 PARTITION OF runs FOR VALUES FROM ('2026-12-06') TO (
 CREATE TABLE runs_20261207 (LIKE runs INCLUDING INDEXES);
 ALTER TABLE runs ATTACH PARTITION runs_20261207 FOR VALUES FROM ('2026-12-07') TO ('2026-12-08');
 ALTER TABLE runs_20261207 ALTER COLUMN retry_count SET DEFAULT 1;`
+	// Tables without columns, which PostgreSQL allows and no spec table
+	// declares: made so, and left so by dropping every column; one with
+	// a comment, one a view reads.
+	cases["tables without columns"] = `CREATE TABLE marker ();
+COMMENT ON TABLE marker IS 'present once set up';
+CREATE TABLE emptied (a int, b text);
+ALTER TABLE emptied DROP COLUMN a, DROP COLUMN b;
+CREATE VIEW marker_count AS SELECT count(*) AS n FROM marker;
+CREATE TABLE kept (id int PRIMARY KEY);`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

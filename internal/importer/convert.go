@@ -514,6 +514,8 @@ func (c *converter) tableProblem(t *CatTable) string {
 		return "it is a partition of " + t.Parent + " and partitioned itself, which specs do not declare"
 	case len(t.Inherits) > 0:
 		return "it inherits from " + strings.Join(t.Inherits, ", ")
+	case len(t.Columns) == 0:
+		return "it has no columns, which a spec table must have"
 	}
 	for _, col := range t.Columns {
 		switch {
