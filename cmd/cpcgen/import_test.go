@@ -585,6 +585,14 @@ CREATE TABLE emptied (a int, b text);
 ALTER TABLE emptied DROP COLUMN a, DROP COLUMN b;
 CREATE VIEW marker_count AS SELECT count(*) AS n FROM marker;
 CREATE TABLE kept (id int PRIMARY KEY);`
+	// Typed tables (CREATE TABLE … OF type), which specs do not declare:
+	// one with a column's options, a key a spec table's foreign key
+	// references and a column comment, one with none.
+	cases["typed tables"] = `CREATE TYPE person AS (name text, age integer, nick text);
+CREATE TABLE people OF person (name WITH OPTIONS NOT NULL, age WITH OPTIONS DEFAULT 18, PRIMARY KEY (name));
+COMMENT ON COLUMN people.nick IS 'what friends say';
+CREATE TABLE people_copy OF person;
+CREATE TABLE pets (id int PRIMARY KEY, owner text REFERENCES people);`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

@@ -103,6 +103,9 @@ type CatTable struct {
 	ReplicaIdentity, ReplicaIndex string
 	// ClusterOn is the index ALTER TABLE … CLUSTER ON marked, or "".
 	ClusterOn string
+	// OfType is the composite type of a typed table (CREATE TABLE … OF
+	// type), or "".
+	OfType string
 
 	Columns     []*CatColumn
 	Constraints []*CatConstraint
@@ -477,7 +480,8 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
   CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'INDEX' ELSE '' END,
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), ''),
-  coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), '')
+  coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), ''),
+  coalesce((SELECT ty.typname FROM pg_type ty WHERE ty.oid = c.reloftype), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
 ORDER BY c.relname`, r.schema)
@@ -487,7 +491,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)

@@ -514,6 +514,8 @@ func (c *converter) tableProblem(t *CatTable) string {
 		return "it is a partition of " + t.Parent + " and partitioned itself, which specs do not declare"
 	case len(t.Inherits) > 0:
 		return "it inherits from " + strings.Join(t.Inherits, ", ")
+	case t.OfType != "":
+		return "it is a typed table (OF " + t.OfType + "), which specs do not declare"
 	case len(t.Columns) == 0:
 		return "it has no columns, which a spec table must have"
 	}
@@ -1664,6 +1666,10 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
 		deps = append(deps, objNameOf(t.Parent))
 	}
+	if t.OfType != "" {
+		fmt.Fprintf(&b, " OF %s", quoteIdent(t.OfType))
+		deps = append(deps, objNameOf(t.OfType))
+	}
 	// A default calling functions of the schema is made with the table
 	// when they can all be created before the tables (as a declared
 	// table's is); lateDefaults says why not, by column.
@@ -1691,6 +1697,14 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 				}
 				continue
 			}
+			if t.OfType != "" {
+				// The type brings the column; its default and NOT NULL
+				// are options of the table's.
+				if opts := strings.TrimPrefix(columnDDL(t, col, lateDefaults[col.Name] == ""), quoteIdent(col.Name)+" "+col.Type); opts != "" {
+					items = append(items, quoteIdent(col.Name)+" WITH OPTIONS"+opts)
+				}
+				continue
+			}
 			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
@@ -1707,7 +1721,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	if len(items) > 0 {
 		b.WriteString(" (\n  " + strings.Join(items, ",\n  ") + "\n)")
-	} else if t.Parent == "" {
+	} else if t.Parent == "" && t.OfType == "" {
 		b.WriteString(" ()")
 	}
 	if t.Parent != "" {
