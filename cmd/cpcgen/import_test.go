@@ -563,6 +563,15 @@ CREATE TABLE t (id int PRIMARY KEY, name citext);`
   CONSTRAINT masks_states_key UNIQUE (states)
 );
 CREATE INDEX masks_seen_idx ON masks (seen) WHERE seen IS NOT NULL AND get_bit(seen, 0) = 1;`
+	// Primary keys and unique constraints whose indexes have storage
+	// options (pg_dump's PRIMARY KEY (id) WITH (fillfactor='70')): of
+	// one column and of two, one a foreign key references, one whose
+	// name is not a plain SQL name.
+	cases["key storage options"] = `CREATE TABLE t (id int, code text, a int, b int, CONSTRAINT t_pkey PRIMARY KEY (id) WITH (fillfactor=70));
+ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE (code) WITH (fillfactor=80, deduplicate_items=off);
+ALTER TABLE t ADD CONSTRAINT t_a_b_key UNIQUE (a, b) WITH (fillfactor=90);
+CREATE TABLE u (id int, CONSTRAINT "u pkey" PRIMARY KEY (id) WITH (fillfactor=60));
+CREATE TABLE r (id int PRIMARY KEY, t_id int REFERENCES t);`
 	// A partition made as Hatchet makes them: CREATE TABLE … (LIKE
 	// parent INCLUDING INDEXES), without the parent's defaults, then
 	// attached; PARTITION OF would give it the parent's defaults.

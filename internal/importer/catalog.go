@@ -203,7 +203,11 @@ type CatConstraint struct {
 	// Invalid is set when the index of a primary key, unique or exclusion
 	// constraint is invalid (pg_index.indisvalid false).
 	Invalid bool
-	plain   string // Def without pretty-printing; see nestedSameOp
+	// IndexOptions are the storage options (fillfactor=70) of the index
+	// of a primary key or unique constraint, which its Def writes as
+	// WITH (…).
+	IndexOptions []string
+	plain        string // Def without pretty-printing; see nestedSameOp
 }
 
 // CatIndex is an index that does not back a constraint.
@@ -544,7 +548,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 func (r *reader) constraints() error {
 	return tableRows(r, func(k *CatConstraint) []any {
 		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.plain, &k.Invalid}
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.IndexOptions, &k.plain, &k.Invalid}
 	}, func(t *CatTable, k *CatConstraint) {
 		if nestedSameOp(k.plain) {
 			k.Def = k.plain
@@ -560,6 +564,7 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), ''),
+  coalesce((SELECT ki.reloptions FROM pg_class ki WHERE co.contype IN ('p', 'u') AND ki.oid = co.conindid), '{}'),
   pg_get_constraintdef(co.oid, false),
   coalesce((SELECT NOT i.indisvalid FROM pg_index i WHERE co.contype IN ('p', 'u', 'x') AND i.indexrelid = co.conindid), false)
 FROM pg_constraint co

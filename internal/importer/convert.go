@@ -1951,6 +1951,26 @@ func (c *converter) constraintComment(t *CatTable, k *CatConstraint) {
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its comment: specs do not declare comments on constraints, so an sql object sets it")
 }
 
+// keyOptions keeps the storage options of the index of a primary key or
+// unique constraint the spec declares (WITH (fillfactor=70)), which specs
+// cannot hold, as an sql object after the tables setting them on the
+// index, named name when the tables are made.
+func (c *converter) keyOptions(t *CatTable, k *CatConstraint, name string) {
+	if len(k.IndexOptions) == 0 {
+		return
+	}
+	var keys []string
+	for _, o := range k.IndexOptions {
+		key, _, _ := strings.Cut(o, "=")
+		keys = append(keys, key)
+	}
+	c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "storage"), kind: "other",
+		sql:       fmt.Sprintf("ALTER INDEX %s SET (%s)", quoteIdent(name), strings.Join(k.IndexOptions, ", ")),
+		drop:      fmt.Sprintf("ALTER INDEX %s RESET (%s)", quoteIdent(name), strings.Join(keys, ", ")),
+		dependsOn: []string{objNameOf(t.Name)}})
+	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its index's storage options (%s), which specs do not declare: an sql object sets them", strings.Join(k.IndexOptions, ", "))
+}
+
 func constraintKind(t string) string {
 	switch t {
 	case "p":
@@ -2431,9 +2451,13 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.includeKey(st, k, def)
 			return
 		}
+		name := k.Name
 		if k.Name != def && !c.renameConstraint(t, k, def) {
 			st.pkName = k.Name
+		} else if k.Name != def {
+			name = def
 		}
+		c.keyOptions(t, k, name)
 		c.constraintComment(t, k)
 	case "u":
 		if sc := sqlNamedColumn(cols); sc != nil {
@@ -2442,9 +2466,13 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		}
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
 			cols[0].unique = true
+			name := k.Name
 			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
 				cols[0].uniqueName = k.Name
+			} else if k.Name != def {
+				name = def
 			}
+			c.keyOptions(t, k, name)
 			c.constraintComment(t, k)
 			return
 		}
@@ -2461,6 +2489,7 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 				si.name = def
 			}
 			st.indexes = append(st.indexes, si)
+			c.keyOptions(t, k, si.name)
 			c.constraintComment(t, k)
 			return
 		}
