@@ -522,6 +522,16 @@ CREATE TABLE enriched_facts (organization_id int NOT NULL, external_subscription
 CREATE TABLE enriched_facts_default PARTITION OF enriched_facts DEFAULT;
 CREATE UNIQUE INDEX idx_unique_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, transaction_id, "timestamp");
 CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, external_subscription_id, code, "timestamp");`
+	// Intervals restricted to fields, which the spec's interval does not
+	// declare: with a precision, with a default, NOT NULL, an array,
+	// beside plain intervals.
+	cases["interval fields"] = `CREATE TABLE spans (id int PRIMARY KEY,
+  dur interval day to second(3),
+  ym interval year to month DEFAULT '1 year'::interval NOT NULL,
+  h interval hour,
+  hs interval hour to second[],
+  plain interval,
+  p3 interval(3));`
 	// Time columns of precision 6 with a NULL default, which PostgreSQL
 	// keeps only for the cast to precision 6 (Lago's
 	// payment_dispute_lost_at), beside one of another precision.

@@ -1333,7 +1333,12 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	if t == nil {
 		return sqlNamedType(col.Type)
 	}
-	_, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
+	name, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
+	if t.Name == "interval" && name != "interval" {
+		// An interval restricted to fields (interval day to second,
+		// year to month), which the spec's interval does not declare.
+		return sqlNamedType(col.Type)
+	}
 	if mods == "(6)" && defaultPrecision6[t.Name] {
 		mods = "" // the default precision, which Atlas never writes
 	}
