@@ -540,6 +540,14 @@ CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, ex
   won_at timestamptz(6) DEFAULT NULL,
   took interval(6) DEFAULT NULL::interval,
   seen_at timestamp(3) DEFAULT NULL::timestamp without time zone);`
+	// Defaults of views' columns (ALTER VIEW … ALTER COLUMN … SET
+	// DEFAULT), which an insert through the view takes: two on a view,
+	// beside a column comment, none on another.
+	cases["view column defaults"] = `CREATE TABLE t (id int PRIMARY KEY, name text, at timestamptz);
+CREATE VIEW v AS SELECT id, name, at FROM t;
+ALTER VIEW v ALTER COLUMN name SET DEFAULT 'anon', ALTER COLUMN at SET DEFAULT now();
+COMMENT ON COLUMN v.name IS 'who';
+CREATE VIEW w AS SELECT id FROM v;`
 	// Columns whose storage is not their type's (SET STORAGE), of a
 	// domain (which giving the column its domain resets) or not, of a
 	// spec table and of a table kept as SQL.

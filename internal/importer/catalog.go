@@ -329,6 +329,10 @@ type CatView struct {
 	// ColumnComments are the comments of its columns, each [column,
 	// comment], in the columns' order.
 	ColumnComments [][]string
+	// ColumnDefaults are the defaults of a view's columns (ALTER VIEW …
+	// ALTER COLUMN … SET DEFAULT), each [column, default], in the
+	// columns' order.
+	ColumnDefaults [][]string
 	plain          string // Def without pretty-printing; see nestedSameOp
 }
 
@@ -812,7 +816,7 @@ func (r *reader) views() error {
 		}
 	}()
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
-		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.plain}
+		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.ColumnDefaults, &v.plain}
 	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
@@ -822,7 +826,11 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
     LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid`+notExt("dc.oid", "pg_class")+`
     LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid`+notExt("dp.oid", "pg_proc")+`
     WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1),
-  `+columnComments("c.oid")+`, pg_get_viewdef(c.oid, false)
+  `+columnComments("c.oid")+`,
+  coalesce((SELECT array_agg(ARRAY[a.attname::text, pg_get_expr(d.adbin, d.adrelid)] ORDER BY a.attnum)
+    FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+    WHERE d.adrelid = c.oid AND NOT a.attisdropped), '{}'),
+  pg_get_viewdef(c.oid, false)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)

@@ -3123,6 +3123,9 @@ func (c *converter) view(v CatView) *object {
 	}
 	b.WriteString(commentOn(kw, quoteIdent(v.Name), v.Comment))
 	b.WriteString(columnCommentsSQL(v.Name, v.ColumnComments))
+	for _, cd := range v.ColumnDefaults {
+		fmt.Fprintf(&b, ";\nALTER VIEW %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(v.Name), quoteIdent(cd[0]), cd[1])
+	}
 	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
 	for _, u := range v.Uses {
 		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))
