@@ -559,6 +559,12 @@ ALTER TABLE host ALTER COLUMN zone_id SET STORAGE PLAIN;
 ALTER TABLE host ALTER COLUMN note SET STORAGE EXTERNAL, ALTER COLUMN note SET STATISTICS 500;
 CREATE TABLE "odd-name" (id int PRIMARY KEY, body text);
 ALTER TABLE "odd-name" ALTER COLUMN body SET STORAGE MAIN;`
+	// Storage options of a table's TOAST table (toast.…), which pg_dump
+	// writes with the table's own: beside one of its own, alone, and of
+	// a table kept as SQL.
+	cases["toast storage options"] = `CREATE TABLE docs (id int PRIMARY KEY, body text) WITH (toast.autovacuum_enabled = false, autovacuum_enabled = true);
+CREATE TABLE notes (id int PRIMARY KEY, body text) WITH (toast_tuple_target = 256, toast.vacuum_truncate = false);
+CREATE TABLE "odd-name" (id int PRIMARY KEY, body text) WITH (toast.autovacuum_vacuum_scale_factor = 0.05);`
 	// Extensions whose comments are not the ones CREATE EXTENSION gives
 	// them (an older server's, as in Sourcegraph's pg_dump; none), beside
 	// one whose comment is its own.

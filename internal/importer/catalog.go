@@ -91,7 +91,8 @@ type CatTable struct {
 	Parent   string
 	Bound    string
 	Inherits []string
-	// Options are reloptions (fillfactor=70); Unlogged is set for an
+	// Options are reloptions (fillfactor=70), and its TOAST table's
+	// prefixed toast. (toast.autovacuum_enabled=false); Unlogged is set for an
 	// UNLOGGED table; RLS for row-level security enabled, ForceRLS for it
 	// forced on the table's owner too.
 	Options  []string
@@ -485,7 +486,8 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   coalesce((SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND c.relispartition), ''),
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
   coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
-  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
+  coalesce(c.reloptions, '{}') || coalesce((SELECT array_agg('toast.' || o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid), '{}'),
+  c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
   CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'INDEX' ELSE '' END,
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), ''),
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), ''),
