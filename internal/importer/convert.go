@@ -2101,19 +2101,17 @@ var (
 // identitySeqOptions are the options of an identity column's sequence
 // s that are not those PostgreSQL gives it (START WITH 1000, INCREMENT
 // BY 10 …), as CREATE SEQUENCE spells them, and for each the option
-// giving PostgreSQL's back.
+// giving PostgreSQL's back. They are set on the sequence migrations
+// make, whose options are the defaults of an ascending sequence
+// (INCREMENT BY 1, MINVALUE 1, START WITH 1), and which ALTER SEQUENCE
+// keeps for each option it does not set: a descending sequence sets its
+// MINVALUE too (else MINVALUE 1 stays, above its MAXVALUE), and a
+// MINVALUE of 0 its START WITH 0 (else START WITH 1 stays).
 func identitySeqOptions(s SeqOptions) (set, reset []string) {
 	if s.Increment == 0 {
 		return nil, nil
 	}
-	defMin, defMax := int64(1), s.TypeMax
-	if s.Increment < 0 {
-		defMin, defMax = -s.TypeMax-1, -1
-	}
-	defStart := s.Min
-	if s.Increment < 0 {
-		defStart = s.Max
-	}
+	defMin, defMax, defStart := int64(1), s.TypeMax, int64(1)
 	opt := func(differs bool, now, def string) {
 		if differs {
 			set, reset = append(set, now), append(reset, def)
