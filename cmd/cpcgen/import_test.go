@@ -490,6 +490,18 @@ CREATE INDEX payment_2024_amount ON payment_2024 (amount);
 CREATE TABLE "odd-name" (id int PRIMARY KEY, code text DEFAULT new_code(), ticket bigint DEFAULT next_ticket());
 CREATE TABLE base (id int, code text DEFAULT new_code());
 CREATE TABLE derived (extra text DEFAULT new_code(), ticket bigint DEFAULT next_ticket()) INHERITS (base);`
+	// Aggregates over functions of the schema, which must be created
+	// before them (first sorts before first_agg), with the options
+	// pg_dump writes: PARALLEL, a moving-aggregate implementation,
+	// FINALFUNC_EXTRA, SSPACE; a hypothetical-set aggregate.
+	cases["aggregates"] = `CREATE FUNCTION first_agg(anyelement, anyelement) RETURNS anyelement
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $_$ SELECT $1 $_$;
+CREATE AGGREGATE first(anyelement) (SFUNC = first_agg, STYPE = anyelement, PARALLEL = SAFE);
+CREATE FUNCTION agg_fin(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $_$ SELECT $1 $_$;
+CREATE AGGREGATE a_sum(integer) (SFUNC = int4pl, STYPE = integer, SSPACE = 8, FINALFUNC = agg_fin, FINALFUNC_EXTRA,
+  MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, MINITCOND = '0', PARALLEL = RESTRICTED);
+CREATE AGGREGATE my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal,
+  FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL);`
 	// PL/pgSQL functions declaring variables of a view's row type
 	// (ThingsBoard's acknowledge_alarm), which PostgreSQL resolves when
 	// it creates the function: in the top block, schema-qualified, with

@@ -2823,6 +2823,17 @@ func (c *converter) laterObjects() {
 		o := fnIndex[f.Name]
 		body := strings.Join(f.Defs, "\n")
 		lower := strings.ToLower(body)
+		if f.Kind == "a" {
+			// An aggregate names its functions (SFUNC = first_agg), which
+			// must exist when it is created.
+			plainBody := strings.ReplaceAll(body, quoteIdent(cat.Schema)+".", "")
+			for _, g := range cat.Functions {
+				if og := fnIndex[g.Name]; og != o && g.Kind != "a" && mentions(plainBody, g.Name) {
+					o.dependsOn = appendUnique(o.dependsOn, og.name)
+				}
+			}
+			continue
+		}
 		if strings.Contains(lower, "language plpgsql") {
 			// PL/pgSQL's check compiles the function when it is
 			// created, which resolves the types of the variables its
