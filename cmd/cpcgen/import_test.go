@@ -526,6 +526,13 @@ BEGIN
   END;
   RETURN row_to_json(result)::text;
 END $$;`
+	// A domain check added NOT VALID (values already stored need not
+	// pass it), which CREATE DOMAIN cannot say, beside a valid one and a
+	// comment on it; a column of the domain.
+	cases["domain check not valid"] = `CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);
+ALTER DOMAIN percent ADD CONSTRAINT percent_max CHECK (VALUE <= 100) NOT VALID;
+COMMENT ON CONSTRAINT percent_max ON DOMAIN percent IS 'at most all';
+CREATE TABLE scores (id int PRIMARY KEY, pct percent);`
 	// Boolean expressions with an AND of its own under an AND (an OR
 	// under an OR), which pretty-printing writes without the
 	// parentheses (Hatchet's v1_incoming_webhook check): of a check, a

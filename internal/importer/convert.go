@@ -1464,7 +1464,16 @@ func (c *converter) earlyObjects() {
 			b.WriteString(" NOT NULL")
 		}
 		for _, k := range d.Checks {
-			fmt.Fprintf(&b, "\n  CONSTRAINT %s %s", quoteIdent(k.Name), k.Def)
+			if !strings.HasSuffix(k.Def, " NOT VALID") {
+				fmt.Fprintf(&b, "\n  CONSTRAINT %s %s", quoteIdent(k.Name), k.Def)
+			}
+		}
+		// A check added NOT VALID, which CREATE DOMAIN cannot say: added
+		// after, as pg_dump does.
+		for _, k := range d.Checks {
+			if strings.HasSuffix(k.Def, " NOT VALID") {
+				fmt.Fprintf(&b, ";\nALTER DOMAIN %s ADD CONSTRAINT %s %s", quoteIdent(d.Name), quoteIdent(k.Name), k.Def)
+			}
 		}
 		b.WriteString(commentOn("DOMAIN", quoteIdent(d.Name), d.Comment))
 		for _, k := range d.Checks {
