@@ -662,6 +662,13 @@ CREATE TABLE people OF person (name WITH OPTIONS NOT NULL, age WITH OPTIONS DEFA
 COMMENT ON COLUMN people.nick IS 'what friends say';
 CREATE TABLE people_copy OF person;
 CREATE TABLE pets (id int PRIMARY KEY, owner text REFERENCES people);`
+	// BRIN indexes whose boolean storage parameter autosummarize is
+	// spelled as PostgreSQL keeps it when written on, off or yes, which
+	// the Atlas inspector (check --url) reads with strconv.ParseBool.
+	cases["brin autosummarize spellings"] = `CREATE TABLE ev (id int PRIMARY KEY, at timestamptz, n int);
+CREATE INDEX ev_at_brin ON ev USING brin (at) WITH (pages_per_range=16, autosummarize=on);
+CREATE INDEX ev_n_brin ON ev USING brin (n) WITH (autosummarize='Yes');
+CREATE INDEX ev_id_brin ON ev USING brin (id) WITH (autosummarize=off, pages_per_range=8);`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
@@ -131,10 +132,13 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 	if err != nil {
 		return nil, err
 	}
-	r := &markingRows{Rows: rows.(*stdlib.Rows)}
+	r := &markingRows{Rows: rows.(*stdlib.Rows), options: -1}
 	for i, col := range r.Columns() {
 		if nameColumns[col] {
 			r.names = append(r.names, i)
+		}
+		if col == "options" {
+			r.options = i
 		}
 	}
 	return r, nil
@@ -143,7 +147,8 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 // markingRows are the rows of a markingConn's query.
 type markingRows struct {
 	*stdlib.Rows
-	names []int // the indexes of the columns of nameColumns
+	names   []int // the indexes of the columns of nameColumns
+	options int   // the index of the column of index storage parameters, or -1
 }
 
 // Next implements driver.Rows.
@@ -156,5 +161,55 @@ func (r *markingRows) Next(dest []driver.Value) error {
 			dest[i] = nullMark + s
 		}
 	}
+	if r.options >= 0 {
+		if s, ok := dest[r.options].(string); ok {
+			dest[r.options] = boolOptions(s)
+		}
+	}
 	return nil
+}
+
+// boolOptions spells the boolean index storage parameter autosummarize
+// of opts (an index's reloptions, as {k=v,…}) as true or false: the
+// inspector reads it with strconv.ParseBool, and fails on the other
+// spellings PostgreSQL keeps as written (on, off, yes, no, TRUE…).
+func boolOptions(opts string) string {
+	if !strings.HasPrefix(opts, "{") || !strings.HasSuffix(opts, "}") {
+		return opts
+	}
+	parts := strings.Split(opts[1:len(opts)-1], ",")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k != "autosummarize" {
+			continue
+		}
+		if b, ok := pgBool(v); ok {
+			parts[i] = k + "=" + strconv.FormatBool(b)
+		}
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// pgBool is the value of v as PostgreSQL reads a boolean parameter
+// (parse_bool: true, false, yes, no, on, off, 1, 0 and the unambiguous
+// prefixes of the words, in any case).
+func pgBool(v string) (bool, bool) {
+	l := strings.ToLower(v)
+	switch {
+	case l == "1":
+		return true, true
+	case l == "0":
+		return false, true
+	case l == "":
+		return false, false
+	case strings.HasPrefix("true", l), strings.HasPrefix("yes", l):
+		return true, true
+	case strings.HasPrefix("false", l), strings.HasPrefix("no", l):
+		return false, true
+	case l == "on":
+		return true, true
+	case len(l) >= 2 && strings.HasPrefix("off", l):
+		return false, true
+	}
+	return false, false
 }

@@ -10,4 +10,9 @@
 // nullMark in front, which no PostgreSQL name holds (names cannot
 // contain a NUL byte), takes the mark off the arguments of its queries,
 // and DB's methods take it off the schemas they return.
+//
+// The inspector also reads an index's boolean storage parameter
+// autosummarize with strconv.ParseBool, which fails on the spellings
+// PostgreSQL keeps as written (on, off, yes…): the handle's rows give
+// it as true or false.
 package atlasdb
