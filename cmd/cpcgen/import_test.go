@@ -645,6 +645,26 @@ CREATE TABLE runs_20261206 PARTITION OF runs FOR VALUES FROM ('2026-12-06') TO (
 CREATE TABLE runs_20261207 (LIKE runs INCLUDING INDEXES);
 ALTER TABLE runs ATTACH PARTITION runs_20261207 FOR VALUES FROM ('2026-12-07') TO ('2026-12-08');
 ALTER TABLE runs_20261207 ALTER COLUMN retry_count SET DEFAULT 1;`
+	// Partitions made as tables of their own whose columns are in
+	// another order than the parent's, then attached (pg_dump shows
+	// the order): one with a default of its own, one partitioned again;
+	// the parent has a check and a generated column they inherit.
+	cases["partition column order"] = `CREATE TABLE m (
+  city int NOT NULL, day date NOT NULL, temp int DEFAULT 0, twice int GENERATED ALWAYS AS (temp * 2) STORED, note text,
+  CONSTRAINT m_temp_check CHECK (temp > -100), PRIMARY KEY (city, day)
+) PARTITION BY RANGE (day);
+CREATE TABLE m_2025 (note text, twice int GENERATED ALWAYS AS (temp * 2) STORED, temp int DEFAULT 5, day date NOT NULL, city int NOT NULL,
+  CONSTRAINT m_temp_check CHECK (temp > -100));
+ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX m_2025_note ON m_2025 (note);
+CREATE TABLE m_2026 (day date NOT NULL, city int NOT NULL, temp int DEFAULT 0, twice int GENERATED ALWAYS AS (temp * 2) STORED, note text,
+  CONSTRAINT m_temp_check CHECK (temp > -100)) PARTITION BY HASH (city);
+ALTER TABLE m ATTACH PARTITION m_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE m_2026_0 PARTITION OF m_2026 FOR VALUES WITH (modulus 2, remainder 0);
+CREATE TABLE m_2026_1 (city int NOT NULL, note text, day date NOT NULL, temp int DEFAULT 0, twice int GENERATED ALWAYS AS (temp * 2) STORED,
+  CONSTRAINT m_temp_check CHECK (temp > -100));
+ALTER TABLE m_2026 ATTACH PARTITION m_2026_1 FOR VALUES WITH (modulus 2, remainder 1);
+CREATE TABLE r (id int PRIMARY KEY, city int, day date, FOREIGN KEY (city, day) REFERENCES m);`
 	// Tables without columns, which PostgreSQL allows and no spec table
 	// declares: made so, and left so by dropping every column; one with
 	// a comment, one a view reads.

@@ -1676,8 +1676,14 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	b.WriteString("TABLE " + q)
 	var deps []string
+	// A partition whose columns are not in its parent's order is made
+	// as pg_dump makes it: a table of its own columns, then attached;
+	// PARTITION OF would give it the parent's order.
+	reordered := t.Parent != "" && c.partitionReordered(t)
 	if t.Parent != "" {
-		fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
+		if !reordered {
+			fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
+		}
 		deps = append(deps, objNameOf(t.Parent))
 	}
 	if t.OfType != "" {
@@ -1701,7 +1707,20 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	var items []string
 	var inheritedDefaults []*CatColumn
-	if t.Parent == "" {
+	if reordered {
+		for _, col := range t.Columns {
+			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
+			if col.Generated == "s" {
+				for _, fn := range col.DefaultUses {
+					deps = appendUnique(deps, objNameOf(fn))
+				}
+			}
+		}
+		// ATTACH PARTITION wants the checks the partition inherits.
+		for _, k := range c.partitionChecks(t) {
+			items = append(items, "CONSTRAINT "+quoteIdent(k.Name)+" "+k.Def)
+		}
+	} else if t.Parent == "" {
 		for _, col := range t.Columns {
 			if col.Inherited && len(t.Inherits) > 0 {
 				// INHERITS brings the column; a default of its own is
@@ -1738,7 +1757,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	} else if t.Parent == "" && t.OfType == "" {
 		b.WriteString(" ()")
 	}
-	if t.Parent != "" {
+	if t.Parent != "" && !reordered {
 		b.WriteString(" " + t.Bound)
 	}
 	if len(t.Inherits) > 0 {
@@ -1755,8 +1774,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if len(t.Options) > 0 {
 		b.WriteString(" WITH (" + strings.Join(t.Options, ", ") + ")")
 	}
+	if reordered {
+		fmt.Fprintf(&b, ";\nALTER TABLE %s ATTACH PARTITION %s %s", quoteIdent(t.Parent), q, t.Bound)
+	}
 	var droppedDefaults []*CatColumn
-	if t.Parent != "" {
+	if t.Parent != "" && !reordered {
 		for _, col := range t.Columns {
 			switch {
 			case col.Default != "" && col.Generated == "" && lateDefaults[col.Name] == "":
@@ -1862,6 +1884,41 @@ func (c *converter) inheritedDefault(t *CatTable, name string) string {
 
 // partitionParentDefault returns the default of column name of the
 // table the partition t is of, "" when it has none.
+// partitionReordered tells whether partition t has its columns in
+// another order than its parent's.
+func (c *converter) partitionReordered(t *CatTable) bool {
+	p := find.First(c.cat.Tables, func(p *CatTable) bool { return p.Name == t.Parent })
+	if p == nil || len(p.Columns) != len(t.Columns) {
+		return false
+	}
+	for i, col := range t.Columns {
+		if p.Columns[i].Name != col.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// partitionChecks are the check constraints partition t inherits from
+// its parent and the parent's own parents.
+func (c *converter) partitionChecks(t *CatTable) []*CatConstraint {
+	var checks []*CatConstraint
+	seen := map[string]bool{}
+	for p := t; p.Parent != ""; {
+		p = find.First(c.cat.Tables, func(x *CatTable) bool { return x.Name == p.Parent })
+		if p == nil {
+			break
+		}
+		for _, k := range p.Constraints {
+			if k.Type == "c" && !k.NoInherit && !seen[k.Name] {
+				seen[k.Name] = true
+				checks = append(checks, k)
+			}
+		}
+	}
+	return checks
+}
+
 func (c *converter) partitionParentDefault(t *CatTable, name string) string {
 	if pc := c.tableColumn(t.Parent, name); pc != nil && pc.Generated == "" {
 		return pc.Default
