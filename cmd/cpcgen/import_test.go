@@ -167,6 +167,12 @@ CREATE UNIQUE INDEX parent_b_c ON parent USING btree (b, c) INCLUDE (a);
 CREATE TABLE child (id int PRIMARY KEY, pa int, pb text, pc int,
   CONSTRAINT child_pa_pb_fkey FOREIGN KEY (pa, pb) REFERENCES parent (a, b),
   CONSTRAINT child_pb_pc_fkey FOREIGN KEY (pb, pc) REFERENCES parent (b, c));`
+	// Foreign keys of one column whose ON DELETE SET NULL or SET
+	// DEFAULT names the column (PostgreSQL 15), which PostgreSQL keeps
+	// and a spec's on_delete cannot say.
+	cases["foreign keys setting named columns"] = `CREATE TABLE o (id bigint PRIMARY KEY);
+CREATE TABLE e (id int PRIMARY KEY, owner_id bigint REFERENCES o ON DELETE SET NULL (owner_id),
+  other_id bigint DEFAULT 0 REFERENCES o ON UPDATE CASCADE ON DELETE SET DEFAULT (other_id), third_id bigint REFERENCES o ON DELETE SET NULL);`
 	// A unique constraint on a column that is the primary key by itself
 	// (Concourse's workers), which specs do not declare again: an sql
 	// object; a foreign key to the column is a reference to the key.

@@ -2583,6 +2583,12 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.constraintObject(t, k, "it sets NULL into a NOT NULL column on delete or update (which then fails), as specs refuse")
 			return
 		}
+		if strings.Contains(k.Def, " ON DELETE SET NULL (") || strings.Contains(k.Def, " ON DELETE SET DEFAULT (") {
+			// PostgreSQL keeps the column list (confdelsetcols) even
+			// when it names the key's only column.
+			c.constraintObject(t, k, "its ON DELETE names the columns it sets, which a spec's on_delete does not")
+			return
+		}
 		sc := cols[0]
 		if sc.references != "" {
 			first := sc.referencesName
