@@ -179,6 +179,13 @@ CREATE TABLE e (id int PRIMARY KEY, owner_id bigint REFERENCES o ON DELETE SET N
 	cases["unique primary key"] = `CREATE TABLE workers (name text PRIMARY KEY, addr text);
 ALTER TABLE workers ADD CONSTRAINT constraint_workers_name_unique UNIQUE (name);
 CREATE TABLE jobs (id int PRIMARY KEY, worker text REFERENCES workers);`
+	// A table kept as SQL (a column of an array of a domain over an
+	// array) whose check and primary key, made in its CREATE TABLE,
+	// have comments.
+	cases["comments on constraints of sql tables"] = `CREATE DOMAIN rgb AS int[] CHECK (array_length(VALUE, 1) = 3);
+CREATE TABLE swatches (id int PRIMARY KEY, c rgb[], CONSTRAINT swatches_c_check CHECK (cardinality(c) > 0));
+COMMENT ON CONSTRAINT swatches_c_check ON swatches IS 'not empty';
+COMMENT ON CONSTRAINT swatches_pkey ON swatches IS 'the key';`
 	// Constraint names that are not plain SQL names (Keycloak's).
 	cases["constraint names"] = `CREATE TABLE realm (id varchar(36) NOT NULL, name text, CONSTRAINT "CONSTRAINT_4A" PRIMARY KEY (id));
 CREATE TABLE realm_attribute (name varchar(255) NOT NULL, realm_id varchar(36) NOT NULL, value varchar(255),

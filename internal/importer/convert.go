@@ -1806,6 +1806,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, col := range t.Columns {
 		b.WriteString(commentOn("COLUMN", q+"."+quoteIdent(col.Name), col.Comment))
 	}
+	for _, k := range t.Constraints {
+		if k.Type != "f" && len(k.Uses) == 0 {
+			b.WriteString(commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+q, k.Comment))
+		}
+	}
 	if set, _ := rowSecurity(t); set != "" {
 		b.WriteString(";\n" + set)
 	}
