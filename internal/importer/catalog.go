@@ -143,8 +143,10 @@ type CatColumn struct {
 	Identity  string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
 	// IdentitySeq holds the options of an identity column's sequence.
 	IdentitySeq SeqOptions
-	Generated   string // "" or "s" (STORED)
-	Comment     string
+	// IdentityComment is the comment of an identity column's sequence.
+	IdentityComment string
+	Generated       string // "" or "s" (STORED)
+	Comment         string
 	// Collation is a collation other than the type's default, or "".
 	Collation string
 	// Sequence is the sequence the column owns: an identity column's, or
@@ -515,7 +517,7 @@ func (r *reader) columns() error {
 		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
 			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Compression, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
-			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax}
+			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax, &c.IdentityComment}
 	}, func(t *CatTable, c *CatColumn) {
 		t.Columns = append(t.Columns, c)
 	}, `
@@ -537,7 +539,8 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
   coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
   coalesce(sq.seqcycle, false),
-  CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
+  CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END,
+  coalesce(obj_description(sq.seqrelid, 'pg_class'), '')
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid

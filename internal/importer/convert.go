@@ -1828,6 +1828,22 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, x := range t.Indexes {
 		c.indexObject(t, x, "an index of a table kept as SQL")
 	}
+	for _, col := range t.Columns {
+		if col.Identity != "" {
+			c.identityComment(t, col)
+		}
+	}
+}
+
+// identityComment keeps the comment of an identity column's sequence,
+// which the identity makes without one, as an sql object after the
+// tables.
+func (c *converter) identityComment(t *CatTable, col *CatColumn) {
+	if col.IdentityComment == "" || col.Sequence == "" {
+		return
+	}
+	c.commentObject(c.objName(t.Name, col.Name, "identity_comment"), t.Name, "SEQUENCE", quoteIdent(col.Sequence), col.IdentityComment)
+	c.find("column", t.Name+"."+col.Name, Kept, "its identity's sequence has a comment, which the spec does not declare: an sql object sets it")
 }
 
 // columnSettings returns the statements that give a column its
@@ -2396,6 +2412,7 @@ func (c *converter) buildTable(st *specTable) {
 		}
 		if col.Identity != "" {
 			c.identityOptions(t, col)
+			c.identityComment(t, col)
 		}
 		sc.serial = c.serials[col.Sequence] // the sequence this column owns
 		if col.Generated == "s" {
