@@ -654,6 +654,14 @@ CREATE TABLE t (id int PRIMARY KEY, name citext);`
   CONSTRAINT masks_states_key UNIQUE (states)
 );
 CREATE INDEX masks_seen_idx ON masks (seen) WHERE seen IS NOT NULL AND get_bit(seen, 0) = 1;`
+	// A domain whose default names a type of the schema, made (as
+	// pg_dump's output) with an empty search_path: PostgreSQL keeps
+	// the text of the default as the names were then, qualified.
+	cases["domain default qualified"] = `CREATE TYPE tier AS ENUM ('basic', 'gold');
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE DOMAIN public.tiers AS public.tier[] DEFAULT '{basic}'::public.tier[] NOT NULL;
+CREATE DOMAIN public.one_tier AS public.tier DEFAULT 'gold'::public.tier;
+CREATE TABLE public.t (id int PRIMARY KEY, ts public.tiers, o public.one_tier);`
 	// Primary keys and unique constraints whose indexes have storage
 	// options (pg_dump's PRIMARY KEY (id) WITH (fillfactor='70')): of
 	// one column and of two, one a foreign key references, one whose

@@ -759,7 +759,7 @@ ORDER BY 1`, r.schema)
 
 func (r *reader) domains() error {
 	rows, err := r.conn.Query(r.ctx, `
-SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault, ''), t.typnotnull,
+SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(pg_get_expr(t.typdefaultbin, 0), ''), t.typnotnull,
   CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation
     THEN `+collationName("t.typcollation")+` ELSE '' END,
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
