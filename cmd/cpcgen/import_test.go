@@ -728,6 +728,22 @@ CREATE TABLE pets (id int PRIMARY KEY, owner text REFERENCES people);`
 CREATE INDEX ev_at_brin ON ev USING brin (at) WITH (pages_per_range=16, autosummarize=on);
 CREATE INDEX ev_n_brin ON ev USING brin (n) WITH (autosummarize='Yes');
 CREATE INDEX ev_id_brin ON ev USING brin (id) WITH (autosummarize=off, pages_per_range=8);`
+	// Comments on the indexes of keys (COMMENT ON INDEX a_pkey), which
+	// have the constraints' names: of a spec table's primary key, unique
+	// column and unique pair, of a key renamed to a name specs cannot
+	// give, of a DEFERRABLE unique constraint (an sql object) and of a
+	// table kept as SQL (a column of an array of a domain over an array).
+	cases["key index comments"] = `CREATE DOMAIN pair AS int[] CHECK (cardinality(VALUE) = 2);
+CREATE TABLE a (id int PRIMARY KEY, k text UNIQUE, m int, n int, d int, CONSTRAINT a_mn_key UNIQUE (m, n),
+  CONSTRAINT a_d_key UNIQUE (d) DEFERRABLE);
+CREATE TABLE b (id int, CONSTRAINT "B-KEY" PRIMARY KEY (id));
+CREATE TABLE s (id int PRIMARY KEY, p pair[]);
+COMMENT ON INDEX a_pkey IS 'the key''s index';
+COMMENT ON INDEX a_k_key IS 'k index';
+COMMENT ON INDEX a_mn_key IS 'pair index';
+COMMENT ON INDEX a_d_key IS 'deferred';
+COMMENT ON INDEX "B-KEY" IS 'renamed';
+COMMENT ON INDEX s_pkey IS 'of a table kept as SQL';`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

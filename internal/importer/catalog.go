@@ -210,6 +210,10 @@ type CatConstraint struct {
 	// of a primary key or unique constraint, which its Def writes as
 	// WITH (…).
 	IndexOptions []string
+	// IndexComment is the comment on the index of a primary key, unique
+	// or exclusion constraint (COMMENT ON INDEX), which has the
+	// constraint's name.
+	IndexComment string
 	plain        string // Def without pretty-printing; see nestedSameOp
 }
 
@@ -557,7 +561,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 func (r *reader) constraints() error {
 	return tableRows(r, func(k *CatConstraint) []any {
 		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.IndexOptions, &k.plain, &k.Invalid}
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.IndexOptions, &k.plain, &k.Invalid, &k.IndexComment}
 	}, func(t *CatTable, k *CatConstraint) {
 		if nestedSameOp(k.plain) {
 			k.Def = k.plain
@@ -575,7 +579,8 @@ SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce((SELECT ki.relname FROM pg_class ki WHERE co.contype = 'f' AND ki.oid = co.conindid), ''),
   coalesce((SELECT ki.reloptions FROM pg_class ki WHERE co.contype IN ('p', 'u') AND ki.oid = co.conindid), '{}'),
   pg_get_constraintdef(co.oid, false),
-  coalesce((SELECT NOT i.indisvalid FROM pg_index i WHERE co.contype IN ('p', 'u', 'x') AND i.indexrelid = co.conindid), false)
+  coalesce((SELECT NOT i.indisvalid FROM pg_index i WHERE co.contype IN ('p', 'u', 'x') AND i.indexrelid = co.conindid), false),
+  CASE WHEN co.contype IN ('p', 'u', 'x') THEN coalesce(obj_description(co.conindid, 'pg_class'), '') ELSE '' END
 FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace

@@ -1809,6 +1809,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	for _, k := range t.Constraints {
 		if k.Type != "f" && len(k.Uses) == 0 {
 			b.WriteString(commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+q, k.Comment))
+			b.WriteString(commentOn("INDEX", quoteIdent(k.Name), k.IndexComment))
 		}
 	}
 	if set, _ := rowSecurity(t); set != "" {
@@ -1998,6 +1999,7 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run", k.RefSchema, k.RefTable)
 	}
 	sql += commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(t.Name), k.Comment)
+	sql += commentOn("INDEX", quoteIdent(k.Name), k.IndexComment)
 	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
 		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps}
 	c.add(&c.later, o)
@@ -2044,10 +2046,14 @@ func (c *converter) constraintComment(t *CatTable, k *CatConstraint) {
 }
 
 // keyOptions keeps the storage options of the index of a primary key or
-// unique constraint the spec declares (WITH (fillfactor=70)), which specs
-// cannot hold, as an sql object after the tables setting them on the
-// index, named name when the tables are made.
+// unique constraint the spec declares (WITH (fillfactor=70)), and its
+// comment, which specs cannot hold, as sql objects after the tables
+// setting them on the index, named name when the tables are made.
 func (c *converter) keyOptions(t *CatTable, k *CatConstraint, name string) {
+	if k.IndexComment != "" {
+		c.commentObject(c.objName(t.Name, k.Name, "index comment"), t.Name, "INDEX", quoteIdent(name), k.IndexComment)
+		c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its index's comment: specs do not declare comments on a key's index, so an sql object sets it")
+	}
 	if len(k.IndexOptions) == 0 {
 		return
 	}
@@ -2689,7 +2695,7 @@ func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string)
 	}
 	o := &object{name: c.objName(t.Name, k.Name, "include"), kind: "other",
 		sql: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s", tq, quoteIdent(specName), quoteIdent(k.Name), k.Def) +
-			commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+tq, k.Comment),
+			commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+tq, k.Comment) + commentOn("INDEX", quoteIdent(k.Name), k.IndexComment),
 		drop:      fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s PRIMARY KEY (%s)", tq, quoteIdent(k.Name), quoteIdent(specName), strings.Join(cols, ", ")),
 		dependsOn: []string{objNameOf(t.Name)}}
 	c.add(&c.alters, o)
