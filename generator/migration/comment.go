@@ -83,12 +83,11 @@ func droppedColumnComments(planned []*Change, changes []schema.Change) {
 			if !ok {
 				continue
 			}
-			comment := attrOf[schema.Comment](d.C.Attrs)
-			if comment == nil || comment.Text == "" {
+			stmt := columnCommentSQL(mt.T.Name, d.C)
+			if stmt == "" {
 				continue
 			}
 			table, col := quote(mt.T.Name), quote(d.C.Name)
-			stmt := "COMMENT ON COLUMN " + table + "." + col + " IS " + names.QuoteLiteral(comment.Text)
 			for _, p := range planned {
 				i := slices.IndexFunc(p.Reverse, func(r string) bool {
 					return strings.HasPrefix(r, "ALTER TABLE "+table+" ") && strings.Contains(r, "ADD COLUMN "+col+" ")
@@ -100,6 +99,16 @@ func droppedColumnComments(planned []*Change, changes []schema.Change) {
 			}
 		}
 	}
+}
+
+// columnCommentSQL returns the statement giving column c of table its
+// comment, or "" when it has none.
+func columnCommentSQL(table string, c *schema.Column) string {
+	comment := attrOf[schema.Comment](c.Attrs)
+	if comment == nil || comment.Text == "" {
+		return ""
+	}
+	return "COMMENT ON COLUMN " + quote(table) + "." + quote(c.Name) + " IS " + names.QuoteLiteral(comment.Text)
 }
 
 // commentTargets returns what the COMMENT ON statements of sql comment

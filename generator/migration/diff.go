@@ -429,8 +429,8 @@ func ungeneratedReverse(planned []*Change, current, desired *schema.Schema) erro
 		}
 		for _, col := range cols {
 			// Added back without its comment.
-			if comment := attrOf[schema.Comment](col.Attrs); comment != nil && comment.Text != "" {
-				rev = append(rev, "COMMENT ON COLUMN "+quote(mt.T.Name)+"."+quote(col.Name)+" IS "+names.QuoteLiteral(comment.Text))
+			if stmt := columnCommentSQL(mt.T.Name, col); stmt != "" {
+				rev = append(rev, stmt)
 			}
 		}
 		rev = append(rev, restore[mt.T]...)
