@@ -1633,6 +1633,13 @@ func commentOn(what, target, comment string) string {
 	return ";\n" + commentSQL(what, target, comment)
 }
 
+// constraintComments are the statements, each after a semicolon, giving
+// constraint k of table its comment and its index's (a key's index has
+// the constraint's name).
+func constraintComments(table string, k *CatConstraint) string {
+	return commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(table), k.Comment) + commentOn("INDEX", quoteIdent(k.Name), k.IndexComment)
+}
+
 // columnCommentsSQL are the statements, each after a semicolon, giving
 // the columns of relation rel (a view, a composite type) their comments
 // (each [column, comment]).
@@ -1808,8 +1815,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	for _, k := range t.Constraints {
 		if k.Type != "f" && len(k.Uses) == 0 {
-			b.WriteString(commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+q, k.Comment))
-			b.WriteString(commentOn("INDEX", quoteIdent(k.Name), k.IndexComment))
+			b.WriteString(constraintComments(t.Name, k))
 		}
 	}
 	if set, _ := rowSecurity(t); set != "" {
@@ -1998,8 +2004,7 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	if k.RefSchema != "" && k.RefSchema != c.cat.Schema {
 		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run", k.RefSchema, k.RefTable)
 	}
-	sql += commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(t.Name), k.Comment)
-	sql += commentOn("INDEX", quoteIdent(k.Name), k.IndexComment)
+	sql += constraintComments(t.Name, k)
 	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
 		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps}
 	c.add(&c.later, o)
@@ -2695,7 +2700,7 @@ func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string)
 	}
 	o := &object{name: c.objName(t.Name, k.Name, "include"), kind: "other",
 		sql: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s", tq, quoteIdent(specName), quoteIdent(k.Name), k.Def) +
-			commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+tq, k.Comment) + commentOn("INDEX", quoteIdent(k.Name), k.IndexComment),
+			constraintComments(t.Name, k),
 		drop:      fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s PRIMARY KEY (%s)", tq, quoteIdent(k.Name), quoteIdent(specName), strings.Join(cols, ", ")),
 		dependsOn: []string{objNameOf(t.Name)}}
 	c.add(&c.alters, o)
