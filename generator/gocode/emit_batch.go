@@ -15,6 +15,10 @@ func genBatch(f *jen.File, t *ir.Table) {
 		genFindByIDs(f, t)
 	}
 	if t.Families.Batch {
+		if t.QueuesCreate() {
+			s := t.SQL.Create
+			genOp(f, t, "Create", s, paramFields(nil, t.SQL.CreateArgs), asOp(t, s) && t.Validates && !needsTenant(s))
+		}
 		genCreateMany(f, t)
 		genCreateManyReturning(f, t)
 	}

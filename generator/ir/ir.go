@@ -316,6 +316,13 @@ func (f Families) Updates() bool { return f.CRUD || f.Batch }
 // deleting a row by key.
 func (t *Table) Keyless() bool { return len(t.PK) == 0 }
 
+// QueuesCreate reports whether the batch methods queue Create's
+// statement (BatchSQL.ReturningBatch) on a table without the crud
+// family, so that the statement is declared without Create.
+func (t *Table) QueuesCreate() bool {
+	return t.Families.Batch && !t.Families.CRUD && t.Batch.ReturningBatch
+}
+
 // Has reports whether the table has the behaviour of kind k.
 func (t *Table) Has(k BehaviourKind) bool { return t.Behaviour(k) != nil }
 

@@ -77,6 +77,9 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 		}
 	}
 	if fam.Batch {
+		if t.QueuesCreate() {
+			add("Create", t.SQL.Create, pos)
+		}
 		add("CreateMany", t.Batch.Insert, pos)
 		if !t.Batch.ReturningBatch {
 			add("CreateManyReturning", t.Batch.Returning, pos)

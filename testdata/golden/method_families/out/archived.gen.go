@@ -15,6 +15,7 @@ import (
 type Archived struct {
 	ID        uuid.UUID               `json:"id"`
 	Name      string                  `json:"name"`
+	Tags      []string                `json:"tags"`
 	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
@@ -23,12 +24,14 @@ type Archived struct {
 type NewArchived struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
+	Tags []string               `json:"tags"`
 }
 
 // ArchivedUpdate lists changes to a row of table archived; unset fields stay
 // unchanged.
 type ArchivedUpdate struct {
-	Name runtime.Opt[string] `json:"name,omitzero"`
+	Name runtime.Opt[string]   `json:"name,omitzero"`
+	Tags runtime.Opt[[]string] `json:"tags,omitzero"`
 }
 
 // ArchivedRepo reads and writes table archived.
@@ -55,6 +58,7 @@ var (
 func (n *NewArchived) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
+	f.Texts("tags", &n.Tags, true)
 	return f.Err("archived")
 }
 
@@ -62,19 +66,20 @@ func (n *NewArchived) Validate() error {
 func (u *ArchivedUpdate) Validate() error {
 	var f runtime.Fields
 	f.Text("name", u.Name.Ptr(), nil)
+	f.Texts("tags", u.Tags.Ptr(), true)
 	return f.Err("archived")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewArchived) UnmarshalJSON(data []byte) error {
 	type plain NewArchived
-	return runtime.UnmarshalNotNull(data, (*plain)(n), "archived", "id", "name")
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "archived", "id", "name", "tags")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ArchivedUpdate) UnmarshalJSON(data []byte) error {
 	type plain ArchivedUpdate
-	return runtime.UnmarshalNotNull(data, (*plain)(u), "archived", "name")
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "archived", "name", "tags")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -99,11 +104,11 @@ func (r *ArchivedRepo) pick(live, all string) string {
 }
 
 func scanArchived(v *Archived, d []any) []any {
-	return append(d, &v.ID, &v.Name, &v.DeletedAt)
+	return append(d, &v.ID, &v.Name, &v.Tags, &v.DeletedAt)
 }
 
 func argsNewArchived(n *NewArchived, d []any) []any {
-	return append(d, n.ID.Arg(), &n.Name)
+	return append(d, n.ID.Arg(), &n.Name, n.Tags)
 }
 
 var opArchivedHardDeleteMany = &runtime.Op{Name: "archived.HardDeleteMany", Table: "archived", Errs: errs, SQL: `-- name: archived.HardDeleteMany
@@ -130,9 +135,14 @@ func (r *ArchivedRepo) RestoreMany(ctx context.Context, keys []uuid.UUID) ([]boo
 	return runtime.WriteMany(ctx, r.db, bulkArchivedKeys, opArchivedRestoreMany, keys)
 }
 
+var opArchivedCreate = &runtime.Op{Name: "archived.Create", Table: "archived", Errs: errs, Validate: true, Params: []string{"id", "name", "tags"}, SQL: `-- name: archived.Create
+INSERT INTO "archived" ("id", "name", "tags")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
+RETURNING "id", "name", "tags", "deleted_at"`}
+
 var copyArchived = &runtime.Copier[*NewArchived]{
 	Op:       &runtime.Op{Name: "archived.CreateMany", Table: "archived", Errs: errs},
-	Columns:  []string{"id", "name"},
+	Columns:  []string{"id", "name", "tags"},
 	Args:     argsNewArchived,
 	Unset:    func(n *NewArchived) uint64 { return runtime.Bit(!n.ID.Set, 0) },
 	Validate: (*NewArchived).Validate,
@@ -144,17 +154,15 @@ func (r *ArchivedRepo) CreateMany(ctx context.Context, rows []NewArchived) (int6
 	return runtime.CopyRows(ctx, r.db, copyArchived, rows)
 }
 
-var opArchivedCreateManyReturning = &runtime.Op{Name: "archived.CreateManyReturning", Table: "archived", Errs: errs, Validate: true, SQL: `-- name: archived.CreateManyReturning
-INSERT INTO "archived" ("id", "name")
-SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
-FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "name", "deleted_at"`}
-
-// CreateManyReturning inserts rows into table archived in one statement and
-// returns them as stored (see runtime.InsertManyOp). It validates every row first.
+// CreateManyReturning inserts rows into table archived in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *ArchivedRepo) CreateManyReturning(ctx context.Context, rows []NewArchived) ([]Archived, error) {
-	return runtime.InsertManyOp(ctx, r.db, opArchivedCreateManyReturning, rows, argsNewArchived, scanArchived)
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, errs.Wrap(err, "archived.CreateManyReturning", "archived")
+	}
+	out, err := runtime.BatchQuery(ctx, r.db, opArchivedCreate.SQL, rows, argsNewArchived, scanArchived)
+	return out, errs.Wrap(err, "archived.CreateManyReturning", "archived")
 }
 
 // ArchivedKeyedUpdate is one row's key and changes for UpdateMany.
@@ -168,14 +176,14 @@ var bulkArchivedUpdates = &runtime.Bulk[*ArchivedKeyedUpdate]{
 	Key:      func(a, b *ArchivedKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ArchivedKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ArchivedKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()))
 	},
 }
 
-const sqlArchivedUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+const sqlArchivedUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "archived" ON "archived"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "archived"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "archived" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "archived"."name") FROM "cpcgen_v" WHERE "archived"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+"cpcgen_new" AS (UPDATE "archived" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "archived"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "archived"."tags") FROM "cpcgen_v" WHERE "archived"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
 
 var opArchivedUpdateMany = &runtime.Op{Name: "archived.UpdateMany", Table: "archived", Errs: errs, SQL: "-- name: archived.UpdateMany\n" + sqlArchivedUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
@@ -186,8 +194,8 @@ func (r *ArchivedRepo) UpdateMany(ctx context.Context, rows []ArchivedKeyedUpdat
 	return runtime.UpdateMany(ctx, r.db, bulkArchivedUpdates, opArchivedUpdateMany, rows)
 }
 
-var opArchivedUpdateManyReturning = &runtime.Op{Name: "archived.UpdateManyReturning", Table: "archived", Errs: errs, SQL: "-- name: archived.UpdateManyReturning\n" + sqlArchivedUpdateManyWith + `, "id", "name", "deleted_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`}
+var opArchivedUpdateManyReturning = &runtime.Op{Name: "archived.UpdateManyReturning", Table: "archived", Errs: errs, SQL: "-- name: archived.UpdateManyReturning\n" + sqlArchivedUpdateManyWith + `, "id", "name", "tags", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ArchivedRepo) UpdateManyReturning(ctx context.Context, rows []ArchivedKeyedUpdate) ([]Archived, error) {

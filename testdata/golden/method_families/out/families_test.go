@@ -144,11 +144,21 @@ func TestFamiliesWork(t *testing.T) {
 	}
 
 	// batch only on a soft-delete table.
-	ar, err := s.Archived.CreateManyReturning(ctx, []NewArchived{{Name: hostile}})
-	if err != nil || len(ar) != 1 {
+	ar, err := s.Archived.CreateManyReturning(ctx, []NewArchived{{Name: hostile, Tags: []string{hostile, ""}}})
+	if err != nil || len(ar) != 1 || ar[0].Name != hostile || !slices.Equal(ar[0].Tags, []string{hostile, ""}) {
 		t.Fatalf("CreateManyReturning: %+v, %v", ar, err)
 	}
 	id := ar[0].ID
+	if n, err := s.Archived.CreateMany(ctx, []NewArchived{{Name: "a", Tags: []string{}}, {Name: "b", Tags: []string{"x"}}}); err != nil || n != 2 {
+		t.Fatalf("CreateMany: %d, %v", n, err)
+	}
+	up2, err := s.Archived.UpdateManyReturning(ctx, []ArchivedKeyedUpdate{{ID: id, Changes: ArchivedUpdate{Tags: runtime.Set([]string{"{", hostile, "NULL"})}}})
+	if err != nil || len(up2) != 1 || !slices.Equal(up2[0].Tags, []string{"{", hostile, "NULL"}) || up2[0].Name != hostile {
+		t.Fatalf("UpdateManyReturning of an array column: %+v, %v", up2, err)
+	}
+	if _, err := db.Exec(ctx, "DELETE FROM archived WHERE name IN ('a', 'b')"); err != nil {
+		t.Fatal(err)
+	}
 	if done, err := s.Archived.DeleteMany(ctx, []uuid.UUID{id}); err != nil || !done[0] {
 		t.Fatalf("soft DeleteMany: %v, %v", done, err)
 	}

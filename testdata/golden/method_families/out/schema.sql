@@ -18,6 +18,7 @@ CREATE UNIQUE INDEX "accounts_email_key" ON "accounts" ("email") WHERE "deleted_
 CREATE TABLE "archived" (
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
   "name" text NOT NULL,
+  "tags" text[] NOT NULL,
   "deleted_at" timestamptz NULL,
   PRIMARY KEY ("id")
 );
