@@ -520,8 +520,10 @@ func fieldsMessage(fields []FieldError) string {
 //     KindTimeout when the statement_timeout expired and KindCanceled
 //     when the statement was canceled on request (or the chain holds
 //     context.Canceled), class 08, class 28, 53300 and 57P01-57P03
-//     KindConnection, class 22 (data exceptions) KindValidation except
-//     22P03 KindEncoding and 2200H (a sequence at its limit) KindUnknown.
+//     KindConnection (but 08P01 at severity ERROR, a parameter a binary
+//     input function could not read, KindEncoding), class 22 (data
+//     exceptions) KindValidation except 22P03 KindEncoding and 2200H (a
+//     sequence at its limit) KindUnknown.
 //     A COPY that the client aborted because it could not encode a value
 //     (57014 "COPY from stdin failed") is KindValidation too. Everything
 //     else, including 42501 (insufficient privilege), stays KindUnknown
@@ -825,6 +827,16 @@ func kindOfSQLState(code, message string, err error) Kind {
 		// invalid_binary_representation: pgx sent bytes the server's
 		// binary input function could not read, not a bad value.
 		return KindEncoding
+	case "08P01":
+		// protocol_violation as an ERROR, which leaves the session up:
+		// a binary input function ran out of bytes (a parameter pgx
+		// sent as it was given, such as a net.HardwareAddr of 3 bytes
+		// for a macaddr), as 22P03. A FATAL one ended the connection.
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Severity == "ERROR" {
+			return KindEncoding
+		}
+		return KindConnection
 	case "2200H":
 		// sequence_generator_limit_exceeded: nothing the caller sent.
 		return KindUnknown

@@ -69,6 +69,8 @@ func TestWrapMapping(t *testing.T) {
 		{pg("22003", "numeric field overflow"), runtime.KindValidation},
 		{pg("22021", `invalid byte sequence for encoding "UTF8": 0x00`), runtime.KindValidation},
 		{pg("22P03", "incorrect binary data format"), runtime.KindEncoding},
+		{&pgconn.PgError{Severity: "ERROR", Code: "08P01", Message: "no data left in message"}, runtime.KindEncoding},
+		{&pgconn.PgError{Severity: "FATAL", Code: "08P01", Message: "invalid frontend message type 0"}, runtime.KindConnection},
 		{pg("2200H", "nextval: reached maximum value of sequence"), runtime.KindUnknown},
 		{&pgconn.PgError{Code: "57014", Message: "COPY from stdin failed: unable to encode 7 into binary format for int2 (OID 21): 7 is greater than maximum value for int2", Routine: "CopyGetData"}, runtime.KindValidation},
 		{&pgconn.PgError{Code: "57014", Message: "COPY from stdin failed: source broke", Routine: "CopyGetData"}, runtime.KindUnknown},

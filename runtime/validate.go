@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"math"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -272,6 +273,48 @@ func word32(s string) uint32 {
 func CheckTexts(s []string) string {
 	for i, e := range s {
 		if msg := CheckText(e); msg != "" {
+			return "element " + strconv.Itoa(i) + " " + msg
+		}
+	}
+	return ""
+}
+
+// CheckMAC checks a value for a macaddr column: 6 bytes, the only length
+// the column holds (pgx sends the bytes as they are, and the server
+// cannot read another length). nil passes (it is sent as NULL).
+func CheckMAC(b []byte) string {
+	if b == nil || len(b) == 6 {
+		return ""
+	}
+	return "must be a MAC address of 6 bytes"
+}
+
+// CheckMAC8 checks a value for a macaddr8 column: 8 bytes, or 6, which
+// PostgreSQL stores in EUI-64 form (FF:FE in the middle). nil passes.
+func CheckMAC8(b []byte) string {
+	if b == nil || len(b) == 6 || len(b) == 8 {
+		return ""
+	}
+	return "must be a MAC address of 8 bytes (or 6)"
+}
+
+// CheckMACs checks the elements of a value for a macaddr[] column as
+// CheckMAC does, naming the first element that fails by its index.
+func CheckMACs(s []net.HardwareAddr) string {
+	return checkElems(s, CheckMAC)
+}
+
+// CheckMAC8s checks the elements of a value for a macaddr8[] column as
+// CheckMAC8 does.
+func CheckMAC8s(s []net.HardwareAddr) string {
+	return checkElems(s, CheckMAC8)
+}
+
+// checkElems returns the message of the first element of s that check
+// refuses, prefixed with its index.
+func checkElems(s []net.HardwareAddr, check func([]byte) string) string {
+	for i, e := range s {
+		if msg := check(e); msg != "" {
 			return "element " + strconv.Itoa(i) + " " + msg
 		}
 	}

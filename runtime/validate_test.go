@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -351,3 +352,31 @@ func TestFieldsOneCallSlices(t *testing.T) {
 type label string
 
 func (l label) Valid() bool { return l == "ok" }
+
+func TestCheckMAC(t *testing.T) {
+	for _, c := range []struct {
+		b         []byte
+		mac, mac8 bool
+	}{
+		{nil, true, true},
+		{[]byte{}, false, false},
+		{[]byte{1, 2, 3}, false, false},
+		{[]byte{1, 2, 3, 4, 5, 6}, true, true},
+		{[]byte{1, 2, 3, 4, 5, 6, 7}, false, false},
+		{[]byte{1, 2, 3, 4, 5, 6, 7, 8}, false, true},
+		{make([]byte, 9), false, false},
+	} {
+		if got := runtime.CheckMAC(c.b) == ""; got != c.mac {
+			t.Errorf("CheckMAC(%d bytes) passes: %v, want %v", len(c.b), got, c.mac)
+		}
+		if got := runtime.CheckMAC8(c.b) == ""; got != c.mac8 {
+			t.Errorf("CheckMAC8(%d bytes) passes: %v, want %v", len(c.b), got, c.mac8)
+		}
+	}
+	if got := runtime.CheckMACs([]net.HardwareAddr{{1, 2, 3, 4, 5, 6}, {1}}); got != "element 1 must be a MAC address of 6 bytes" {
+		t.Errorf("CheckMACs: %q", got)
+	}
+	if got := runtime.CheckMAC8s([]net.HardwareAddr{{1, 2, 3, 4, 5, 6}, make(net.HardwareAddr, 8)}); got != "" {
+		t.Errorf("CheckMAC8s: %q", got)
+	}
+}

@@ -72,6 +72,8 @@ func (n *NewFlatGadget) Validate() error {
 	f.Fits("label", runtime.CheckText(n.Label))
 	f.Text("alias", n.Alias.Ptr(), nil)
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
+	f.Fits("mac", runtime.CheckMAC(n.Mac))
+	f.Fits("backup_mac", runtime.CheckMAC(n.BackupMac))
 	return f.Err("flat_gadgets")
 }
 
@@ -82,6 +84,10 @@ func (u *FlatGadgetUpdate) Validate() error {
 	f.Text("alias", runtime.IfSetValid(&u.Alias), nil)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
+		f.Fits("mac", runtime.CheckMAC(u.Mac.Value))
+	}
+	if u.BackupMac.Set {
+		f.Fits("backup_mac", runtime.CheckMAC(u.BackupMac.Value))
 	}
 	return f.Err("flat_gadgets")
 }

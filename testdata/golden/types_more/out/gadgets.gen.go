@@ -94,7 +94,10 @@ func (n *NewGadget) Validate() error {
 	f.Texts("aliases", &n.Aliases, false)
 	if n.Mac.Set {
 		f.Check("mac", n.Mac.Value != nil, runtime.MsgNotNull)
+		f.Fits("mac", runtime.CheckMAC(n.Mac.Value))
 	}
+	f.Fits("backup_mac", runtime.CheckMAC(n.BackupMac))
+	f.Fits("macs", runtime.CheckMACs(n.Macs))
 	return f.Err("gadgets")
 }
 
@@ -106,6 +109,13 @@ func (u *GadgetUpdate) Validate() error {
 	f.Texts("aliases", u.Aliases.Ptr(), false)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
+		f.Fits("mac", runtime.CheckMAC(u.Mac.Value))
+	}
+	if u.BackupMac.Set {
+		f.Fits("backup_mac", runtime.CheckMAC(u.BackupMac.Value))
+	}
+	if u.Macs.Set {
+		f.Fits("macs", runtime.CheckMACs(u.Macs.Value))
 	}
 	return f.Err("gadgets")
 }

@@ -372,6 +372,50 @@ func TestMacaddrFilter(t *testing.T) {
 	}
 }
 
+// TestMacaddrLength checks that a MAC address of a length its column
+// cannot hold is refused by Validate, naming the field, before any SQL
+// (pgx sends a net.HardwareAddr's bytes as they are), and that in a
+// filter, which nothing validates, it is an encoding error the server
+// reports while the connection stays up, not a connection failure.
+func TestMacaddrLength(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	short := net.HardwareAddr{1, 2, 3}
+	for name, create := range map[string]func() error{
+		"mac":        func() error { _, err := store.Gadgets.Create(ctx, NewGadget{Mac: runtime.Set(short)}); return err },
+		"backup_mac": func() error { _, err := store.Gadgets.Create(ctx, NewGadget{BackupMac: short}); return err },
+		"macs": func() error {
+			_, err := store.Gadgets.Create(ctx, NewGadget{Macs: []net.HardwareAddr{mac("00:00:00:00:00:01"), {}}})
+			return err
+		},
+		"eui": func() error {
+			_, err := store.TreeNodes.Create(ctx, NewTreeNode{Path: "Top", Eui: runtime.Set(net.HardwareAddr{1, 2, 3, 4, 5, 6, 7})})
+			return err
+		},
+		"euis": func() error {
+			_, err := store.TreeNodes.CreateMany(ctx, []NewTreeNode{{Path: "Top", Euis: []net.HardwareAddr{short}}})
+			return err
+		},
+	} {
+		var de *runtime.DbError
+		if err := create(); !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || (de.Fields[0].Field != name && de.Fields[0].Field != "[0]."+name) {
+			t.Errorf("%s of a wrong length: %v, want a validation error of field %s", name, err, name)
+		}
+	}
+	// A macaddr8 of 6 bytes is stored in EUI-64 form.
+	n, err := store.TreeNodes.Create(ctx, NewTreeNode{Path: "Top", Eui: runtime.Set(mac("08:00:2b:01:02:03"))})
+	if err != nil || n.Eui.String() != "08:00:2b:ff:fe:01:02:03" {
+		t.Fatalf("macaddr8 of 6 bytes: %v, %v", n.Eui, err)
+	}
+	_, err = store.Gadgets.ByMacs(ctx, []net.HardwareAddr{short})
+	if runtime.KindOf(err) != runtime.KindEncoding {
+		t.Fatalf("a short MAC in a filter: %v (kind %v), want an encoding error", err, runtime.KindOf(err))
+	}
+	if _, err := store.Gadgets.ByMacs(ctx, []net.HardwareAddr{mac("00:00:00:00:00:01")}); err != nil {
+		t.Fatalf("the next query: %v", err)
+	}
+}
+
 // TestTSVectorSearch checks that a tsvector written from Go is the
 // document PostgreSQL searches: to_tsquery matches its lexemes.
 func TestTSVectorSearch(t *testing.T) {

@@ -71,7 +71,10 @@ func (n *NewTreeNode) Validate() error {
 	var f runtime.Fields
 	if n.Eui.Set {
 		f.Check("eui", n.Eui.Value != nil, runtime.MsgNotNull)
+		f.Fits("eui", runtime.CheckMAC8(n.Eui.Value))
 	}
+	f.Fits("old_eui", runtime.CheckMAC8(n.OldEui))
+	f.Fits("euis", runtime.CheckMAC8s(n.Euis))
 	return f.Err("tree_nodes")
 }
 
@@ -80,6 +83,13 @@ func (u *TreeNodeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Eui.Set {
 		f.Check("eui", u.Eui.Value != nil, runtime.MsgNotNull)
+		f.Fits("eui", runtime.CheckMAC8(u.Eui.Value))
+	}
+	if u.OldEui.Set {
+		f.Fits("old_eui", runtime.CheckMAC8(u.OldEui.Value))
+	}
+	if u.Euis.Set {
+		f.Fits("euis", runtime.CheckMAC8s(u.Euis.Value))
 	}
 	return f.Err("tree_nodes")
 }
