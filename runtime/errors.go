@@ -523,7 +523,9 @@ func fieldsMessage(fields []FieldError) string {
 //     KindConnection (but 08P01 at severity ERROR, a parameter a binary
 //     input function could not read, KindEncoding), class 22 (data
 //     exceptions) KindValidation except 22P03 KindEncoding and 2200H (a
-//     sequence at its limit) KindUnknown.
+//     sequence at its limit) KindUnknown; 42601 from a type's input
+//     function (ltree, lquery, tsquery, tsvector, jsonpath: a value, not
+//     the statement) KindValidation.
 //     A COPY that the client aborted because it could not encode a value
 //     (57014 "COPY from stdin failed") is KindValidation too. Everything
 //     else, including 42501 (insufficient privilege), stays KindUnknown
@@ -840,6 +842,10 @@ func kindOfSQLState(code, message string, err error) Kind {
 	case "2200H":
 		// sequence_generator_limit_exceeded: nothing the caller sent.
 		return KindUnknown
+	case "42601":
+		if inputSyntax(message) {
+			return KindValidation
+		}
 	}
 	switch {
 	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "28"):
@@ -855,10 +861,28 @@ func kindOfSQLState(code, message string, err error) Kind {
 // integer: "abc"` or `invalid byte sequence for encoding "UTF8": 0xff`.
 func safeServerMessage(pgErr *pgconn.PgError) string {
 	msg := pgErr.Message
-	if strings.HasPrefix(pgErr.Code, "22") {
+	if invalidInput(pgErr) {
 		msg = dataExceptionMessage(pgErr.Code, msg)
 	}
 	return msg + poolerHint(pgErr)
+}
+
+// invalidInput reports whether pgErr is the server refusing a value: a
+// data exception (SQLSTATE class 22), or the input syntax error of a
+// type whose input function reports 42601 (inputSyntax).
+func invalidInput(pgErr *pgconn.PgError) bool {
+	return strings.HasPrefix(pgErr.Code, "22") || pgErr.Code == "42601" && inputSyntax(pgErr.Message)
+}
+
+// inputSyntax reports whether the message of a 42601 error is the input
+// function of a type refusing a value, not a statement's syntax: ltree
+// and lquery (`ltree syntax error at character 3`), tsquery and tsvector
+// (`syntax error in tsquery: "…"`, which quotes the value) and jsonpath
+// (`syntax error at or near "…" of jsonpath input`).
+func inputSyntax(msg string) bool {
+	return strings.HasPrefix(msg, "ltree syntax error") || strings.HasPrefix(msg, "lquery syntax error") ||
+		strings.Contains(msg, " in tsquery") || strings.Contains(msg, " in tsvector") ||
+		strings.HasSuffix(msg, " of jsonpath input")
 }
 
 // byteSequenceRE matches the bytes PostgreSQL shows of a character it
@@ -1207,7 +1231,7 @@ func redactInput(e *DbError) {
 	isPg := errors.As(e.Err, &pgErr)
 	switch {
 	case e.Kind == KindEncoding:
-	case e.Kind == KindValidation && isPg && (strings.HasPrefix(pgErr.Code, "22") || isCopyFail(pgErr)):
+	case e.Kind == KindValidation && isPg && (invalidInput(pgErr) || isCopyFail(pgErr)):
 	case e.Kind == KindValidation && !isPg && isEncodeError(e.Err):
 	default:
 		return

@@ -32,7 +32,10 @@ var inputSchema = []string{
 		small  smallint,
 		n      integer,
 		at     timestamptz,
-		day    date
+		day    date,
+		words  tsvector,
+		query  tsquery,
+		path   jsonpath
 	)`,
 }
 
@@ -69,6 +72,10 @@ func TestInvalidInput(t *testing.T) {
 		{"integer out of range", "n", int64(math.MaxInt32) + 912345, "", true, "cannot encode argument $2 as int4: out of range for the type"},
 		{"timestamp out of range", "at", time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC), "22008", true, "timestamp out of range"},
 		{"date out of range", "day", time.Date(5874898, 1, 1, 0, 0, 0, 0, time.UTC), "22008", true, "date out of range"},
+		// Input functions that report a value's syntax as 42601.
+		{"invalid tsvector", "words", "a:" + secret, "42601", true, "syntax error in tsvector"},
+		{"invalid tsquery", "query", secret + " & &", "42601", true, "syntax error in tsquery"},
+		{"invalid jsonpath", "path", "$ ? (@ == " + secret, "42601", true, "syntax error at end of jsonpath input"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -416,6 +416,19 @@ func TestMacaddrLength(t *testing.T) {
 	}
 }
 
+// TestLtreeSyntax checks that a label path ltree's input refuses (which
+// PostgreSQL reports as a syntax error, 42601) is the caller's invalid
+// input, named by its field, as a data exception is.
+func TestLtreeSyntax(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	_, err := store.TreeNodes.Create(ctx, NewTreeNode{Path: "Top.not a label"})
+	var de *runtime.DbError
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != "path" {
+		t.Fatalf("an invalid ltree: %v, want a validation error of field path", err)
+	}
+}
+
 // TestTSVectorSearch checks that a tsvector written from Go is the
 // document PostgreSQL searches: to_tsquery matches its lexemes.
 func TestTSVectorSearch(t *testing.T) {
