@@ -607,6 +607,17 @@ CREATE INDEX idx_lookup_on_enriched_facts ON enriched_facts (organization_id, ex
   won_at timestamptz(6) DEFAULT NULL,
   took interval(6) DEFAULT NULL::interval,
   seen_at timestamp(3) DEFAULT NULL::timestamp without time zone);`
+	// Columns of domains with a NULL default (Icinga DB's bytea20
+	// DEFAULT NULL), which PostgreSQL keeps for the cast to the domain
+	// and stores none of for the base type: of a domain without a
+	// default, of one with a default it overrides, beside one with a
+	// default of its own, one without, and an array of a domain (of a
+	// table kept as SQL).
+	cases["null defaults of domains"] = `CREATE DOMAIN bytea20 AS bytea CONSTRAINT exactly_20 CHECK (VALUE IS NULL OR octet_length(VALUE) = 20);
+CREATE DOMAIN biguint AS bigint DEFAULT 0 CONSTRAINT positive CHECK (VALUE IS NULL OR 0 <= VALUE);
+CREATE TABLE host (id int PRIMARY KEY, zone_id bytea20 DEFAULT NULL, seen biguint DEFAULT NULL::bigint,
+  n biguint DEFAULT 7, m biguint);
+CREATE TABLE tagged (id int PRIMARY KEY, tags bytea20[] DEFAULT NULL);`
 	// Defaults of views' columns (ALTER VIEW … ALTER COLUMN … SET
 	// DEFAULT), which an insert through the view takes: two on a view,
 	// beside a column comment, none on another.

@@ -2410,6 +2410,21 @@ func (c *converter) buildTable(st *specTable) {
 				sc.cat = col
 			}
 		}
+		_, named := sqlNamed(typ)
+		domainTyped := col.ElemKind == "d" && !named
+		nullDomainDefault := ""
+		if domainTyped && nullDefaultRE.MatchString(col.Default) && col.Generated == "" && col.Identity == "" {
+			// A NULL default is no default of the base type, which
+			// PostgreSQL stores none of, but of the domain it is
+			// (it keeps the cast to the domain, and overrides a
+			// default of the domain's): the object giving the column
+			// the domain sets it, and the spec declares none.
+			nullDomainDefault = col.Default
+			bare := *col
+			bare.Default, bare.DefaultUses = "", nil
+			col = &bare
+			sc.cat = col
+		}
 		switch col.Identity {
 		case "d":
 			sc.identity = true
@@ -2445,16 +2460,21 @@ func (c *converter) buildTable(st *specTable) {
 			}
 		}
 		deps := []string{t.Name}
-		if _, named := sqlNamed(typ); col.ElemKind == "d" && !named {
+		if domainTyped {
 			typed := c.objName(t.Name, col.Name, "type")
 			// Giving the column its domain gives it the domain's storage:
 			// its settings come after.
 			deps = append(deps, typed)
-			c.add(&c.alters, &object{name: typed, kind: "other",
-				sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Type),
-				drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), typ),
+			alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
+			sql, drop, also := alter+"TYPE "+col.Type, alter+"TYPE "+typ, ""
+			if nullDomainDefault != "" {
+				sql += ", ALTER COLUMN " + quoteIdent(col.Name) + " SET DEFAULT " + nullDomainDefault
+				drop = alter + "DROP DEFAULT, ALTER COLUMN " + quoteIdent(col.Name) + " TYPE " + typ
+				also = " and its DEFAULT " + nullDomainDefault + ", which is no default of the base type"
+			}
+			c.add(&c.alters, &object{name: typed, kind: "other", sql: sql, drop: drop,
 				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
-			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain", col.Type, typ)
+			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain%s", col.Type, typ, also)
 		}
 		if set, reset := columnSettings(t, col); set != "" {
 			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "settings"), kind: "other", sql: set, drop: reset, dependsOn: deps})
