@@ -321,7 +321,8 @@ func typeCheck(c *ir.Column) *ir.TypeCheck {
 		return &ir.TypeCheck{Func: base.Check, Args: []int{c.Type.Args[0], scale}}
 	case pgtypes.CheckLength:
 		if len(c.Type.Args) == 0 {
-			return nil
+			// Any length, but the value's bytes must still hold it.
+			return &ir.TypeCheck{Func: base.Check, Args: []int{0}}
 		}
 		return &ir.TypeCheck{Func: base.Check, Args: []int{c.Type.Args[0]}}
 	}

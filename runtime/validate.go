@@ -533,23 +533,45 @@ func CheckDate(t time.Time) string {
 }
 
 // CheckBit checks a value for a bit(n) column, which holds exactly n
-// bits: the message when b has another number (PostgreSQL refuses it);
-// NULL (Valid false) passes.
+// bits: the message when b has another number (PostgreSQL refuses it),
+// or when its Bytes do not hold its Len bits (bitsShape); NULL (Valid
+// false) passes.
 func CheckBit(b pgtype.Bits, n int) string {
-	if !b.Valid || int(b.Len) == n {
+	switch {
+	case !b.Valid:
 		return ""
+	case bitsShape(b) != "":
+		return bitsShape(b)
+	case int(b.Len) != n:
+		return "must be exactly " + bitCount(n)
 	}
-	return "must be exactly " + bitCount(n)
+	return ""
 }
 
 // CheckVarbit checks a value for a bit varying(n) column, which holds at
-// most n bits: the message when b has more (PostgreSQL refuses it); NULL
-// (Valid false) passes.
+// most n bits (any number when n is 0): the message when b has more
+// (PostgreSQL refuses it), or when its Bytes do not hold its Len bits
+// (bitsShape); NULL (Valid false) passes.
 func CheckVarbit(b pgtype.Bits, n int) string {
-	if !b.Valid || int(b.Len) <= n {
+	switch {
+	case !b.Valid:
 		return ""
+	case bitsShape(b) != "":
+		return bitsShape(b)
+	case n > 0 && int(b.Len) > n:
+		return "must be at most " + bitCount(n)
 	}
-	return "must be at most " + bitCount(n)
+	return ""
+}
+
+// bitsShape is the message when b's Bytes are not (Len+7)/8 bytes, the
+// room its Len bits take: pgx sends Len and the bytes as they are, and
+// the server would read past the bytes sent, or not all of them.
+func bitsShape(b pgtype.Bits) string {
+	if b.Len < 0 || len(b.Bytes) != (int(b.Len)+7)/8 {
+		return "must hold its Len bits in (Len+7)/8 bytes"
+	}
+	return ""
 }
 
 // bitCount is "1 bit", "8 bits".

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -378,5 +379,30 @@ func TestCheckMAC(t *testing.T) {
 	}
 	if got := runtime.CheckMAC8s([]net.HardwareAddr{{1, 2, 3, 4, 5, 6}, make(net.HardwareAddr, 8)}); got != "" {
 		t.Errorf("CheckMAC8s: %q", got)
+	}
+}
+
+func TestCheckBitsShape(t *testing.T) {
+	for _, c := range []struct {
+		b           pgtype.Bits
+		bit, varbit string
+	}{
+		{pgtype.Bits{}, "", ""},
+		{pgtype.Bits{Bytes: []byte{0xa0}, Len: 4, Valid: true}, "", ""},
+		{pgtype.Bits{Len: 4, Valid: true}, "must hold its Len bits in (Len+7)/8 bytes", "must hold its Len bits in (Len+7)/8 bytes"},
+		{pgtype.Bits{Bytes: []byte{1, 2}, Len: 4, Valid: true}, "must hold its Len bits in (Len+7)/8 bytes", "must hold its Len bits in (Len+7)/8 bytes"},
+		{pgtype.Bits{Len: -1, Valid: true}, "must hold its Len bits in (Len+7)/8 bytes", "must hold its Len bits in (Len+7)/8 bytes"},
+		{pgtype.Bits{Bytes: []byte{0, 0}, Len: 9, Valid: true}, "must be exactly 4 bits", ""},
+		{pgtype.Bits{Valid: true}, "must be exactly 4 bits", ""},
+	} {
+		if got := runtime.CheckBit(c.b, 4); got != c.bit {
+			t.Errorf("CheckBit(%+v, 4) = %q, want %q", c.b, got, c.bit)
+		}
+		if got := runtime.CheckVarbit(c.b, 0); got != c.varbit {
+			t.Errorf("CheckVarbit(%+v, 0) = %q, want %q", c.b, got, c.varbit)
+		}
+	}
+	if got := runtime.CheckVarbit(pgtype.Bits{Bytes: []byte{0, 0}, Len: 9, Valid: true}, 8); got != "must be at most 8 bits" {
+		t.Errorf("CheckVarbit of 9 bits, 8 = %q", got)
 	}
 }

@@ -166,8 +166,8 @@ const (
 	// of int or uint64 on an integer column): the type's own Go type
 	// always fits.
 	CheckBits
-	// CheckLength passes the length n of bit(n) and bit varying(n) (bit
-	// varying without it holds any length: no check).
+	// CheckLength passes the length n of bit(n) and bit varying(n), 0
+	// for bit varying without it, which holds any length.
 	CheckLength
 )
 

@@ -107,7 +107,20 @@ func TestJobMasks(t *testing.T) {
 	if !errors.Is(err, runtime.ErrValidation) {
 		t.Fatalf("CreateMany with seven bits for a bit(8) column: %v", err)
 	}
-	if n, err := s.JobMasks.Count(ctx); err != nil || n != 5 {
+	// pgx sends Len and Bytes as they are: bytes that do not hold Len
+	// bits fail Validate too, of any bit or varbit column.
+	_, err = s.JobMasks.Create(ctx, NewJobMask{States: pgtype.Bits{Len: 8, Valid: true}})
+	invalid("8 bits without their byte", "states", "must hold its Len bits in (Len+7)/8 bytes", err)
+	_, err = s.JobMasks.Create(ctx, NewJobMask{States: bits("00010001"), Mask: &pgtype.Bits{Bytes: []byte{0xff}, Len: 12, Valid: true}})
+	invalid("12 bits in one byte for a varbit column", "mask", "must hold its Len bits in (Len+7)/8 bytes", err)
+	_, err = s.JobMasks.UpdateMany(ctx, []JobMaskKeyedUpdate{{ID: first.ID, Changes: JobMaskUpdate{Seen: runtime.Set(&pgtype.Bits{Bytes: []byte{1, 2}, Len: 3, Valid: true})}}})
+	if !errors.Is(err, runtime.ErrValidation) {
+		t.Fatalf("UpdateMany with 3 bits in two bytes: %v", err)
+	}
+	if m, err := s.JobMasks.Create(ctx, NewJobMask{States: bits("00010010"), Mask: bitsPtr("10101010101010101")}); err != nil || !cmp.Equal(m.Mask, bitsPtr("10101010101010101")) {
+		t.Fatalf("17 bits for a varbit column: %+v %v", m, err)
+	}
+	if n, err := s.JobMasks.Count(ctx); err != nil || n != 6 {
 		t.Fatalf("after the refused writes: %d rows, %v", n, err)
 	}
 }

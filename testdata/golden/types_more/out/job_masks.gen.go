@@ -21,6 +21,7 @@ type JobMask struct {
 	Flag    pgtype.Bits   `json:"flag"`
 	Seen    *pgtype.Bits  `json:"seen"`
 	History []pgtype.Bits `json:"history"`
+	Mask    *pgtype.Bits  `json:"mask"`
 }
 
 // NewJobMask holds the values of a new row of table job_masks. An unset
@@ -30,6 +31,7 @@ type NewJobMask struct {
 	Flag    runtime.Opt[pgtype.Bits]  `json:"flag,omitzero"`
 	Seen    runtime.Opt[*pgtype.Bits] `json:"seen,omitzero"`
 	History []pgtype.Bits             `json:"history"`
+	Mask    *pgtype.Bits              `json:"mask"`
 }
 
 // JobMaskUpdate lists changes to a row of table job_masks; unset fields stay
@@ -39,6 +41,7 @@ type JobMaskUpdate struct {
 	Flag    runtime.Opt[pgtype.Bits]   `json:"flag,omitzero"`
 	Seen    runtime.Opt[*pgtype.Bits]  `json:"seen,omitzero"`
 	History runtime.Opt[[]pgtype.Bits] `json:"history,omitzero"`
+	Mask    runtime.Opt[*pgtype.Bits]  `json:"mask,omitzero"`
 }
 
 // JobMaskRepo reads and writes table job_masks.
@@ -69,6 +72,9 @@ func (n *NewJobMask) Validate() error {
 	if n.Seen.Set && n.Seen.Value != nil {
 		f.Fits("seen", runtime.CheckVarbit(*n.Seen.Value, 16))
 	}
+	if n.Mask != nil {
+		f.Fits("mask", runtime.CheckVarbit(*n.Mask, 0))
+	}
 	return f.Err("job_masks")
 }
 
@@ -83,6 +89,9 @@ func (u *JobMaskUpdate) Validate() error {
 	}
 	if u.Seen.Set && u.Seen.Value != nil {
 		f.Fits("seen", runtime.CheckVarbit(*u.Seen.Value, 16))
+	}
+	if u.Mask.Set && u.Mask.Value != nil {
+		f.Fits("mask", runtime.CheckVarbit(*u.Mask.Value, 0))
 	}
 	return f.Err("job_masks")
 }
@@ -100,17 +109,17 @@ func (u *JobMaskUpdate) UnmarshalJSON(data []byte) error {
 }
 
 func scanJobMask(v *JobMask, d []any) []any {
-	return append(d, &v.ID, &v.States, &v.Flag, &v.Seen, &v.History)
+	return append(d, &v.ID, &v.States, &v.Flag, &v.Seen, &v.History, &v.Mask)
 }
 
 func argsNewJobMask(n *NewJobMask, d []any) []any {
-	return append(d, &n.States, n.Flag.Arg(), n.Seen.Set, n.Seen.Value, n.History)
+	return append(d, &n.States, n.Flag.Arg(), n.Seen.Set, n.Seen.Value, n.History, n.Mask)
 }
 
-var opJobMasksCreate = &runtime.Op{Name: "job_masks.Create", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"states", "flag", "seen", "seen", "history"}, SQL: `-- name: job_masks.Create
-INSERT INTO "job_masks" ("states", "flag", "seen", "history")
-VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
-RETURNING "id", "states", "flag", "seen", "history"`}
+var opJobMasksCreate = &runtime.Op{Name: "job_masks.Create", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"states", "flag", "seen", "seen", "history", "mask"}, SQL: `-- name: job_masks.Create
+INSERT INTO "job_masks" ("states", "flag", "seen", "history", "mask")
+VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5, $6)
+RETURNING "id", "states", "flag", "seen", "history", "mask"`}
 
 // Create inserts n into table job_masks and returns the row as stored. It
 // validates n first.
@@ -119,7 +128,7 @@ func (r *JobMaskRepo) Create(ctx context.Context, n NewJobMask) (JobMask, error)
 }
 
 var opJobMasksFindByID = &runtime.Op{Name: "job_masks.FindByID", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.FindByID replica=ok
-SELECT "id", "states", "flag", "seen", "history" FROM "job_masks"
+SELECT "id", "states", "flag", "seen", "history", "mask" FROM "job_masks"
 WHERE "id" = $1`}
 
 // FindByID returns the row of table job_masks with the given id, or
@@ -129,7 +138,7 @@ func (r *JobMaskRepo) FindByID(ctx context.Context, id int64) (JobMask, error) {
 }
 
 var opJobMasksFindAll = &runtime.Op{Name: "job_masks.FindAll", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.FindAll replica=ok
-SELECT "id", "states", "flag", "seen", "history" FROM "job_masks" ORDER BY "id"`}
+SELECT "id", "states", "flag", "seen", "history", "mask" FROM "job_masks" ORDER BY "id"`}
 
 // FindAll returns every row of table job_masks in primary key order, in memory.
 func (r *JobMaskRepo) FindAll(ctx context.Context) ([]JobMask, error) {
@@ -142,11 +151,11 @@ func (r *JobMaskRepo) Stream(ctx context.Context) iter.Seq2[JobMask, error] {
 }
 
 const sqlJobMasksListFirst = `-- name: job_masks.List replica=ok
-SELECT "id", "states", "flag", "seen", "history" FROM "job_masks" ORDER BY "id"
+SELECT "id", "states", "flag", "seen", "history", "mask" FROM "job_masks" ORDER BY "id"
 LIMIT $1`
 
 const sqlJobMasksListAfter = `-- name: job_masks.List replica=ok
-SELECT "id", "states", "flag", "seen", "history" FROM "job_masks"
+SELECT "id", "states", "flag", "seen", "history", "mask" FROM "job_masks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -168,14 +177,14 @@ func (r *JobMaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 var updateJobMasks = &runtime.Update{
 	Name: "job_masks.Update", Keys: 1,
 	Head:     "UPDATE \"job_masks\"\nSET ",
-	Cols:     []string{`"states"`, `"flag"`, `"seen"`, `"history"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"states\", \"flag\", \"seen\", \"history\"",
-	Nullable: runtime.Bits{1<<2 | 1<<3},
-	Op:       &runtime.Op{Name: "job_masks.Update", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"id", "states", "flag", "seen", "seen", "history", "history"}},
+	Cols:     []string{`"states"`, `"flag"`, `"seen"`, `"history"`, `"mask"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"states\", \"flag\", \"seen\", \"history\", \"mask\"",
+	Nullable: runtime.Bits{1<<2 | 1<<3 | 1<<4},
+	Op:       &runtime.Op{Name: "job_masks.Update", Table: "job_masks", Errs: errs, Validate: true, Params: []string{"id", "states", "flag", "seen", "seen", "history", "history", "mask", "mask"}},
 }
 
 func argsJobMaskUpdate(u *JobMaskUpdate, d []any) []any {
-	return append(d, u.States.Arg(), u.Flag.Arg(), runtime.OptValue(&u.Seen), runtime.OptValue(&u.History))
+	return append(d, u.States.Arg(), u.Flag.Arg(), runtime.OptValue(&u.Seen), runtime.OptValue(&u.History), runtime.OptValue(&u.Mask))
 }
 
 // Update applies the set fields of u to the row of table job_masks with the given
@@ -203,7 +212,7 @@ func (r *JobMaskRepo) Count(ctx context.Context) (int64, error) {
 }
 
 var opJobMasksFindByIDs = &runtime.Op{Name: "job_masks.FindByIDs", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.FindByIDs replica=ok
-SELECT "id", "states", "flag", "seen", "history" FROM "job_masks"
+SELECT "id", "states", "flag", "seen", "history", "mask" FROM "job_masks"
 WHERE "id" = ANY($1) ORDER BY "id"`}
 
 // FindByIDs returns the rows of table job_masks whose id is in ids, in id order;
@@ -217,9 +226,9 @@ func (r *JobMaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]JobMask, er
 
 var copyJobMasks = &runtime.Copier[*NewJobMask]{
 	Op:      &runtime.Op{Name: "job_masks.CreateMany", Table: "job_masks", Errs: errs},
-	Columns: []string{"states", "flag", "seen", "history"},
+	Columns: []string{"states", "flag", "seen", "history", "mask"},
 	Args: func(n *NewJobMask, d []any) []any {
-		return append(d, &n.States, n.Flag.Arg(), runtime.OptValue(&n.Seen), n.History)
+		return append(d, &n.States, n.Flag.Arg(), runtime.OptValue(&n.Seen), n.History, n.Mask)
 	},
 	Unset:    func(n *NewJobMask) uint64 { return runtime.Bit(!n.Flag.Set, 1) | runtime.Bit(!n.Seen.Set, 2) },
 	Validate: (*NewJobMask).Validate,
@@ -243,13 +252,14 @@ func (r *JobMaskRepo) CreateManyReturning(ctx context.Context, rows []NewJobMask
 }
 
 var opJobMasksUpsertByStates = &runtime.Op{Name: "job_masks.UpsertByStates", Table: "job_masks", Errs: errs, Validate: true, SQL: `-- name: job_masks.UpsertByStates
-INSERT INTO "job_masks" ("states", "flag", "seen", "history")
-VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
+INSERT INTO "job_masks" ("states", "flag", "seen", "history", "mask")
+VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5, $6)
 ON CONFLICT ("states") DO UPDATE
 SET "flag" = CASE WHEN $2::varbit IS NULL THEN "job_masks"."flag" ELSE EXCLUDED."flag" END,
     "seen" = CASE WHEN $3::boolean THEN EXCLUDED."seen" ELSE "job_masks"."seen" END,
-    "history" = EXCLUDED."history"
-RETURNING "id", "states", "flag", "seen", "history"`}
+    "history" = EXCLUDED."history",
+    "mask" = EXCLUDED."mask"
+RETURNING "id", "states", "flag", "seen", "history", "mask"`}
 
 // UpsertByStates inserts n into table job_masks or updates the row with the same
 // states from n (docs/spec.md tells which columns it keeps), in one statement, and
@@ -260,14 +270,14 @@ func (r *JobMaskRepo) UpsertByStates(ctx context.Context, n NewJobMask) (JobMask
 
 var opJobMasksCreateIfAbsentByStates = &runtime.Op{Name: "job_masks.CreateIfAbsentByStates", Table: "job_masks", Errs: errs, Validate: true, SQL: `-- name: job_masks.CreateIfAbsentByStates
 WITH "inserted" AS (
-INSERT INTO "job_masks" ("states", "flag", "seen", "history")
-VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5)
+INSERT INTO "job_masks" ("states", "flag", "seen", "history", "mask")
+VALUES ($1, COALESCE($2::varbit, '1'::bit(1)), CASE WHEN $3::boolean THEN $4::varbit ELSE '0101'::bit varying(16) END, $5, $6)
 ON CONFLICT ("states") DO NOTHING
-RETURNING "id", "states", "flag", "seen", "history"
+RETURNING "id", "states", "flag", "seen", "history", "mask"
 )
-SELECT true, "id", "states", "flag", "seen", "history" FROM "inserted"
+SELECT true, "id", "states", "flag", "seen", "history", "mask" FROM "inserted"
 UNION ALL
-SELECT false, "id", "states", "flag", "seen", "history" FROM "job_masks"
+SELECT false, "id", "states", "flag", "seen", "history", "mask" FROM "job_masks"
 WHERE "states" = $1
 LIMIT 1`}
 
@@ -289,14 +299,14 @@ var bulkJobMasksUpdates = &runtime.Bulk[*JobMaskKeyedUpdate]{
 	Key:      func(a, b *JobMaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *JobMaskKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *JobMaskKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.States.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.FlagElem(&v.Changes.Seen.Set), runtime.Elem(v.Changes.Seen.Value), runtime.FlagElem(&v.Changes.History.Set), runtime.TextElem("_varbit", &v.Changes.History.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.States.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.FlagElem(&v.Changes.Seen.Set), runtime.Elem(v.Changes.Seen.Value), runtime.FlagElem(&v.Changes.History.Set), runtime.TextElem("_varbit", &v.Changes.History.Value), runtime.FlagElem(&v.Changes.Mask.Set), runtime.Elem(v.Changes.Mask.Value))
 	},
 }
 
-const sqlJobMasksUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varbit[], $3::varbit[], $4::boolean[], $5::varbit[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+const sqlJobMasksUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varbit[], $3::varbit[], $4::boolean[], $5::varbit[], $6::boolean[], $7::text[], $8::boolean[], $9::varbit[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "job_masks" ON "job_masks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "job_masks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "job_masks" SET "states" = COALESCE("cpcgen_v"."cpcgen_2", "job_masks"."states"), "flag" = COALESCE("cpcgen_v"."cpcgen_3", "job_masks"."flag"), "seen" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "job_masks"."seen" END, "history" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7"::varbit[] ELSE "job_masks"."history" END FROM "cpcgen_v" WHERE "job_masks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+"cpcgen_new" AS (UPDATE "job_masks" SET "states" = COALESCE("cpcgen_v"."cpcgen_2", "job_masks"."states"), "flag" = COALESCE("cpcgen_v"."cpcgen_3", "job_masks"."flag"), "seen" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "job_masks"."seen" END, "history" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7"::varbit[] ELSE "job_masks"."history" END, "mask" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "job_masks"."mask" END FROM "cpcgen_v" WHERE "job_masks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
 
 var opJobMasksUpdateMany = &runtime.Op{Name: "job_masks.UpdateMany", Table: "job_masks", Errs: errs, SQL: "-- name: job_masks.UpdateMany\n" + sqlJobMasksUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}
@@ -307,8 +317,8 @@ func (r *JobMaskRepo) UpdateMany(ctx context.Context, rows []JobMaskKeyedUpdate)
 	return runtime.UpdateMany(ctx, r.db, bulkJobMasksUpdates, opJobMasksUpdateMany, rows)
 }
 
-var opJobMasksUpdateManyReturning = &runtime.Op{Name: "job_masks.UpdateManyReturning", Table: "job_masks", Errs: errs, SQL: "-- name: job_masks.UpdateManyReturning\n" + sqlJobMasksUpdateManyWith + `, "id", "states", "flag", "seen", "history")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."states", "cpcgen_new"."flag", "cpcgen_new"."seen", "cpcgen_new"."history" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
+var opJobMasksUpdateManyReturning = &runtime.Op{Name: "job_masks.UpdateManyReturning", Table: "job_masks", Errs: errs, SQL: "-- name: job_masks.UpdateManyReturning\n" + sqlJobMasksUpdateManyWith + `, "id", "states", "flag", "seen", "history", "mask")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."states", "cpcgen_new"."flag", "cpcgen_new"."seen", "cpcgen_new"."history", "cpcgen_new"."mask" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`}
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *JobMaskRepo) UpdateManyReturning(ctx context.Context, rows []JobMaskKeyedUpdate) ([]JobMask, error) {
@@ -334,16 +344,16 @@ var bulkJobMasksNew = &runtime.Bulk[*NewJobMask]{
 	Key:      func(a, b *NewJobMask) int { return runtime.CompareBits(a.States, b.States) },
 	Validate: (*NewJobMask).Validate,
 	Row: func(v *NewJobMask, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.States), runtime.Elem(v.Flag.Ptr()), runtime.FlagElem(&v.Seen.Set), runtime.Elem(v.Seen.Value), runtime.TextElem("_varbit", &v.History))
+		r.Add(runtime.Elem(&v.States), runtime.Elem(v.Flag.Ptr()), runtime.FlagElem(&v.Seen.Set), runtime.Elem(v.Seen.Value), runtime.TextElem("_varbit", &v.History), runtime.Elem(v.Mask))
 	},
 }
 
 var opJobMasksUpsertManyByStates = &runtime.Op{Name: "job_masks.UpsertManyByStates", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.UpsertManyByStates
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", '1'::bit(1)) AS "cpcgen_i2", CASE WHEN "cpcgen_u"."cpcgen_3" THEN "cpcgen_u"."cpcgen_4" ELSE '0101'::bit varying(16) END AS "cpcgen_i3", "cpcgen_u"."cpcgen_5"::varbit[] AS "cpcgen_i4" FROM unnest($1::varbit[], $2::varbit[], $3::boolean[], $4::varbit[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", '1'::bit(1)) AS "cpcgen_i2", CASE WHEN "cpcgen_u"."cpcgen_3" THEN "cpcgen_u"."cpcgen_4" ELSE '0101'::bit varying(16) END AS "cpcgen_i3", "cpcgen_u"."cpcgen_5"::varbit[] AS "cpcgen_i4", "cpcgen_u"."cpcgen_6" AS "cpcgen_i5" FROM unnest($1::varbit[], $2::varbit[], $3::boolean[], $4::varbit[], $5::text[], $6::varbit[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "job_masks"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "job_masks" ON "states" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "job_masks"),
-"cpcgen_ins" AS (INSERT INTO "job_masks" ("states", "flag", "seen", "history") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("states") DO NOTHING RETURNING "id", "states", "flag", "seen", "history"),
-"cpcgen_new" AS (UPDATE "job_masks" SET "flag" = COALESCE("cpcgen_v"."cpcgen_2", "job_masks"."flag"), "seen" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "job_masks"."seen" END, "history" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "states" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "states", "flag", "seen", "history")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."states", "cpcgen_ins"."flag", "cpcgen_ins"."seen", "cpcgen_ins"."history" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."states" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."states", "cpcgen_new"."flag", "cpcgen_new"."seen", "cpcgen_new"."history" FROM "cpcgen_new"`}
+"cpcgen_ins" AS (INSERT INTO "job_masks" ("states", "flag", "seen", "history", "mask") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("states") DO NOTHING RETURNING "id", "states", "flag", "seen", "history", "mask"),
+"cpcgen_new" AS (UPDATE "job_masks" SET "flag" = COALESCE("cpcgen_v"."cpcgen_2", "job_masks"."flag"), "seen" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "job_masks"."seen" END, "history" = "cpcgen_v"."cpcgen_i4", "mask" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "states" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "states", "flag", "seen", "history", "mask")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."states", "cpcgen_ins"."flag", "cpcgen_ins"."seen", "cpcgen_ins"."history", "cpcgen_ins"."mask" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."states" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."states", "cpcgen_new"."flag", "cpcgen_new"."seen", "cpcgen_new"."history", "cpcgen_new"."mask" FROM "cpcgen_new"`}
 
 // UpsertManyByStates is UpsertByStates for many rows (see runtime.UpsertMany).
 func (r *JobMaskRepo) UpsertManyByStates(ctx context.Context, rows []NewJobMask) ([]JobMask, error) {
@@ -351,9 +361,9 @@ func (r *JobMaskRepo) UpsertManyByStates(ctx context.Context, rows []NewJobMask)
 }
 
 var opJobMasksCreateManyIfAbsentByStates = &runtime.Op{Name: "job_masks.CreateManyIfAbsentByStates", Table: "job_masks", Errs: errs, SQL: `-- name: job_masks.CreateManyIfAbsentByStates
-WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", '1'::bit(1)) AS "cpcgen_i2", CASE WHEN "cpcgen_u"."cpcgen_3" THEN "cpcgen_u"."cpcgen_4" ELSE '0101'::bit varying(16) END AS "cpcgen_i3", "cpcgen_u"."cpcgen_5"::varbit[] AS "cpcgen_i4" FROM unnest($1::varbit[], $2::varbit[], $3::boolean[], $4::varbit[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "job_masks" ("states", "flag", "seen", "history") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("states") DO NOTHING RETURNING "id", "states", "flag", "seen", "history")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."states", "cpcgen_ins"."flag", "cpcgen_ins"."seen", "cpcgen_ins"."history" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."states" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "job_masks"."id", "job_masks"."states", "job_masks"."flag", "job_masks"."seen", "job_masks"."history" FROM "cpcgen_v" JOIN "job_masks" ON "states" = "cpcgen_v"."cpcgen_i1"`}
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", '1'::bit(1)) AS "cpcgen_i2", CASE WHEN "cpcgen_u"."cpcgen_3" THEN "cpcgen_u"."cpcgen_4" ELSE '0101'::bit varying(16) END AS "cpcgen_i3", "cpcgen_u"."cpcgen_5"::varbit[] AS "cpcgen_i4", "cpcgen_u"."cpcgen_6" AS "cpcgen_i5" FROM unnest($1::varbit[], $2::varbit[], $3::boolean[], $4::varbit[], $5::text[], $6::varbit[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "job_masks" ("states", "flag", "seen", "history", "mask") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("states") DO NOTHING RETURNING "id", "states", "flag", "seen", "history", "mask")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."states", "cpcgen_ins"."flag", "cpcgen_ins"."seen", "cpcgen_ins"."history", "cpcgen_ins"."mask" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."states" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "job_masks"."id", "job_masks"."states", "job_masks"."flag", "job_masks"."seen", "job_masks"."history", "job_masks"."mask" FROM "cpcgen_v" JOIN "job_masks" ON "states" = "cpcgen_v"."cpcgen_i1"`}
 
 // CreateManyIfAbsentByStates is CreateIfAbsentByStates for many rows (see
 // runtime.CreateManyIfAbsent).

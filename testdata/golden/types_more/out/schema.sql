@@ -84,6 +84,7 @@ CREATE TABLE "job_masks" (
   "flag" bit NOT NULL DEFAULT '1'::bit(1),
   "seen" bit varying(16) NULL DEFAULT '0101'::bit varying(16),
   "history" bit varying[] NULL,
+  "mask" bit varying NULL,
   PRIMARY KEY ("id"),
   CONSTRAINT "job_masks_states_key" UNIQUE ("states")
 );
