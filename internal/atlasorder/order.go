@@ -504,6 +504,7 @@ func (ix *changeIndex) candidates(c schema.Change) []int {
 		tables(ix.byTable, c.T)
 		if dropsKeyIndex(c) {
 			tables(ix.refMods, c.T)
+			tables(ix.refDrops, c.T)
 		}
 		for _, m := range c.Changes {
 			switch m := m.(type) {
@@ -568,6 +569,13 @@ func dependsOn(c1, c2 schema.Change) bool {
 		}
 	case *schema.ModifyTable:
 		switch c2 := c2.(type) {
+		case *schema.DropTable:
+			// Not Atlas's: a unique index or key that a dropped table's
+			// foreign keys reference is dropped after the table
+			// (PostgreSQL refuses it before: the key's index holds the
+			// foreign key), and so made again before it by the down
+			// migration.
+			return dropsKeyIndex(c1) && refTo(c2.T.ForeignKeys, c1.T) && !sameTable(c2.T, c1.T)
 		case *schema.AddTable:
 			if c1.T.Name == c2.T.Name && sameSchema(c1.T.Schema, c2.T.Schema) {
 				return true
