@@ -40,7 +40,7 @@ func (rules) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 // validates reports whether Validate checks any of cols.
 func validates(cols []*ir.Column) bool {
 	for _, c := range cols {
-		if len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil {
+		if len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil || c.RefusesInvalid {
 			return true
 		}
 	}
@@ -56,6 +56,7 @@ func (b *builder) buildRules(t *ir.Table) {
 		c.TypeCheck = typeCheck(c)
 		c.RefusesNil = !c.Nullable && !c.Go.Ptr && c.Go.IsSliceLike()
 		sc := b.columnSpec[c]
+		c.RefusesInvalid = !c.Nullable && sc.GoType == "" && c.Type.ArrayDims == 0 && c.Type.Base != nil && c.Type.Base.Valid
 		if sc.GoType != "" {
 			// The Go type is the caller's; only the database checks it.
 			b.ruleChecks(t, c, nil)

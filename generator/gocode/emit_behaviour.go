@@ -420,7 +420,7 @@ func compactCheck(c *ir.Column, recv string, opt bool) jen.Code {
 	}
 	elem := c.Go.Elem()
 	if !ok || c.Type.ArrayDims != dims || elem.Slice != k.slice || elem.Path != k.path || elem.Name != k.name || elem.ArgName != "" ||
-		(c.RulesVar != "" && !k.rules) || (c.RefusesNil && !k.notNull) {
+		(c.RulesVar != "" && !k.rules) || (c.RefusesNil && !k.notNull) || c.RefusesInvalid {
 		return nil
 	}
 	for _, r := range c.Rules {
@@ -537,7 +537,9 @@ func paramFields(keys []*ir.Column, args []ir.Arg) []string {
 }
 
 // validated reports whether Validate checks c.
-func validated(c *ir.Column) bool { return len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil }
+func validated(c *ir.Column) bool {
+	return len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil || c.RefusesInvalid
+}
 
 // columnChecks are the statements checking a column's value v into the
 // Fields f: nil refused, the type's check, the enum membership and
@@ -547,6 +549,9 @@ func columnChecks(c *ir.Column, v *jen.Statement) []jen.Code {
 	var out []jen.Code
 	if c.RefusesNil {
 		out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), v.Clone().Op("!=").Nil(), jen.Qual(ir.PathRuntime, "MsgNotNull")))
+	}
+	if c.RefusesInvalid {
+		out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), v.Clone().Dot("Valid"), jen.Qual(ir.PathRuntime, "MsgNotNull")))
 	}
 	if tc := c.TypeCheck; tc != nil {
 		args := []jen.Code{v.Clone()}

@@ -1153,6 +1153,10 @@ type Column struct {
 	// would be sent as NULL (a slice, json.RawMessage, []byte): Validate
 	// refuses nil, in every method; an empty value is the empty value.
 	RefusesNil bool
+	// RefusesInvalid is set on a NOT NULL column whose Go value is a
+	// pgtype struct with a Valid field (pgtype.Interval, Bits, Range …),
+	// false for NULL: Validate refuses it false, in every method.
+	RefusesInvalid bool
 	// PrimaryKey is set on the columns of the primary key; Unique on a
 	// column with unique: true, whose constraint (or, on a soft-delete
 	// table, partial unique index over the live rows) is UniqueName: ""

@@ -45,6 +45,11 @@ type Type struct {
 	Go        GoType
 	NilIsNull bool
 	NullPtr   bool
+	// Valid is set when the Go value is a pgtype struct whose Valid
+	// field false stands for NULL (pgtype.Time, Interval, Bits, TSVector,
+	// Range): Validate refuses it false for a NOT NULL column, as it
+	// refuses nil for the NilIsNull types.
+	Valid bool
 	// MapKey is set when Go values can key a Go map by value, as the
 	// relation loaders group rows by their foreign keys.
 	MapKey bool
@@ -339,7 +344,7 @@ func rangeType(name string, elem *Type, docs string, mapKey bool, example string
 	return &Type{
 		Name: name, Literal: rangeLiteral(elem.Name), Example: example, Elem: elem,
 		Go:      GoType{Path: PathPgtype, Name: "Range", ArgPath: elem.Go.Path, ArgName: elem.Go.Name},
-		NullPtr: true, MapKey: mapKey, Copy: true, Unnest: true,
+		NullPtr: true, Valid: true, MapKey: mapKey, Copy: true, Unnest: true,
 		Codec: "pgx's range codec, binary; bounds through the codec of " + elem.Name +
 			"; Valid false is NULL, LowerType and UpperType Empty an empty range; runtime.RegisterTypes names its type for parameters of unspecified type",
 		Catalog: name, AtlasName: name, atlas: atlasRange,
@@ -431,7 +436,7 @@ var All = []*Type{
 	{
 		Name: "time", Aliases: []string{"time without time zone"},
 		Mods: Precision, Literal: timeLit, Example: "23:59:59.999999",
-		Go: GoType{Path: PathPgtype, Name: "Time"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("TimeOfDay"),
+		Go: GoType{Path: PathPgtype, Name: "Time"}, Valid: true, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("TimeOfDay"),
 		Codec:   "pgx's time codec, binary; microseconds since midnight",
 		Catalog: "time", AtlasName: "time without time zone", atlas: atlasTime,
 		Docs:    "a time of day, time(p) with p fractional digits",
@@ -441,7 +446,7 @@ var All = []*Type{
 	timestamptzType,
 	{
 		Name: "interval", Mods: Precision, Literal: spanLit, Example: "1 day 02:00:00",
-		Go: GoType{Path: PathPgtype, Name: "Interval"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Interval"),
+		Go: GoType{Path: PathPgtype, Name: "Interval"}, Valid: true, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Interval"),
 		Codec:   "pgx's interval codec, binary; months, days and microseconds apart",
 		Catalog: "interval", AtlasName: "interval", atlas: atlasInterval,
 		Docs:    "a span of time, interval(p) with p fractional digits",
@@ -530,7 +535,7 @@ var All = []*Type{
 	},
 	{
 		Name: "bit", Mods: Length, DefaultArgs: []int{1}, Literal: bitLit, Example: "1",
-		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
+		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Valid: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
 		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
 		Catalog: "bit", AtlasName: "bit", atlas: atlasBit,
 		Docs:  "a string of exactly n bits, bit(n) (bit is bit(1)); literals are the bits (1010 for bit(4))",
@@ -541,7 +546,7 @@ var All = []*Type{
 		// this one only as bit varying.
 		Name: "bit varying", Aliases: []string{"varbit"},
 		Mods: Length, Literal: bitLit, Example: "101",
-		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
+		Go: GoType{Path: PathPgtype, Name: "Bits"}, NullPtr: true, Valid: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bits"), Cast: "varbit",
 		Codec:   "pgx's bit codec, binary; Len bits, the first in the high bit of Bytes[0]; Valid false is NULL",
 		Catalog: "varbit", AtlasName: "bit varying", atlas: atlasBit,
 		Docs:  "a string of at most n bits, bit varying(n) or varbit(n), or of any length; literals are the bits (101)",
@@ -549,7 +554,7 @@ var All = []*Type{
 	},
 	{
 		Name: "tsvector", Literal: noLiteral,
-		Go: GoType{Path: PathPgtype, Name: "TSVector"}, NullPtr: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathPgtype, Name: "TSVector"}, NullPtr: true, Valid: true, Copy: true, Unnest: true,
 		Codec:   "pgx's tsvector codec, binary; lexemes with positions and weights; Valid false is NULL",
 		Catalog: "tsvector", AtlasName: "tsvector", atlas: atlasSearch,
 		Docs: "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",

@@ -141,8 +141,10 @@ func (n *NewSample) Validate() error {
 	f.Text("flag", &n.Flag, &rulesSampleFlag)
 	f.Numeric("amount", &n.Amount, 38, 18, nil)
 	f.Date("born_on", &n.BornOn)
+	f.Check("alarm", n.Alarm.Valid, runtime.MsgNotNull)
 	f.Timestamp("seen_at", &n.SeenAt)
 	f.Timestamptz("happened_at", &n.HappenedAt)
+	f.Check("wait", n.Wait.Valid, runtime.MsgNotNull)
 	f.JSONB("doc", n.Doc.Ptr(), true)
 	f.JSON("raw_doc", &n.RawDoc, true)
 	f.Check("blob", n.Blob != nil, runtime.MsgNotNull)
@@ -166,8 +168,14 @@ func (u *SampleUpdate) Validate() error {
 	f.Text("flag", u.Flag.Ptr(), &rulesSampleFlag)
 	f.Numeric("amount", u.Amount.Ptr(), 38, 18, nil)
 	f.Date("born_on", u.BornOn.Ptr())
+	if u.Alarm.Set {
+		f.Check("alarm", u.Alarm.Value.Valid, runtime.MsgNotNull)
+	}
 	f.Timestamp("seen_at", u.SeenAt.Ptr())
 	f.Timestamptz("happened_at", u.HappenedAt.Ptr())
+	if u.Wait.Set {
+		f.Check("wait", u.Wait.Value.Valid, runtime.MsgNotNull)
+	}
 	f.JSONB("doc", u.Doc.Ptr(), true)
 	f.JSON("raw_doc", u.RawDoc.Ptr(), true)
 	if u.Blob.Set {

@@ -67,12 +67,34 @@ var (
 
 // Validate checks n against the columns of table bookings (see runtime.Validator).
 func (n *NewBooking) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Seats.Set {
+		f.Check("seats", n.Seats.Value.Valid, runtime.MsgNotNull)
+	}
+	f.Check("prices", n.Prices.Valid, runtime.MsgNotNull)
+	if n.Days.Set {
+		f.Check("days", n.Days.Value.Valid, runtime.MsgNotNull)
+	}
+	f.Check("during", n.During.Valid, runtime.MsgNotNull)
+	return f.Err("bookings")
 }
 
 // Validate checks the fields of u that are set, as NewBooking.Validate does.
 func (u *BookingUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Seats.Set {
+		f.Check("seats", u.Seats.Value.Valid, runtime.MsgNotNull)
+	}
+	if u.Prices.Set {
+		f.Check("prices", u.Prices.Value.Valid, runtime.MsgNotNull)
+	}
+	if u.Days.Set {
+		f.Check("days", u.Days.Value.Valid, runtime.MsgNotNull)
+	}
+	if u.During.Set {
+		f.Check("during", u.During.Value.Valid, runtime.MsgNotNull)
+	}
+	return f.Err("bookings")
 }
 
 // UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
@@ -95,12 +117,13 @@ func argsNewBooking(n *NewBooking, d []any) []any {
 	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
 
-var opBookingsCreate = &runtime.Op{Name: "bookings.Create", Table: "bookings", Errs: errs, Params: []string{"seats", "ids", "prices", "days", "wall", "during"}, SQL: `-- name: bookings.Create
+var opBookingsCreate = &runtime.Op{Name: "bookings.Create", Table: "bookings", Errs: errs, Validate: true, Params: []string{"seats", "ids", "prices", "days", "wall", "during"}, SQL: `-- name: bookings.Create
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 VALUES (COALESCE($1::int4range, '[1,11)'::int4range), $2, $3, COALESCE($4::daterange, '[2024-01-01,2024-02-01)'::daterange), $5, $6)
 RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
-// Create inserts n into table bookings and returns the row as stored.
+// Create inserts n into table bookings and returns the row as stored. It validates
+// n first.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
 	return runtime.QueryOneOp(ctx, r.db, opBookingsCreate, n, argsNewBooking, scanBooking)
 }
@@ -158,7 +181,7 @@ var updateBookings = &runtime.Update{
 	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
 	Nullable: runtime.Bits{1<<1 | 1<<4},
-	Op:       &runtime.Op{Name: "bookings.Update", Table: "bookings", Errs: errs, Params: []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"}},
+	Op:       &runtime.Op{Name: "bookings.Update", Table: "bookings", Errs: errs, Validate: true, Params: []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"}},
 }
 
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
@@ -166,7 +189,7 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 }
 
 // Update applies the set fields of u to the row of table bookings with the given
-// id and returns it as stored, or runtime.ErrNotFound.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	return runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
 }
@@ -203,19 +226,20 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 }
 
 var copyBookings = &runtime.Copier[*NewBooking]{
-	Op:      &runtime.Op{Name: "bookings.CreateMany", Table: "bookings", Errs: errs},
-	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
-	Args:    argsNewBooking,
-	Unset:   func(n *NewBooking) uint64 { return runtime.Bit(!n.Seats.Set, 0) | runtime.Bit(!n.Days.Set, 3) },
+	Op:       &runtime.Op{Name: "bookings.CreateMany", Table: "bookings", Errs: errs},
+	Columns:  []string{"seats", "ids", "prices", "days", "wall", "during"},
+	Args:     argsNewBooking,
+	Unset:    func(n *NewBooking) uint64 { return runtime.Bit(!n.Seats.Set, 0) | runtime.Bit(!n.Days.Set, 3) },
+	Validate: (*NewBooking).Validate,
 }
 
 // CreateMany inserts rows into table bookings with COPY, all or nothing, and
-// returns how many (see runtime.Copier).
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
 	return runtime.CopyRows(ctx, r.db, copyBookings, rows)
 }
 
-var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, SQL: `-- name: bookings.CreateManyReturning
+var opBookingsCreateManyReturning = &runtime.Op{Name: "bookings.CreateManyReturning", Table: "bookings", Errs: errs, Validate: true, SQL: `-- name: bookings.CreateManyReturning
 INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 SELECT COALESCE("u"."c1", '[1,11)'::int4range), "u"."c2", "u"."c3", COALESCE("u"."c4", '[2024-01-01,2024-02-01)'::daterange), "u"."c5", "u"."c6"
 FROM unnest($1::int4range[], $2::int8range[], $3::numrange[], $4::daterange[], $5::tsrange[], $6::tstzrange[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
@@ -223,7 +247,7 @@ ORDER BY "u"."ord"
 RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`}
 
 // CreateManyReturning inserts rows into table bookings in one statement and
-// returns them as stored (see runtime.InsertManyOp).
+// returns them as stored (see runtime.InsertManyOp). It validates every row first.
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
 	return runtime.InsertManyOp(ctx, r.db, opBookingsCreateManyReturning, rows, argsNewBooking, scanBooking)
 }
@@ -235,8 +259,9 @@ type BookingKeyedUpdate struct {
 }
 
 var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
-	Table: "bookings",
-	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "bookings",
+	Key:      func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *BookingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *BookingKeyedUpdate, r *runtime.BulkRow) {
 		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Seats.Ptr()), runtime.FlagElem(&v.Changes.IDs.Set), runtime.Elem(v.Changes.IDs.Value), runtime.Elem(v.Changes.Prices.Ptr()), runtime.Elem(v.Changes.Days.Ptr()), runtime.FlagElem(&v.Changes.Wall.Set), runtime.Elem(v.Changes.Wall.Value), runtime.Elem(v.Changes.During.Ptr()))
 	},

@@ -74,6 +74,7 @@ func (n *NewFlatGadget) Validate() error {
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
 	f.Fits("mac", runtime.CheckMAC(n.Mac))
 	f.Fits("backup_mac", runtime.CheckMAC(n.BackupMac))
+	f.Check("words", n.Words.Valid, runtime.MsgNotNull)
 	return f.Err("flat_gadgets")
 }
 
@@ -88,6 +89,9 @@ func (u *FlatGadgetUpdate) Validate() error {
 	}
 	if u.BackupMac.Set {
 		f.Fits("backup_mac", runtime.CheckMAC(u.BackupMac.Value))
+	}
+	if u.Words.Set {
+		f.Check("words", u.Words.Value.Valid, runtime.MsgNotNull)
 	}
 	return f.Err("flat_gadgets")
 }

@@ -98,6 +98,9 @@ func (n *NewGadget) Validate() error {
 	}
 	f.Fits("backup_mac", runtime.CheckMAC(n.BackupMac))
 	f.Fits("macs", runtime.CheckMACs(n.Macs))
+	if n.Words.Set {
+		f.Check("words", n.Words.Value.Valid, runtime.MsgNotNull)
+	}
 	return f.Err("gadgets")
 }
 
@@ -116,6 +119,9 @@ func (u *GadgetUpdate) Validate() error {
 	}
 	if u.Macs.Set {
 		f.Fits("macs", runtime.CheckMACs(u.Macs.Value))
+	}
+	if u.Words.Set {
+		f.Check("words", u.Words.Value.Valid, runtime.MsgNotNull)
 	}
 	return f.Err("gadgets")
 }

@@ -65,8 +65,10 @@ var (
 // runtime.Validator).
 func (n *NewJobMask) Validate() error {
 	var f runtime.Fields
+	f.Check("states", n.States.Valid, runtime.MsgNotNull)
 	f.Fits("states", runtime.CheckBit(n.States, 8))
 	if n.Flag.Set {
+		f.Check("flag", n.Flag.Value.Valid, runtime.MsgNotNull)
 		f.Fits("flag", runtime.CheckBit(n.Flag.Value, 1))
 	}
 	if n.Seen.Set && n.Seen.Value != nil {
@@ -82,9 +84,11 @@ func (n *NewJobMask) Validate() error {
 func (u *JobMaskUpdate) Validate() error {
 	var f runtime.Fields
 	if u.States.Set {
+		f.Check("states", u.States.Value.Valid, runtime.MsgNotNull)
 		f.Fits("states", runtime.CheckBit(u.States.Value, 8))
 	}
 	if u.Flag.Set {
+		f.Check("flag", u.Flag.Value.Valid, runtime.MsgNotNull)
 		f.Fits("flag", runtime.CheckBit(u.Flag.Value, 1))
 	}
 	if u.Seen.Set && u.Seen.Value != nil {

@@ -429,6 +429,41 @@ func TestLtreeSyntax(t *testing.T) {
 	}
 }
 
+// TestInvalidIsNotNull checks that a pgtype value with Valid false,
+// which pgx sends as NULL, is refused by Validate for a NOT NULL column,
+// naming the field, in Create, Update and UpdateMany alike (an
+// UpdateMany that kept the row's value took it for an unset field).
+func TestInvalidIsNotNull(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	ok := NewBooking{Prices: empty[decimal.Decimal](), During: empty[time.Time]()}
+	b, err := store.Bookings.Create(ctx, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what, field string, err error) {
+		t.Helper()
+		var de *runtime.DbError
+		if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 ||
+			(de.Fields[0].Field != field && de.Fields[0].Field != "[0]."+field) || de.Fields[0].Message != runtime.MsgNotNull {
+			t.Errorf("%s: %v, want %s: %s", what, err, field, runtime.MsgNotNull)
+		}
+	}
+	n := ok
+	n.During = pgtype.Range[time.Time]{}
+	_, err = store.Bookings.Create(ctx, n)
+	check("Create", "during", err)
+	_, err = store.Bookings.Update(ctx, b.ID, BookingUpdate{Days: runtime.Set(pgtype.Range[time.Time]{})})
+	check("Update", "days", err)
+	_, err = store.Bookings.UpdateMany(ctx, []BookingKeyedUpdate{{ID: b.ID, Changes: BookingUpdate{Prices: runtime.Set(pgtype.Range[decimal.Decimal]{})}}})
+	check("UpdateMany", "prices", err)
+	_, err = store.JobMasks.Create(ctx, NewJobMask{States: pgtype.Bits{}})
+	check("bit", "states", err)
+	if got, err := store.Bookings.FindByID(ctx, b.ID); err != nil || !cmp.Equal(got, b) {
+		t.Fatalf("the row changed: %+v, %v", got, err)
+	}
+}
+
 // TestTSVectorSearch checks that a tsvector written from Go is the
 // document PostgreSQL searches: to_tsquery matches its lexemes.
 func TestTSVectorSearch(t *testing.T) {
