@@ -47,7 +47,7 @@ func (b *builder) partitionObjects(pkg *ir.Package) {
 				Noun:      "partition",
 				Name:      part.Name,
 				Create:    "CREATE TABLE " + q + " PARTITION OF " + t.Quoted + " " + part.Bound(),
-				Drop:      "DROP TABLE " + q,
+				Drop:      "ALTER TABLE " + t.Quoted + " DETACH PARTITION " + q + "; DROP TABLE " + q,
 				DependsOn: []string{ir.TableKey(t.SQLName)},
 				Source:    st.File,
 				Pos:       pos,

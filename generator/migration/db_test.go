@@ -19,15 +19,17 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/atlasdb"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-// testDB is a fresh database with a pool for the runner and an Atlas
-// driver for inspection.
+// testDB is a fresh database with a pool for the runner and the Atlas
+// engine for inspection, opened as cpcgen opens it (atlasdb).
 type testDB struct {
 	pool *pgxpool.Pool
 	sql  *sql.DB
+	adb  *atlasdb.DB
 	drv  migrate.Driver
 	// preexisting are the objects assertObjects ignores.
 	preexisting map[string]bool
@@ -41,22 +43,22 @@ func openDB(t *testing.T) *testDB {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	sdb, err := sql.Open("pgx", url)
+	adb, err := atlasdb.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sdb.Close() })
-	drv, err := postgres.Open(sdb)
+	t.Cleanup(func() { adb.Close() })
+	drv, err := postgres.Open(adb.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testDB{pool: pool, sql: sdb, drv: drv}
+	return &testDB{pool: pool, sql: adb.DB, adb: adb, drv: drv}
 }
 
 // inspect returns the public schema without the runner's tables.
 func (db *testDB) inspect(t *testing.T) *schema.Schema {
 	t.Helper()
-	s, err := db.drv.InspectSchema(context.Background(), "public", nil)
+	s, err := db.adb.InspectSchema(context.Background(), "public")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension, objs 
 			t.Fatalf("normalize: %s: %v", o.Key, err)
 		}
 	}
-	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), s)
+	n, err := dev.adb.NormalizeSchema(context.Background(), s)
 	if err != nil {
 		t.Fatalf("normalize: %v", err)
 	}

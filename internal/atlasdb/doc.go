@@ -15,4 +15,9 @@
 // autosummarize with strconv.ParseBool, which fails on the spellings
 // PostgreSQL keeps as written (on, off, yes…): the handle's rows give
 // it as true or false.
+//
+// A foreign key referencing a partitioned table has a clone for each
+// partition (conparentid set), which the inspector read as foreign keys
+// of the referencing table: the handle's query of foreign keys leaves
+// the clones out.
 package atlasdb

@@ -2,6 +2,6 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- reverse: create partition "events_rest"
-DROP TABLE "events_rest";
+ALTER TABLE "events" DETACH PARTITION "events_rest"; DROP TABLE "events_rest";
 -- reverse: create partition "events_2026_02"
-DROP TABLE "events_2026_02";
+ALTER TABLE "events" DETACH PARTITION "events_2026_02"; DROP TABLE "events_2026_02";
