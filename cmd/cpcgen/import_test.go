@@ -732,6 +732,14 @@ CREATE TABLE people OF person (name WITH OPTIONS NOT NULL, age WITH OPTIONS DEFA
 COMMENT ON COLUMN people.nick IS 'what friends say';
 CREATE TABLE people_copy OF person;
 CREATE TABLE pets (id int PRIMARY KEY, owner text REFERENCES people);`
+	// A composite type without attributes (CREATE TYPE … AS ()), which
+	// PostgreSQL allows, with a comment and a column of it, and views
+	// without columns.
+	cases["types without attributes"] = `CREATE TYPE nothing AS ();
+COMMENT ON TYPE nothing IS 'no attributes';
+CREATE TABLE t (id int PRIMARY KEY, n nothing);
+CREATE VIEW none AS SELECT;
+CREATE MATERIALIZED VIEW none_m AS SELECT;`
 	// BRIN indexes whose boolean storage parameter autosummarize is
 	// spelled as PostgreSQL keeps it when written on, off or yes, which
 	// the Atlas inspector (check --url) reads with strconv.ParseBool.

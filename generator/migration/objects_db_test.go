@@ -189,6 +189,29 @@ func objectKeys(t *testing.T, db *testDB) []string {
 	return out
 }
 
+// TestInspectObjectsTypeWithoutAttributes: a composite type without
+// attributes (CREATE TYPE … AS (), which PostgreSQL allows) is read as
+// (), not as a NULL definition that fails the whole read.
+func TestInspectObjectsTypeWithoutAttributes(t *testing.T) {
+	db := openDB(t)
+	if _, err := db.pool.Exec(context.Background(), `CREATE TYPE nothing AS (); CREATE TYPE pair AS (a int, b text)`); err != nil {
+		t.Fatal(err)
+	}
+	found, err := migration.InspectObjects(context.Background(), db.pool, []string{"public"}, "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := map[string]string{}
+	for _, f := range found {
+		defs[f.Key] = f.Definition
+	}
+	for key, want := range map[string]string{"type nothing": "()", "type pair": "(a integer, b text)"} {
+		if got, ok := defs[key]; !ok || got != want {
+			t.Errorf("%s: definition %q (found %v), want %q; all: %v", key, got, ok, want, defs)
+		}
+	}
+}
+
 // notePreexisting records the objects the database holds before any
 // migration (the Citus stub's functions), which assertObjects ignores.
 func (db *testDB) notePreexisting(t *testing.T) {

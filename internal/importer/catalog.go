@@ -799,10 +799,10 @@ func (r *reader) types() error {
 	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses, &t.ColumnComments} }, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
-    '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
+    '(' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
         CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || `+collationName("a.attcollation")+` ELSE '' END,
         ', ' ORDER BY a.attnum)
-      FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
+      FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'
   ELSE
     'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL) ||
       CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = rg.rngsubtype)
