@@ -763,6 +763,15 @@ COMMENT ON INDEX a_mn_key IS 'pair index';
 COMMENT ON INDEX a_d_key IS 'deferred';
 COMMENT ON INDEX "B-KEY" IS 'renamed';
 COMMENT ON INDEX s_pkey IS 'of a table kept as SQL';`
+	// Enums without values (CREATE TYPE … AS ENUM ()), which PostgreSQL
+	// allows and no spec enum declares: one with a comment, one a column
+	// has, and one given values only later.
+	cases["enums without values"] = `CREATE TYPE nothing AS ENUM ();
+COMMENT ON TYPE nothing IS 'no values yet';
+CREATE TYPE later AS ENUM ();
+ALTER TYPE later ADD VALUE 'first';
+CREATE TYPE unset AS ENUM ();
+CREATE TABLE t (id int PRIMARY KEY, u unset, l later);`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

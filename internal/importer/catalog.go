@@ -479,8 +479,9 @@ WHERE e.extname <> 'plpgsql' ORDER BY 1`)
 
 func (r *reader) enums() error {
 	return appendRows(r, &r.cat.Enums, func(e *CatEnum) []any { return []any{&e.Name, &e.Labels, &e.Comment} }, `
-SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), coalesce(obj_description(t.oid, 'pg_type'), '')
-FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+SELECT t.typname, coalesce(array_agg(e.enumlabel ORDER BY e.enumsortorder) FILTER (WHERE e.enumlabel IS NOT NULL), '{}'),
+  coalesce(obj_description(t.oid, 'pg_type'), '')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_enum e ON e.enumtypid = t.oid
 WHERE n.nspname = $1 AND t.typtype = 'e'`+notExt("t.oid", "pg_type")+`
 GROUP BY t.oid, t.typname ORDER BY 1`, r.schema)
 }

@@ -352,7 +352,7 @@ func (c *converter) run() {
 		}
 	}
 	for _, e := range cat.Enums {
-		c.enums[e.Name] = specName(e.Name) && early[e.Name] == ""
+		c.enums[e.Name] = specName(e.Name) && early[e.Name] == "" && len(e.Labels) > 0
 		c.enumUsers[e.Name] = early[e.Name]
 	}
 	for i := range cat.Domains {
@@ -1496,7 +1496,9 @@ func (c *converter) earlyObjects() {
 		}
 		sql := fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quoteIdent(e.Name), strings.Join(labels, ", ")) + commentOn("TYPE", quoteIdent(e.Name), e.Comment)
 		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name), beforeTables: true})
-		if by := c.enumUsers[e.Name]; by != "" && specName(e.Name) {
+		if len(e.Labels) == 0 && specName(e.Name) {
+			c.find("enum", e.Name, Kept, "it has no values (CREATE TYPE … AS ENUM ()), which a spec enum must have: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+		} else if by := c.enumUsers[e.Name]; by != "" && specName(e.Name) {
 			c.find("enum", e.Name, Kept, "%s uses it, and is created before the tables, where enums: come after them: an sql object creates it, before the tables, and columns of it keep their tables as SQL", by)
 		} else {
 			c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")

@@ -517,6 +517,23 @@ func TestSchemaComment(t *testing.T) {
 	}
 }
 
+// TestEnumWithoutValues: an enum without values, which a spec enum
+// cannot be, is kept as an sql object, and so is the table of a column
+// of it; the enum is not lost.
+func TestEnumWithoutValues(t *testing.T) {
+	conn := loadedConn(t, "empty", "CREATE TYPE nothing AS ENUM ();\nCREATE TABLE t (id int PRIMARY KEY, n nothing);\n")
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "enum" },
+		"enum nothing: kept as sql_object: it has no values (CREATE TYPE … AS ENUM ()), which a spec enum must have: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	if got := all.String(); !strings.Contains(got, "CREATE TYPE nothing AS ENUM ()") || strings.Contains(got, "enums:") {
+		t.Errorf("import of an enum without values:\n%s", got)
+	}
+}
+
 // TestInvalidIndex: an invalid index (pg_index.indisvalid false), here
 // a primary key and an index of a partitioned table made ON ONLY it that
 // one partition's index was never attached to, is reported: the project
