@@ -16,8 +16,8 @@ import (
 // from PostgreSQL's catalogs, sorted by name, nothing interpreted yet.
 type Catalog struct {
 	// Schema is the schema read; Others are the other schemas of the
-	// database that hold tables or other objects of their own (they are
-	// reported, not read).
+	// database that hold relations, functions, types or collations of
+	// their own (they are reported, not read).
 	Schema string
 	Others []string
 	// SchemaComment is the comment on the schema read, "" for none or
@@ -132,8 +132,10 @@ type CatColumn struct {
 	ElemName   string
 	ElemSchema string
 	ElemKind   string // typtype: b base, e enum, d domain, c composite, r range
-	ElemCat    string // typcategory
-	Dims       int
+	// ElemExtension is set when an extension owns the element type.
+	ElemExtension bool
+	ElemCat       string // typcategory
+	Dims          int
 	// Mods are the type modifiers read back from Type ("(255)", "(10,2)").
 	NotNull bool
 	// Inherited is set for a column a table inherits (INHERITS, a
@@ -453,7 +455,9 @@ func (r *reader) schemas() error {
 SELECT n.nspname FROM pg_namespace n
 WHERE n.nspname <> $1 AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
   AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid`+notExt("c.oid", "pg_class")+`)
-    OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+`))
+    OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+`)
+    OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typcategory <> 'A' AND t.typrelid = 0 AND t.typtype <> 'm'`+notExt("t.oid", "pg_type")+`)
+    OR EXISTS (SELECT 1 FROM pg_collation co WHERE co.collnamespace = n.oid`+notExt("co.oid", "pg_collation")+`))
 ORDER BY 1`, r.schema)
 	if err != nil {
 		return err
@@ -519,7 +523,7 @@ ORDER BY c.relname`, r.schema)
 
 func (r *reader) columns() error {
 	return tableRows(r, func(c *CatColumn) []any {
-		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
+		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemExtension, &c.ElemCat, &c.Dims,
 			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Compression, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
 			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax, &c.IdentityComment}
@@ -527,7 +531,9 @@ func (r *reader) columns() error {
 		t.Columns = append(t.Columns, c)
 	}, `
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
-  et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
+  et.typname, en.nspname, et.typtype::text,
+  EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = et.oid AND d.deptype = 'e'),
+  et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
   a.attnotnull, NOT a.attislocal, coalesce(a.attstattarget::int, -1), ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_%'),
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("a.attstorage")+` ELSE '' END,
   CASE WHEN a.attstorage <> t.typstorage THEN `+storageName("t.typstorage")+` ELSE '' END,

@@ -1312,6 +1312,9 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] {
 		return col.ElemName + arr, ""
 	}
+	if col.ElemSchema != c.cat.Schema && col.ElemSchema != "pg_catalog" && col.ElemSchema != "information_schema" && !col.ElemExtension {
+		return "", fmt.Sprintf("has type %s, a type of schema %s, which import does not read; that schema must exist where the migrations run", col.Type, col.ElemSchema)
+	}
 	if col.ElemKind == "d" {
 		d := c.domains[col.ElemName]
 		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 {

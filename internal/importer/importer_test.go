@@ -660,6 +660,31 @@ CREATE PUBLICATION t_changes FOR TABLE t;
 		"publication t_changes: not imported: import does not carry objects of kind publication; add it by hand as an sql_objects entry of kind other (with drop:)")
 }
 
+// TestOtherSchemaTypes: a schema holding only types (an enum, a domain),
+// or only a collation, is reported as not imported like one holding
+// tables, and a table whose column has a type of another schema is kept
+// as SQL, saying that schema must exist where the migrations run; an
+// extension's type in another schema (citext) and a type of pg_catalog
+// are not.
+func TestOtherSchemaTypes(t *testing.T) {
+	conn := loadedConn(t, "other", `
+CREATE SCHEMA foo;
+CREATE TYPE foo.status AS ENUM ('active', 'inactive');
+CREATE DOMAIN foo.code AS text CHECK (VALUE <> '');
+CREATE SCHEMA ext;
+CREATE EXTENSION IF NOT EXISTS citext SCHEMA ext;
+CREATE TABLE users (id int PRIMARY KEY, status foo.status, codes foo.code[]);
+CREATE TABLE names (id int PRIMARY KEY, name ext.citext, at timestamptz);
+CREATE SCHEMA coll;
+CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+`)
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "schema" || kind == "table" },
+		"schema coll: not imported: cpcgen projects hold one schema; import it into a project of its own with --schema coll",
+		"schema foo: not imported: cpcgen projects hold one schema; import it into a project of its own with --schema foo",
+		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run; no Go code is generated for it`)
+}
+
 // TestSQLTableFunctionDefaults: a table kept as SQL (a partition with an
 // index of its own) makes a default calling a function that can be
 // created before the tables with the table, that function before the
