@@ -16,6 +16,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/internal/atlasorder"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // Change is one planned statement with its reverse.
@@ -933,6 +934,7 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 			}
 			from := *oc
 			oc.Name = c.SQLName
+			renameInExprs(ct, old, c.SQLName)
 			cols = append(cols, &schema.RenameColumn{From: &from, To: oc})
 		}
 		if len(cols) > 0 {
@@ -940,6 +942,65 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 		}
 	}
 	return out, exps
+}
+
+// renameInExprs renames column from to to in the expressions of t's
+// checks and indexes (predicates, expression parts), as PostgreSQL does
+// with RENAME COLUMN: the checks and indexes the spec derives for the
+// renamed column then differ from those of t by name only, which
+// pairRenames and renameChecks turn into renames, instead of dropping
+// them and adding them again (whose reverse, run before the column is
+// renamed back, named the old column).
+func renameInExprs(t *schema.Table, from, to string) {
+	for _, a := range t.Attrs {
+		if ck, ok := a.(*schema.Check); ok {
+			ck.Expr = renameIdent(ck.Expr, from, to)
+		}
+	}
+	for _, idx := range t.Indexes {
+		for _, a := range idx.Attrs {
+			if p, ok := a.(*postgres.IndexPredicate); ok {
+				p.P = renameIdent(p.P, from, to)
+			}
+		}
+		for _, part := range idx.Parts {
+			if x, ok := part.X.(*schema.RawExpr); ok {
+				x.X = renameIdent(x.X, from, to)
+			}
+		}
+	}
+}
+
+// renameIdent returns the SQL expression expr with each identifier that
+// names from replaced by to, quoted: not in strings or comments, not a
+// function's name (followed by "(") nor a type's (after "::"). expr is
+// returned as it is when it does not lex.
+func renameIdent(expr, from, to string) string {
+	toks, err := sqllex.Lex(expr)
+	if err != nil {
+		return expr
+	}
+	var b strings.Builder
+	last := 0
+	for i, t := range toks {
+		if t.Ident() != from || (t.Kind != sqllex.Word && t.Kind != sqllex.Quoted) {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].IsPunct("(") {
+			continue
+		}
+		if i >= 2 && toks[i-1].IsPunct(":") && toks[i-2].IsPunct(":") {
+			continue
+		}
+		b.WriteString(expr[last:t.Off])
+		b.WriteString(names.QuoteIdent(to))
+		last = t.End()
+	}
+	if last == 0 {
+		return expr
+	}
+	b.WriteString(expr[last:])
+	return b.String()
 }
 
 func isRenameOf(c schema.Change, table string) bool {

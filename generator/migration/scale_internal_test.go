@@ -129,3 +129,19 @@ func BenchmarkDiffScale(b *testing.B) {
 		})
 	}
 }
+
+func TestRenameIdent(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`age < 200`, `"years" < 200`},
+		{`"age" >= 0 AND age <> 7`, `"years" >= 0 AND "years" <> 7`},
+		{`char_length(age::text) > 0 AND 'age' <> ''`, `char_length("years"::text) > 0 AND 'age' <> ''`},
+		{`age(created_at) > '1 day'::interval`, `age(created_at) > '1 day'::interval`},
+		{`x::age IS NULL -- age`, `x::age IS NULL -- age`},
+		{`ages > 0 AND t.age > 1`, `ages > 0 AND t."years" > 1`},
+		{`'unterminated`, `'unterminated`},
+	} {
+		if got := renameIdent(c.in, "age", "years"); got != c.want {
+			t.Errorf("renameIdent(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
