@@ -161,8 +161,10 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 
 // splitDroppedIndexes returns a table's changes with each index changed
 // over a column the changes drop (a column renamed in the database, which
-// the spec sees dropped and another added, its index keeping its name)
-// turned into the drop of the index and the addition of the new one:
+// the spec sees dropped and another added, its index keeping its name;
+// or one whose predicate or expression names it: soft_delete taken off
+// drops deleted_at, which the partial unique indexes named) turned into
+// the drop of the index and the addition of the new one:
 // PostgreSQL drops the index with its column, so no swap (swapIndex) can
 // keep it until the new one is built, and the validate step's DROP INDEX
 // found none.
@@ -179,13 +181,25 @@ func splitDroppedIndexes(changes []schema.Change) []schema.Change {
 	out := make([]schema.Change, 0, len(changes))
 	for _, c := range changes {
 		m, ok := c.(*schema.ModifyIndex)
-		if ok && slices.ContainsFunc(m.From.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) {
+		if ok && (slices.ContainsFunc(m.From.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) ||
+			slices.ContainsFunc(indexExprs(m.From), func(x string) bool { return mentionsAny(x, dropped) })) {
 			out = append(out, &schema.DropIndex{I: m.From}, &schema.AddIndex{I: m.To})
 			continue
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// mentionsAny reports whether the SQL expression x names one of the
+// columns.
+func mentionsAny(x string, columns map[string]bool) bool {
+	for c := range columns {
+		if mentions(x, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyGains reports whether the changes of a table add or modify its
