@@ -259,7 +259,7 @@ var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TransactionKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Memo)), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 

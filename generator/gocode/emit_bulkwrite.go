@@ -198,14 +198,16 @@ func bulkElem(a ir.BulkArg) jen.Code {
 	case a.Kind == ir.ArgOptPtr:
 		get = field.Dot("Ptr").Call()
 	case a.Kind == ir.ArgOptValue && c.Go.Null:
-		// A pointer into the row's runtime.Null, nil for NULL.
-		get = field.Dot("Value").Dot("Ptr").Call()
+		// A pointer into the row's runtime.Null, nil for NULL or when
+		// the field is not set: an unset field's value, which
+		// Validate does not check, is never sent.
+		get = jen.Qual(ir.PathRuntime, "IfSetValid").Call(jen.Op("&").Add(field))
 	case c.Go.Null && a.Kind != ir.ArgOptValue:
 		get = field.Dot("Ptr").Call()
 	case a.Kind == ir.ArgOptValue && c.Go.Ptr:
-		get = field.Dot("Value")
+		get = jen.Qual(ir.PathRuntime, "IfSetPtr").Call(jen.Op("&").Add(field))
 	case a.Kind == ir.ArgOptValue:
-		get = jen.Op("&").Add(field.Dot("Value"))
+		get = field.Dot("Ptr").Call()
 	case c.Go.Ptr:
 		get = field
 	default:

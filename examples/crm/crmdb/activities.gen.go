@@ -345,7 +345,7 @@ var bulkActivitiesUpdates = &runtime.Bulk[*ActivityKeyedUpdate]{
 	Key:      func(a, b *ActivityKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ActivityKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ActivityKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.FlagElem(&v.Changes.DealID.Set), runtime.Elem(v.Changes.DealID.Value.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Summary.Ptr()), runtime.Elem(v.Changes.HappenedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.FlagElem(&v.Changes.DealID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.DealID)), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Summary.Ptr()), runtime.Elem(v.Changes.HappenedAt.Ptr()))
 	},
 }
 

@@ -345,7 +345,7 @@ var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ContactKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Email.Set), runtime.Elem(v.Changes.Email.Value.Ptr()), runtime.FlagElem(&v.Changes.Title.Set), runtime.Elem(v.Changes.Title.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Email.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Email)), runtime.FlagElem(&v.Changes.Title.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Title)))
 	},
 }
 

@@ -442,7 +442,7 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.Phone.Set), runtime.Elem(v.Changes.Phone.Value.Ptr()), runtime.FlagElem(&v.Changes.Notes.Set), runtime.Elem(v.Changes.Notes.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.Phone.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Phone)), runtime.FlagElem(&v.Changes.Notes.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Notes)))
 	},
 }
 

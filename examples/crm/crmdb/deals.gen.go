@@ -401,7 +401,7 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Stage.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(v.Changes.ClosesOn.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Stage.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ClosesOn)))
 	},
 }
 

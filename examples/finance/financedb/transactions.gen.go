@@ -360,7 +360,7 @@ var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TransactionKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.FlagElem(&v.Changes.FromAccountID.Set), runtime.Elem(v.Changes.FromAccountID.Value.Ptr()), runtime.FlagElem(&v.Changes.ToAccountID.Set), runtime.Elem(v.Changes.ToAccountID.Value.Ptr()), runtime.FlagElem(&v.Changes.CategoryID.Set), runtime.Elem(v.Changes.CategoryID.Value.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()), runtime.Elem(v.Changes.IdempotencyKey.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.FlagElem(&v.Changes.FromAccountID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.FromAccountID)), runtime.FlagElem(&v.Changes.ToAccountID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ToAccountID)), runtime.FlagElem(&v.Changes.CategoryID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CategoryID)), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Memo)), runtime.Elem(v.Changes.IdempotencyKey.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 

@@ -271,7 +271,7 @@ var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.At.Ptr()), runtime.FlagElem(&v.Changes.Payload.Set), runtime.Elem(&v.Changes.Payload.Value), runtime.FlagElem(&v.Changes.Ref.Set), runtime.Elem(v.Changes.Ref.Value.Ptr()), runtime.Elem(v.Changes.Code.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(v.Changes.Label.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.At.Ptr()), runtime.FlagElem(&v.Changes.Payload.Set), runtime.Elem(v.Changes.Payload.Ptr()), runtime.FlagElem(&v.Changes.Ref.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Ref)), runtime.Elem(v.Changes.Code.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Label)))
 	},
 }
 

@@ -324,7 +324,7 @@ var bulkItemsUpdates = &runtime.Bulk[*ItemKeyedUpdate]{
 	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ItemKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ItemKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Qty.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()), runtime.Elem(v.Changes.Mood.Ptr()), runtime.TextElem("_text", v.Changes.Moods.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Price.Set), runtime.Elem(v.Changes.Price.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Qty.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)), runtime.Elem(v.Changes.Mood.Ptr()), runtime.TextElem("_text", v.Changes.Moods.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Price.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Price)))
 	},
 }
 
@@ -369,7 +369,7 @@ var bulkItemsNew = &runtime.Bulk[*NewItem]{
 	Key:      func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewItem).Validate,
 	Row: func(v *NewItem, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.SKU), runtime.Elem(&v.Name), runtime.Elem(v.Qty.Ptr()), runtime.FlagElem(&v.Note.Set), runtime.Elem(v.Note.Value.Ptr()), runtime.Elem(v.Mood.Ptr()), runtime.TextElem("_text", v.Moods.Ptr()), runtime.TextElem("_text", v.Tags.Ptr()), runtime.Elem(v.Price.Ptr()))
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.SKU), runtime.Elem(&v.Name), runtime.Elem(v.Qty.Ptr()), runtime.FlagElem(&v.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Note)), runtime.Elem(v.Mood.Ptr()), runtime.TextElem("_text", v.Moods.Ptr()), runtime.TextElem("_text", v.Tags.Ptr()), runtime.Elem(v.Price.Ptr()))
 	},
 }
 

@@ -272,7 +272,7 @@ var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: func(v *PlainKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PlainKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.Name), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Words.Set), runtime.TextElem("_text", &v.Changes.Words.Value), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(&v.Changes.Doc.Value))
+		r.Add(runtime.Elem(&v.Name), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Words.Set), runtime.TextElem("_text", v.Changes.Words.Ptr()), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(v.Changes.Doc.Ptr()))
 	},
 }
 

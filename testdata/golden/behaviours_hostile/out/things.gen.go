@@ -584,7 +584,7 @@ var bulkThingsUpdates = &runtime.Bulk[*ThingKeyedUpdate]{
 	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ThingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ThingKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Key.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Code.Set), runtime.Elem(v.Changes.Code.Value.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(&v.Changes.Doc.Value), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Key.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Code.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Code)), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Doc.Set), runtime.Elem(v.Changes.Doc.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)))
 	},
 }
 

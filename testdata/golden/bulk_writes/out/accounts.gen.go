@@ -341,7 +341,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Memo)))
 	},
 }
 

@@ -323,7 +323,7 @@ var bulkItemsUpdates = &runtime.Bulk[*ItemKeyedUpdate]{
 	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ItemKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ItemKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Qty.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(v.Changes.Label.Value.Ptr()), runtime.Elem(v.Changes.Mood.Ptr()), runtime.TextElem("_text", v.Changes.Moods.Ptr()), runtime.FlagElem(&v.Changes.Tags.Set), runtime.TextElem("_text", &v.Changes.Tags.Value), runtime.FlagElem(&v.Changes.Price.Set), runtime.Elem(v.Changes.Price.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Qty.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Label)), runtime.Elem(v.Changes.Mood.Ptr()), runtime.TextElem("_text", v.Changes.Moods.Ptr()), runtime.FlagElem(&v.Changes.Tags.Set), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.FlagElem(&v.Changes.Price.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Price)))
 	},
 }
 
@@ -368,7 +368,7 @@ var bulkItemsNew = &runtime.Bulk[*NewItem]{
 	Key:      func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewItem).Validate,
 	Row: func(v *NewItem, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.SKU), runtime.Elem(&v.Name), runtime.Elem(v.Qty.Ptr()), runtime.Elem(v.Note.Ptr()), runtime.FlagElem(&v.Label.Set), runtime.Elem(v.Label.Value.Ptr()), runtime.Elem(v.Mood.Ptr()), runtime.TextElem("_text", v.Moods.Ptr()), runtime.TextElem("_text", &v.Tags), runtime.Elem(v.Price.Ptr()))
+		r.Add(runtime.Elem(v.ID.Ptr()), runtime.Elem(&v.SKU), runtime.Elem(&v.Name), runtime.Elem(v.Qty.Ptr()), runtime.Elem(v.Note.Ptr()), runtime.FlagElem(&v.Label.Set), runtime.Elem(runtime.IfSetValid(&v.Label)), runtime.Elem(v.Mood.Ptr()), runtime.TextElem("_text", v.Moods.Ptr()), runtime.TextElem("_text", &v.Tags), runtime.Elem(v.Price.Ptr()))
 	},
 }
 

@@ -619,7 +619,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.FlagElem(&v.Changes.TeamID.Set), runtime.Elem(v.Changes.TeamID.Value.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(&v.Version), runtime.FlagElem(&v.Changes.TeamID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.TeamID)), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 

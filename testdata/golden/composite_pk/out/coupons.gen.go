@@ -291,7 +291,7 @@ var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CouponKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.Code), runtime.FlagElem(&v.Changes.Region.Set), runtime.Elem(v.Changes.Region.Value.Ptr()))
+		r.Add(runtime.Elem(&v.Code), runtime.FlagElem(&v.Changes.Region.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Region)))
 	},
 }
 

@@ -284,7 +284,7 @@ var bulkOrderItemsUpdates = &runtime.Bulk[*OrderItemKeyedUpdate]{
 	},
 	Validate: func(v *OrderItemKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderItemKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.SKU), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
+		r.Add(runtime.Elem(&v.OrderID), runtime.Elem(&v.SKU), runtime.Elem(v.Changes.Quantity.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)))
 	},
 }
 

@@ -256,7 +256,7 @@ var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Units.Ptr()), runtime.FlagElem(&v.Changes.Payload.Set), runtime.Elem(&v.Changes.Payload.Value), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(v.Changes.ClosesOn.Value.Ptr()), runtime.FlagElem(&v.Changes.Region.Set), runtime.Elem(v.Changes.Region.Value.Ptr()), runtime.FlagElem(&v.Changes.Span.Set), runtime.Elem(v.Changes.Span.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.Units.Ptr()), runtime.FlagElem(&v.Changes.Payload.Set), runtime.Elem(v.Changes.Payload.Ptr()), runtime.FlagElem(&v.Changes.ClosesOn.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ClosesOn)), runtime.FlagElem(&v.Changes.Region.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Region)), runtime.FlagElem(&v.Changes.Span.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.Span)))
 	},
 }
 

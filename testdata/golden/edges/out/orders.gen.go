@@ -246,7 +246,7 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.PlacedAt.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()), runtime.TextElem("_text", v.Changes.Labels.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.PlacedAt.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)), runtime.TextElem("_text", v.Changes.Labels.Ptr()))
 	},
 }
 

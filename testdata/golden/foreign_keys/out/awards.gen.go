@@ -243,7 +243,7 @@ var bulkAwardsUpdates = &runtime.Bulk[*AwardKeyedUpdate]{
 	Key:      func(a, b *AwardKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *AwardKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AwardKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.EmployeeID.Ptr()), runtime.Elem(v.Changes.BadgeID.Ptr()), runtime.FlagElem(&v.Changes.CompanyName.Set), runtime.Elem(v.Changes.CompanyName.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.EmployeeID.Ptr()), runtime.Elem(v.Changes.BadgeID.Ptr()), runtime.FlagElem(&v.Changes.CompanyName.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CompanyName)))
 	},
 }
 

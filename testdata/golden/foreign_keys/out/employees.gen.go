@@ -291,7 +291,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EmployeeKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.DepartmentID.Ptr()), runtime.FlagElem(&v.Changes.ManagerID.Set), runtime.Elem(v.Changes.ManagerID.Value.Ptr()), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.DepartmentID.Ptr()), runtime.FlagElem(&v.Changes.ManagerID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ManagerID)), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()))
 	},
 }
 

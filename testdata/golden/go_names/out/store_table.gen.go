@@ -246,7 +246,7 @@ var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ShopKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.URL.Set), runtime.Elem(v.Changes.URL.Value.Ptr()), runtime.FlagElem(&v.Changes.LegacyURL.Set), runtime.Elem(v.Changes.LegacyURL.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.URL.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.URL)), runtime.FlagElem(&v.Changes.LegacyURL.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.LegacyURL)))
 	},
 }
 

@@ -295,7 +295,7 @@ var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProfileKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Handle.Ptr()), runtime.FlagElem(&v.Changes.Bio.Set), runtime.Elem(v.Changes.Bio.Value.Ptr()), runtime.Elem(v.Changes.Karma.Ptr()), runtime.FlagElem(&v.Changes.Motto.Set), runtime.Elem(v.Changes.Motto.Value.Ptr()), runtime.Elem(v.Changes.Verified.Ptr()), runtime.Elem(v.Changes.Settings.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Handle.Ptr()), runtime.FlagElem(&v.Changes.Bio.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Bio)), runtime.Elem(v.Changes.Karma.Ptr()), runtime.FlagElem(&v.Changes.Motto.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Motto)), runtime.Elem(v.Changes.Verified.Ptr()), runtime.Elem(v.Changes.Settings.Ptr()))
 	},
 }
 
@@ -340,7 +340,7 @@ var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	Key:      func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) },
 	Validate: (*NewProfile).Validate,
 	Row: func(v *NewProfile, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.Handle), runtime.Elem(v.Bio.Ptr()), runtime.Elem(v.Karma.Ptr()), runtime.FlagElem(&v.Motto.Set), runtime.Elem(v.Motto.Value.Ptr()), runtime.Elem(v.Verified.Ptr()), runtime.Elem(v.Settings.Ptr()))
+		r.Add(runtime.Elem(&v.Handle), runtime.Elem(v.Bio.Ptr()), runtime.Elem(v.Karma.Ptr()), runtime.FlagElem(&v.Motto.Set), runtime.Elem(runtime.IfSetValid(&v.Motto)), runtime.Elem(v.Verified.Ptr()), runtime.Elem(v.Settings.Ptr()))
 	},
 }
 

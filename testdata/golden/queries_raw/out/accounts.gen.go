@@ -323,7 +323,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(v.Changes.Label.Value.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Owner.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Label)), runtime.TextElem("_text", v.Changes.Tags.Ptr()))
 	},
 }
 

@@ -255,7 +255,7 @@ var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(v.Changes.Label.Value.Ptr()), runtime.Elem(v.Changes.OpenedOn.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Balance.Ptr()), runtime.FlagElem(&v.Changes.Label.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Label)), runtime.Elem(v.Changes.OpenedOn.Ptr()))
 	},
 }
 

@@ -247,7 +247,7 @@ var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *EntryKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.AccountID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(v.Changes.Memo.Value.Ptr()), runtime.Elem(v.Changes.BookedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.AccountID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Memo.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Memo)), runtime.Elem(v.Changes.BookedAt.Ptr()))
 	},
 }
 

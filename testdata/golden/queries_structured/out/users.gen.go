@@ -408,7 +408,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Nickname.Set), runtime.Elem(v.Changes.Nickname.Value.Ptr()), runtime.FlagElem(&v.Changes.Age.Set), runtime.Elem(v.Changes.Age.Value.Ptr()), runtime.Elem(v.Changes.Score.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.Nickname.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Nickname)), runtime.FlagElem(&v.Changes.Age.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Age)), runtime.Elem(v.Changes.Score.Ptr()))
 	},
 }
 

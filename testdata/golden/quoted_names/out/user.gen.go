@@ -298,7 +298,7 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.Name.Set), runtime.Elem(v.Changes.Name.Value.Ptr()), runtime.Elem(v.Changes.Role.Ptr()), runtime.TextElem("_text", v.Changes.Grants.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.Name.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Name)), runtime.Elem(v.Changes.Role.Ptr()), runtime.TextElem("_text", v.Changes.Grants.Ptr()), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 

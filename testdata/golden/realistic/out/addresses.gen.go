@@ -267,7 +267,7 @@ var bulkAddressesUpdates = &runtime.Bulk[*AddressKeyedUpdate]{
 	Key:      func(a, b *AddressKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AddressKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *AddressKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Line1.Ptr()), runtime.FlagElem(&v.Changes.Line2.Set), runtime.Elem(v.Changes.Line2.Value.Ptr()), runtime.Elem(v.Changes.City.Ptr()), runtime.Elem(v.Changes.PostalCode.Ptr()), runtime.Elem(v.Changes.Country.Ptr()), runtime.Elem(v.Changes.IsDefault.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Line1.Ptr()), runtime.FlagElem(&v.Changes.Line2.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Line2)), runtime.Elem(v.Changes.City.Ptr()), runtime.Elem(v.Changes.PostalCode.Ptr()), runtime.Elem(v.Changes.Country.Ptr()), runtime.Elem(v.Changes.IsDefault.Ptr()))
 	},
 }
 

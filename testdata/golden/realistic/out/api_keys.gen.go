@@ -298,7 +298,7 @@ var bulkAPIKeysUpdates = &runtime.Bulk[*APIKeyKeyedUpdate]{
 	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *APIKeyKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *APIKeyKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.Prefix.Ptr()), runtime.Elem(v.Changes.SecretHash.Ptr()), runtime.TextElem("_text", v.Changes.Scopes.Ptr()), runtime.FlagElem(&v.Changes.ExpiresAt.Set), runtime.Elem(v.Changes.ExpiresAt.Value.Ptr()), runtime.Elem(v.Changes.Revoked.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.Prefix.Ptr()), runtime.Elem(v.Changes.SecretHash.Ptr()), runtime.TextElem("_text", v.Changes.Scopes.Ptr()), runtime.FlagElem(&v.Changes.ExpiresAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ExpiresAt)), runtime.Elem(v.Changes.Revoked.Ptr()))
 	},
 }
 

@@ -286,7 +286,7 @@ var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CartKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CartKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.CustomerID.Set), runtime.Elem(v.Changes.CustomerID.Value.Ptr()), runtime.Elem(v.Changes.Token.Ptr()), runtime.Elem(v.Changes.Items.Ptr()), runtime.Elem(v.Changes.ExpiresAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.CustomerID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CustomerID)), runtime.Elem(v.Changes.Token.Ptr()), runtime.Elem(v.Changes.Items.Ptr()), runtime.Elem(v.Changes.ExpiresAt.Ptr()))
 	},
 }
 

@@ -288,7 +288,7 @@ var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *CategoryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CategoryKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.ParentID.Set), runtime.Elem(v.Changes.ParentID.Value.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Position.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.ParentID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ParentID)), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Position.Ptr()))
 	},
 }
 

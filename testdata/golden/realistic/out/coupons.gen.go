@@ -293,7 +293,7 @@ var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CouponKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.Code), runtime.FlagElem(&v.Changes.PercentOff.Set), runtime.Elem(v.Changes.PercentOff.Value.Ptr()), runtime.FlagElem(&v.Changes.AmountOff.Set), runtime.Elem(v.Changes.AmountOff.Value.Ptr()), runtime.FlagElem(&v.Changes.ValidUntil.Set), runtime.Elem(v.Changes.ValidUntil.Value.Ptr()), runtime.FlagElem(&v.Changes.MaxUses.Set), runtime.Elem(v.Changes.MaxUses.Value.Ptr()), runtime.Elem(v.Changes.Uses.Ptr()))
+		r.Add(runtime.Elem(&v.Code), runtime.FlagElem(&v.Changes.PercentOff.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.PercentOff)), runtime.FlagElem(&v.Changes.AmountOff.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.AmountOff)), runtime.FlagElem(&v.Changes.ValidUntil.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ValidUntil)), runtime.FlagElem(&v.Changes.MaxUses.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.MaxUses)), runtime.Elem(v.Changes.Uses.Ptr()))
 	},
 }
 

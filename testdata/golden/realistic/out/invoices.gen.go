@@ -351,7 +351,7 @@ var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *InvoiceKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.FlagElem(&v.Changes.SubscriptionID.Set), runtime.Elem(v.Changes.SubscriptionID.Value.Ptr()), runtime.Elem(v.Changes.Number.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Subtotal.Ptr()), runtime.Elem(v.Changes.Tax.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.FlagElem(&v.Changes.CouponCode.Set), runtime.Elem(v.Changes.CouponCode.Value.Ptr()), runtime.FlagElem(&v.Changes.IssuedOn.Set), runtime.Elem(v.Changes.IssuedOn.Value.Ptr()), runtime.FlagElem(&v.Changes.DueOn.Set), runtime.Elem(v.Changes.DueOn.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.FlagElem(&v.Changes.SubscriptionID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.SubscriptionID)), runtime.Elem(v.Changes.Number.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Subtotal.Ptr()), runtime.Elem(v.Changes.Tax.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.FlagElem(&v.Changes.CouponCode.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CouponCode)), runtime.FlagElem(&v.Changes.IssuedOn.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.IssuedOn)), runtime.FlagElem(&v.Changes.DueOn.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.DueOn)))
 	},
 }
 

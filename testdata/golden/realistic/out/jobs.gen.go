@@ -260,7 +260,7 @@ var bulkJobsUpdates = &runtime.Bulk[*JobKeyedUpdate]{
 	Key:      func(a, b *JobKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *JobKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *JobKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Queue.Ptr()), runtime.Elem(v.Changes.Payload.Ptr()), runtime.Elem(v.Changes.RunAt.Ptr()), runtime.Elem(v.Changes.Attempts.Ptr()), runtime.FlagElem(&v.Changes.LastError.Set), runtime.Elem(v.Changes.LastError.Value.Ptr()), runtime.FlagElem(&v.Changes.LockedBy.Set), runtime.Elem(v.Changes.LockedBy.Value.Ptr()), runtime.FlagElem(&v.Changes.LockedAt.Set), runtime.Elem(v.Changes.LockedAt.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Queue.Ptr()), runtime.Elem(v.Changes.Payload.Ptr()), runtime.Elem(v.Changes.RunAt.Ptr()), runtime.Elem(v.Changes.Attempts.Ptr()), runtime.FlagElem(&v.Changes.LastError.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.LastError)), runtime.FlagElem(&v.Changes.LockedBy.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.LockedBy)), runtime.FlagElem(&v.Changes.LockedAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.LockedAt)))
 	},
 }
 

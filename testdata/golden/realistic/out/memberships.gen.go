@@ -285,7 +285,7 @@ var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	},
 	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *MembershipKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.UserID), runtime.Elem(v.Changes.Role.Ptr()), runtime.FlagElem(&v.Changes.InvitedBy.Set), runtime.Elem(v.Changes.InvitedBy.Value.Ptr()))
+		r.Add(runtime.Elem(&v.OrganizationID), runtime.Elem(&v.UserID), runtime.Elem(v.Changes.Role.Ptr()), runtime.FlagElem(&v.Changes.InvitedBy.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.InvitedBy)))
 	},
 }
 

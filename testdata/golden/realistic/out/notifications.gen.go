@@ -253,7 +253,7 @@ var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NotificationKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NotificationKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.FlagElem(&v.Changes.ReadAt.Set), runtime.Elem(v.Changes.ReadAt.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Kind.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.FlagElem(&v.Changes.ReadAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ReadAt)))
 	},
 }
 

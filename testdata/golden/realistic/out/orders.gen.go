@@ -278,7 +278,7 @@ var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.FlagElem(&v.Changes.ShippingAddressID.Set), runtime.Elem(v.Changes.ShippingAddressID.Value.Ptr()), runtime.FlagElem(&v.Changes.PlacedAt.Set), runtime.Elem(v.Changes.PlacedAt.Value.Ptr()), runtime.FlagElem(&v.Changes.Notes.Set), runtime.Elem(v.Changes.Notes.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.Elem(v.Changes.Currency.Ptr()), runtime.Elem(v.Changes.Total.Ptr()), runtime.FlagElem(&v.Changes.ShippingAddressID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ShippingAddressID)), runtime.FlagElem(&v.Changes.PlacedAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.PlacedAt)), runtime.FlagElem(&v.Changes.Notes.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Notes)))
 	},
 }
 

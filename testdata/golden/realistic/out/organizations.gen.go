@@ -322,7 +322,7 @@ var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrganizationKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.PlanID.Set), runtime.Elem(v.Changes.PlanID.Value.Ptr()), runtime.Elem(v.Changes.Settings.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Slug.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.FlagElem(&v.Changes.PlanID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.PlanID)), runtime.Elem(v.Changes.Settings.Ptr()))
 	},
 }
 

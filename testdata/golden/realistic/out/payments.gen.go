@@ -260,7 +260,7 @@ var bulkPaymentsUpdates = &runtime.Bulk[*PaymentKeyedUpdate]{
 	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *PaymentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PaymentKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.InvoiceID.Ptr()), runtime.Elem(v.Changes.Method.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.ReceivedAt.Ptr()), runtime.FlagElem(&v.Changes.Reference.Set), runtime.Elem(v.Changes.Reference.Value.Ptr()), runtime.FlagElem(&v.Changes.Raw.Set), runtime.Elem(&v.Changes.Raw.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.InvoiceID.Ptr()), runtime.Elem(v.Changes.Method.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.Elem(v.Changes.ReceivedAt.Ptr()), runtime.FlagElem(&v.Changes.Reference.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Reference)), runtime.FlagElem(&v.Changes.Raw.Set), runtime.Elem(v.Changes.Raw.Ptr()))
 	},
 }
 

@@ -308,7 +308,7 @@ var bulkProductVariantsUpdates = &runtime.Bulk[*ProductVariantKeyedUpdate]{
 	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ProductVariantKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductVariantKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Price.Ptr()), runtime.FlagElem(&v.Changes.WeightG.Set), runtime.Elem(v.Changes.WeightG.Value.Ptr()), runtime.Elem(v.Changes.Options.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.SKU.Ptr()), runtime.Elem(v.Changes.Price.Ptr()), runtime.FlagElem(&v.Changes.WeightG.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.WeightG)), runtime.Elem(v.Changes.Options.Ptr()))
 	},
 }
 

@@ -261,7 +261,7 @@ var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.CategoryID.Set), runtime.Elem(v.Changes.CategoryID.Value.Ptr()), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Description.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.Elem(v.Changes.Published.Ptr()), runtime.Elem(v.Changes.Attributes.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.FlagElem(&v.Changes.CategoryID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CategoryID)), runtime.Elem(v.Changes.Name.Ptr()), runtime.Elem(v.Changes.Description.Ptr()), runtime.TextElem("_text", v.Changes.Tags.Ptr()), runtime.Elem(v.Changes.Published.Ptr()), runtime.Elem(v.Changes.Attributes.Ptr()))
 	},
 }
 

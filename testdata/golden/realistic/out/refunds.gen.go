@@ -248,7 +248,7 @@ var bulkRefundsUpdates = &runtime.Bulk[*RefundKeyedUpdate]{
 	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *RefundKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *RefundKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.PaymentID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Reason.Set), runtime.Elem(v.Changes.Reason.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.PaymentID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Reason.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Reason)))
 	},
 }
 

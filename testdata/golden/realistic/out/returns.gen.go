@@ -244,7 +244,7 @@ var bulkReturnsUpdates = &runtime.Bulk[*ReturnKeyedUpdate]{
 	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ReturnKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ReturnKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.Reason.Ptr()), runtime.FlagElem(&v.Changes.Approved.Set), runtime.Elem(v.Changes.Approved.Value.Ptr()), runtime.FlagElem(&v.Changes.RefundID.Set), runtime.Elem(v.Changes.RefundID.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.Reason.Ptr()), runtime.FlagElem(&v.Changes.Approved.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Approved)), runtime.FlagElem(&v.Changes.RefundID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.RefundID)))
 	},
 }
 

@@ -289,7 +289,7 @@ var bulkReviewsUpdates = &runtime.Bulk[*ReviewKeyedUpdate]{
 	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ReviewKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ReviewKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Rating.Ptr()), runtime.FlagElem(&v.Changes.Body.Set), runtime.Elem(v.Changes.Body.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.ProductID.Ptr()), runtime.Elem(v.Changes.UserID.Ptr()), runtime.Elem(v.Changes.Rating.Ptr()), runtime.FlagElem(&v.Changes.Body.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Body)))
 	},
 }
 

@@ -240,7 +240,7 @@ var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *SessionKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SessionKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.FlagElem(&v.Changes.IP.Set), runtime.Elem(v.Changes.IP.Value.Ptr()), runtime.FlagElem(&v.Changes.UserAgent.Set), runtime.Elem(v.Changes.UserAgent.Value.Ptr()), runtime.Elem(v.Changes.ExpiresAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.UserID.Ptr()), runtime.FlagElem(&v.Changes.IP.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.IP)), runtime.FlagElem(&v.Changes.UserAgent.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.UserAgent)), runtime.Elem(v.Changes.ExpiresAt.Ptr()))
 	},
 }
 

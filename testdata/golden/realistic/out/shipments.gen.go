@@ -308,7 +308,7 @@ var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ShipmentKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *ShipmentKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.WarehouseID.Ptr()), runtime.Elem(v.Changes.Carrier.Ptr()), runtime.FlagElem(&v.Changes.TrackingNo.Set), runtime.Elem(v.Changes.TrackingNo.Value.Ptr()), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.ShippedAt.Set), runtime.Elem(v.Changes.ShippedAt.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrderID.Ptr()), runtime.Elem(v.Changes.WarehouseID.Ptr()), runtime.Elem(v.Changes.Carrier.Ptr()), runtime.FlagElem(&v.Changes.TrackingNo.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.TrackingNo)), runtime.Elem(v.Changes.Status.Ptr()), runtime.FlagElem(&v.Changes.ShippedAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ShippedAt)))
 	},
 }
 

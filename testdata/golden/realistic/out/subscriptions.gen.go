@@ -267,7 +267,7 @@ var bulkSubscriptionsUpdates = &runtime.Bulk[*SubscriptionKeyedUpdate]{
 	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *SubscriptionKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *SubscriptionKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.PlanID.Ptr()), runtime.Elem(v.Changes.Seats.Ptr()), runtime.Elem(v.Changes.CurrentPeriodStart.Ptr()), runtime.Elem(v.Changes.CurrentPeriodEnd.Ptr()), runtime.FlagElem(&v.Changes.CanceledAt.Set), runtime.Elem(v.Changes.CanceledAt.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.OrganizationID.Ptr()), runtime.Elem(v.Changes.PlanID.Ptr()), runtime.Elem(v.Changes.Seats.Ptr()), runtime.Elem(v.Changes.CurrentPeriodStart.Ptr()), runtime.Elem(v.Changes.CurrentPeriodEnd.Ptr()), runtime.FlagElem(&v.Changes.CanceledAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.CanceledAt)))
 	},
 }
 

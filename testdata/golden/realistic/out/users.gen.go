@@ -315,7 +315,7 @@ var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.DisplayName.Ptr()), runtime.FlagElem(&v.Changes.PasswordHash.Set), runtime.Elem(&v.Changes.PasswordHash.Value), runtime.FlagElem(&v.Changes.LastLoginAt.Set), runtime.Elem(v.Changes.LastLoginAt.Value.Ptr()), runtime.Elem(v.Changes.Locale.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.Elem(v.Changes.DisplayName.Ptr()), runtime.FlagElem(&v.Changes.PasswordHash.Set), runtime.Elem(v.Changes.PasswordHash.Ptr()), runtime.FlagElem(&v.Changes.LastLoginAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.LastLoginAt)), runtime.Elem(v.Changes.Locale.Ptr()))
 	},
 }
 

@@ -274,7 +274,7 @@ var bulkWebhookDeliveriesUpdates = &runtime.Bulk[*WebhookDeliveryKeyedUpdate]{
 	Key:      func(a, b *WebhookDeliveryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *WebhookDeliveryKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *WebhookDeliveryKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.WebhookID.Ptr()), runtime.Elem(v.Changes.Event.Ptr()), runtime.Elem(v.Changes.Payload.Ptr()), runtime.Elem(v.Changes.State.Ptr()), runtime.Elem(v.Changes.Attempts.Ptr()), runtime.FlagElem(&v.Changes.NextTryAt.Set), runtime.Elem(v.Changes.NextTryAt.Value.Ptr()), runtime.FlagElem(&v.Changes.Response.Set), runtime.Elem(v.Changes.Response.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.WebhookID.Ptr()), runtime.Elem(v.Changes.Event.Ptr()), runtime.Elem(v.Changes.Payload.Ptr()), runtime.Elem(v.Changes.State.Ptr()), runtime.Elem(v.Changes.Attempts.Ptr()), runtime.FlagElem(&v.Changes.NextTryAt.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.NextTryAt)), runtime.FlagElem(&v.Changes.Response.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Response)))
 	},
 }
 

@@ -242,7 +242,7 @@ var bulkTransfersUpdates = &runtime.Bulk[*TransferKeyedUpdate]{
 	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TransferKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TransferKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.FromAccountID.Ptr()), runtime.Elem(v.Changes.ToAccountID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(v.Changes.Note.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.FromAccountID.Ptr()), runtime.Elem(v.Changes.ToAccountID.Ptr()), runtime.Elem(v.Changes.Amount.Ptr()), runtime.FlagElem(&v.Changes.Note.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Note)))
 	},
 }
 

@@ -269,7 +269,7 @@ var bulkOrderUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	},
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.Type), runtime.Elem(&v.Func), runtime.FlagElem(&v.Changes.User.Set), runtime.Elem(v.Changes.User.Value.Ptr()), runtime.TextElem("_text", v.Changes.Group.Ptr()), runtime.Elem(v.Changes.Limit.Ptr()))
+		r.Add(runtime.Elem(&v.Type), runtime.Elem(&v.Func), runtime.FlagElem(&v.Changes.User.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.User)), runtime.TextElem("_text", v.Changes.Group.Ptr()), runtime.Elem(v.Changes.Limit.Ptr()))
 	},
 }
 

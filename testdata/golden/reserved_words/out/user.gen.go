@@ -277,7 +277,7 @@ var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Select.Ptr()), runtime.FlagElem(&v.Changes.From.Set), runtime.Elem(v.Changes.From.Value.Ptr()), runtime.Elem(v.Changes.Type.Ptr()), runtime.Elem(v.Changes.Default.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Select.Ptr()), runtime.FlagElem(&v.Changes.From.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.From)), runtime.Elem(v.Changes.Type.Ptr()), runtime.Elem(v.Changes.Default.Ptr()))
 	},
 }
 

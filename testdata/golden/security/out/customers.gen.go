@@ -442,7 +442,7 @@ var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.ExternalRef.Set), runtime.Elem(v.Changes.ExternalRef.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Email.Ptr()), runtime.FlagElem(&v.Changes.ExternalRef.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.ExternalRef)))
 	},
 }
 

@@ -314,7 +314,7 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.FlagElem(&v.Changes.DealID.Set), runtime.Elem(v.Changes.DealID.Value.Ptr()), runtime.Elem(v.Changes.Body.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.CustomerID.Ptr()), runtime.FlagElem(&v.Changes.DealID.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.DealID)), runtime.Elem(v.Changes.Body.Ptr()))
 	},
 }
 

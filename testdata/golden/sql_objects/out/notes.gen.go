@@ -244,7 +244,7 @@ var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.FlagElem(&v.Changes.Search.Set), runtime.Elem(v.Changes.Search.Value), runtime.Elem(v.Changes.CreatedAt.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Title.Ptr()), runtime.Elem(v.Changes.Body.Ptr()), runtime.FlagElem(&v.Changes.Search.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.Search)), runtime.Elem(v.Changes.CreatedAt.Ptr()))
 	},
 }
 

@@ -263,7 +263,7 @@ var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	Key:      func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *BookingKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *BookingKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Seats.Ptr()), runtime.FlagElem(&v.Changes.IDs.Set), runtime.Elem(v.Changes.IDs.Value), runtime.Elem(v.Changes.Prices.Ptr()), runtime.Elem(v.Changes.Days.Ptr()), runtime.FlagElem(&v.Changes.Wall.Set), runtime.Elem(v.Changes.Wall.Value), runtime.Elem(v.Changes.During.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Seats.Ptr()), runtime.FlagElem(&v.Changes.IDs.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.IDs)), runtime.Elem(v.Changes.Prices.Ptr()), runtime.Elem(v.Changes.Days.Ptr()), runtime.FlagElem(&v.Changes.Wall.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.Wall)), runtime.Elem(v.Changes.During.Ptr()))
 	},
 }
 

@@ -261,7 +261,7 @@ var bulkFlatGadgetsUpdates = &runtime.Bulk[*FlatGadgetKeyedUpdate]{
 	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *FlatGadgetKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *FlatGadgetKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Alias.Set), runtime.Elem(v.Changes.Alias.Value.Ptr()), runtime.Elem(v.Changes.Mac.Ptr()), runtime.FlagElem(&v.Changes.BackupMac.Set), runtime.Elem(&v.Changes.BackupMac.Value), runtime.Elem(v.Changes.Words.Ptr()), runtime.FlagElem(&v.Changes.MoreWords.Set), runtime.Elem(v.Changes.MoreWords.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Label.Ptr()), runtime.FlagElem(&v.Changes.Alias.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Alias)), runtime.Elem(v.Changes.Mac.Ptr()), runtime.FlagElem(&v.Changes.BackupMac.Set), runtime.Elem(v.Changes.BackupMac.Ptr()), runtime.Elem(v.Changes.Words.Ptr()), runtime.FlagElem(&v.Changes.MoreWords.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.MoreWords)))
 	},
 }
 

@@ -303,7 +303,7 @@ var bulkJobMasksUpdates = &runtime.Bulk[*JobMaskKeyedUpdate]{
 	Key:      func(a, b *JobMaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *JobMaskKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *JobMaskKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.States.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.FlagElem(&v.Changes.Seen.Set), runtime.Elem(v.Changes.Seen.Value), runtime.FlagElem(&v.Changes.History.Set), runtime.TextElem("_varbit", &v.Changes.History.Value), runtime.FlagElem(&v.Changes.Mask.Set), runtime.Elem(v.Changes.Mask.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.States.Ptr()), runtime.Elem(v.Changes.Flag.Ptr()), runtime.FlagElem(&v.Changes.Seen.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.Seen)), runtime.FlagElem(&v.Changes.History.Set), runtime.TextElem("_varbit", v.Changes.History.Ptr()), runtime.FlagElem(&v.Changes.Mask.Set), runtime.Elem(runtime.IfSetPtr(&v.Changes.Mask)))
 	},
 }
 
@@ -348,7 +348,7 @@ var bulkJobMasksNew = &runtime.Bulk[*NewJobMask]{
 	Key:      func(a, b *NewJobMask) int { return runtime.CompareBits(a.States, b.States) },
 	Validate: (*NewJobMask).Validate,
 	Row: func(v *NewJobMask, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.States), runtime.Elem(v.Flag.Ptr()), runtime.FlagElem(&v.Seen.Set), runtime.Elem(v.Seen.Value), runtime.TextElem("_varbit", &v.History), runtime.Elem(v.Mask))
+		r.Add(runtime.Elem(&v.States), runtime.Elem(v.Flag.Ptr()), runtime.FlagElem(&v.Seen.Set), runtime.Elem(runtime.IfSetPtr(&v.Seen)), runtime.TextElem("_varbit", &v.History), runtime.Elem(v.Mask))
 	},
 }
 

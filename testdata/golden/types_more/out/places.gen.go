@@ -291,7 +291,7 @@ var bulkPlacesUpdates = &runtime.Bulk[*PlaceKeyedUpdate]{
 	Key:      func(a, b *PlaceKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PlaceKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *PlaceKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.TextElem("_text", v.Changes.Spot.Ptr()), runtime.FlagElem(&v.Changes.Area.Set), runtime.TextElem("_text", v.Changes.Area.Value.Ptr()), runtime.FlagElem(&v.Changes.Doc.Set), runtime.TextElem("_text", v.Changes.Doc.Value.Ptr()), runtime.TextElem("_text", v.Changes.Opens.Ptr()), runtime.FlagElem(&v.Changes.Release.Set), runtime.TextElem("_text", v.Changes.Release.Value.Ptr()))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Name.Ptr()), runtime.TextElem("_text", v.Changes.Spot.Ptr()), runtime.FlagElem(&v.Changes.Area.Set), runtime.TextElem("_text", runtime.IfSetValid(&v.Changes.Area)), runtime.FlagElem(&v.Changes.Doc.Set), runtime.TextElem("_text", runtime.IfSetValid(&v.Changes.Doc)), runtime.TextElem("_text", v.Changes.Opens.Ptr()), runtime.FlagElem(&v.Changes.Release.Set), runtime.TextElem("_text", runtime.IfSetValid(&v.Changes.Release)))
 	},
 }
 

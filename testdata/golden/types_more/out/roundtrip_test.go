@@ -402,6 +402,17 @@ func TestMacaddrLength(t *testing.T) {
 			t.Errorf("%s of a wrong length: %v, want a validation error of field %s", name, err, name)
 		}
 	}
+	// An unset field's value is never sent, whatever it holds: Validate
+	// does not look at it, and UpdateMany's arrays carry NULL for it.
+	g, err := store.Gadgets.Create(ctx, NewGadget{BackupMac: mac("00:00:00:00:00:07")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := store.Gadgets.UpdateManyReturning(ctx, []GadgetKeyedUpdate{{ID: g.ID, Changes: GadgetUpdate{
+		Label: runtime.Set("kept mac"), BackupMac: runtime.Opt[net.HardwareAddr]{Value: short}}}})
+	if err != nil || len(up) != 1 || up[0].Label != "kept mac" || up[0].BackupMac.String() != "00:00:00:00:00:07" {
+		t.Fatalf("UpdateManyReturning with an unset field holding a short MAC: %+v, %v", up, err)
+	}
 	// A macaddr8 of 6 bytes is stored in EUI-64 form.
 	n, err := store.TreeNodes.Create(ctx, NewTreeNode{Path: "Top", Eui: runtime.Set(mac("08:00:2b:01:02:03"))})
 	if err != nil || n.Eui.String() != "08:00:2b:ff:fe:01:02:03" {

@@ -224,7 +224,7 @@ var bulkRoutesUpdates = &runtime.Bulk[*RouteKeyedUpdate]{
 	Key:      func(a, b *RouteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *RouteKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *RouteKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.TextElem("_text", v.Changes.Stops.Ptr()), runtime.FlagElem(&v.Changes.Releases.Set), runtime.TextElem("_text", &v.Changes.Releases.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.TextElem("_text", v.Changes.Stops.Ptr()), runtime.FlagElem(&v.Changes.Releases.Set), runtime.TextElem("_text", v.Changes.Releases.Ptr()))
 	},
 }
 

@@ -292,7 +292,7 @@ var bulkTreeNodesUpdates = &runtime.Bulk[*TreeNodeKeyedUpdate]{
 	Key:      func(a, b *TreeNodeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TreeNodeKeyedUpdate) error { return v.Changes.Validate() },
 	Row: func(v *TreeNodeKeyedUpdate, r *runtime.BulkRow) {
-		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Path.Ptr()), runtime.FlagElem(&v.Changes.Parent.Set), runtime.Elem(v.Changes.Parent.Value.Ptr()), runtime.FlagElem(&v.Changes.Aliases.Set), runtime.TextElem("_text", &v.Changes.Aliases.Value), runtime.Elem(v.Changes.Eui.Ptr()), runtime.FlagElem(&v.Changes.OldEui.Set), runtime.Elem(&v.Changes.OldEui.Value), runtime.FlagElem(&v.Changes.Euis.Set), runtime.TextElem("_macaddr8", &v.Changes.Euis.Value))
+		r.Add(runtime.Elem(&v.ID), runtime.Elem(v.Changes.Path.Ptr()), runtime.FlagElem(&v.Changes.Parent.Set), runtime.Elem(runtime.IfSetValid(&v.Changes.Parent)), runtime.FlagElem(&v.Changes.Aliases.Set), runtime.TextElem("_text", v.Changes.Aliases.Ptr()), runtime.Elem(v.Changes.Eui.Ptr()), runtime.FlagElem(&v.Changes.OldEui.Set), runtime.Elem(v.Changes.OldEui.Ptr()), runtime.FlagElem(&v.Changes.Euis.Set), runtime.TextElem("_macaddr8", v.Changes.Euis.Ptr()))
 	},
 }
 
