@@ -537,15 +537,10 @@ func CheckDate(t time.Time) string {
 // or when its Bytes do not hold its Len bits (bitsShape); NULL (Valid
 // false) passes.
 func CheckBit(b pgtype.Bits, n int) string {
-	switch {
-	case !b.Valid:
-		return ""
-	case bitsShape(b) != "":
-		return bitsShape(b)
-	case int(b.Len) != n:
-		return "must be exactly " + bitCount(n)
+	if msg := bitsShape(b); msg != "" || !b.Valid || int(b.Len) == n {
+		return msg
 	}
-	return ""
+	return "must be exactly " + bitCount(n)
 }
 
 // CheckVarbit checks a value for a bit varying(n) column, which holds at
@@ -553,22 +548,18 @@ func CheckBit(b pgtype.Bits, n int) string {
 // (PostgreSQL refuses it), or when its Bytes do not hold its Len bits
 // (bitsShape); NULL (Valid false) passes.
 func CheckVarbit(b pgtype.Bits, n int) string {
-	switch {
-	case !b.Valid:
-		return ""
-	case bitsShape(b) != "":
-		return bitsShape(b)
-	case n > 0 && int(b.Len) > n:
-		return "must be at most " + bitCount(n)
+	if msg := bitsShape(b); msg != "" || !b.Valid || n == 0 || int(b.Len) <= n {
+		return msg
 	}
-	return ""
+	return "must be at most " + bitCount(n)
 }
 
-// bitsShape is the message when b's Bytes are not (Len+7)/8 bytes, the
-// room its Len bits take: pgx sends Len and the bytes as they are, and
-// the server would read past the bytes sent, or not all of them.
+// bitsShape is the message when b is not NULL and its Bytes are not
+// (Len+7)/8 bytes, the room its Len bits take: pgx sends Len and the
+// bytes as they are, and the server would read past the bytes sent, or
+// not all of them.
 func bitsShape(b pgtype.Bits) string {
-	if b.Len < 0 || len(b.Bytes) != (int(b.Len)+7)/8 {
+	if b.Valid && (b.Len < 0 || len(b.Bytes) != (int(b.Len)+7)/8) {
 		return "must hold its Len bits in (Len+7)/8 bytes"
 	}
 	return ""
