@@ -1373,6 +1373,18 @@ func sqlNamedType(spelling string) (string, string) {
 // typ is one.
 func sqlNamed(typ string) (string, bool) { return strings.CutPrefix(typ, sqlTypeMark) }
 
+// withoutNullDefault returns a copy of col without its default when
+// that is a NULL constant (DEFAULT NULL::…) of a column that is not
+// generated, and true; col and false otherwise.
+func withoutNullDefault(col *CatColumn) (*CatColumn, bool) {
+	if !nullDefaultRE.MatchString(col.Default) || col.Generated != "" {
+		return col, false
+	}
+	bare := *col
+	bare.Default, bare.DefaultUses = "", nil
+	return &bare, true
+}
+
 // nullDefaultRE matches a default that is a NULL, cast or not.
 var nullDefaultRE = regexp.MustCompile(`^NULL(::[a-z ]+(\(\d+\))?[a-z ]*)?$`)
 
@@ -2405,31 +2417,26 @@ func (c *converter) buildTable(st *specTable) {
 		sc.collation, _ = c.columnCollation(col, typ)
 		if strings.Contains(col.Type, "(6)") && !strings.Contains(typ, "(6)") {
 			c.precision6++
-			if nullDefaultRE.MatchString(col.Default) && col.Generated == "" {
+			if bare, ok := withoutNullDefault(col); ok {
 				// Without the precision, the cast is none: PostgreSQL
 				// would store no default, which is what NULL is.
 				c.nullDefaults6++
-				bare := *col
-				bare.Default, bare.DefaultUses = "", nil
-				col = &bare
-				sc.cat = col
+				col = bare
 			}
 		}
 		_, named := sqlNamed(typ)
 		domainTyped := col.ElemKind == "d" && !named
 		nullDomainDefault := ""
-		if domainTyped && nullDefaultRE.MatchString(col.Default) && col.Generated == "" && col.Identity == "" {
+		if bare, ok := withoutNullDefault(col); ok && domainTyped && col.Identity == "" {
 			// A NULL default is no default of the base type, which
 			// PostgreSQL stores none of, but of the domain it is
 			// (it keeps the cast to the domain, and overrides a
 			// default of the domain's): the object giving the column
 			// the domain sets it, and the spec declares none.
 			nullDomainDefault = col.Default
-			bare := *col
-			bare.Default, bare.DefaultUses = "", nil
-			col = &bare
-			sc.cat = col
+			col = bare
 		}
+		sc.cat = col
 		switch col.Identity {
 		case "d":
 			sc.identity = true
