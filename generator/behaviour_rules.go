@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,12 +40,7 @@ func (rules) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 
 // validates reports whether Validate checks any of cols.
 func validates(cols []*ir.Column) bool {
-	for _, c := range cols {
-		if len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil || c.RefusesInvalid {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cols, (*ir.Column).Validated)
 }
 
 // buildRules computes the validation rules of t's columns and their CHECK

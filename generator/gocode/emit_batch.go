@@ -16,8 +16,7 @@ func genBatch(f *jen.File, t *ir.Table) {
 	}
 	if t.Families.Batch {
 		if t.QueuesCreate() {
-			s := t.SQL.Create
-			genOp(f, t, "Create", s, paramFields(nil, t.SQL.CreateArgs), asOp(t, s) && t.Validates && !needsTenant(s))
+			genOp(f, t, "Create", t.SQL.Create, paramFields(nil, t.SQL.CreateArgs), opValidates(t, t.SQL.Create))
 		}
 		genCreateMany(f, t)
 		genCreateManyReturning(f, t)

@@ -141,12 +141,19 @@ func stmtRef(t *ir.Table, s ir.Statement) *jen.Statement {
 // validates v itself (validate) when nothing that may fail runs before
 // the statement (the tenant), so that validation still comes first.
 func opPrelude(t *ir.Table, method, v string, s ir.Statement, fail func(jen.Code) jen.Code) (pre []jen.Code, scoped, validate bool) {
-	validate = asOp(t, s) && v != "" && t.Validates && !needsTenant(s)
+	validate = v != "" && opValidates(t, s)
 	if validate {
 		v = ""
 	}
 	pre, scoped = prelude(t, method, v, []ir.Statement{s}, fail)
 	return pre, scoped, validate
+}
+
+// opValidates reports whether the Op of s validates its input itself:
+// the table has checks and nothing that may fail (the tenant) runs
+// before the statement.
+func opValidates(t *ir.Table, s ir.Statement) bool {
+	return asOp(t, s) && t.Validates && !needsTenant(s)
 }
 
 // genOp emits s as the runtime.Op of method of t (when asOp; its
@@ -321,7 +328,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
 		checked := false
 		for _, c := range cols {
-			checked = checked || validated(c)
+			checked = checked || c.Validated()
 		}
 		if !checked {
 			g.Return(jen.Nil())
@@ -329,7 +336,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 		}
 		g.Var().Id("f").Qual(ir.PathRuntime, "Fields")
 		for _, c := range cols {
-			if !validated(c) {
+			if !c.Validated() {
 				continue
 			}
 			if call := compactCheck(c, recv, update || c.HasDefault); call != nil {
@@ -534,11 +541,6 @@ func paramFields(keys []*ir.Column, args []ir.Arg) []string {
 		out = append(out, a.Column.JSON)
 	}
 	return out
-}
-
-// validated reports whether Validate checks c.
-func validated(c *ir.Column) bool {
-	return len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil || c.RefusesInvalid
 }
 
 // columnChecks are the statements checking a column's value v into the

@@ -316,6 +316,12 @@ func (f Families) Updates() bool { return f.CRUD || f.Batch }
 // deleting a row by key.
 func (t *Table) Keyless() bool { return len(t.PK) == 0 }
 
+// Validated reports whether Validate checks c: its rules, its type's
+// check, or that a NOT NULL column is not given nil or an invalid value.
+func (c *Column) Validated() bool {
+	return len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil || c.RefusesInvalid
+}
+
 // QueuesCreate reports whether the batch methods queue Create's
 // statement (BatchSQL.ReturningBatch) on a table without the crud
 // family, so that the statement is declared without Create.
