@@ -271,18 +271,13 @@ func word32(s string) uint32 {
 // column as CheckText does, naming the first element that fails by its
 // index.
 func CheckTexts(s []string) string {
-	for i, e := range s {
-		if msg := CheckText(e); msg != "" {
-			return "element " + strconv.Itoa(i) + " " + msg
-		}
-	}
-	return ""
+	return checkElems(s, CheckText)
 }
 
 // CheckMAC checks a value for a macaddr column: 6 bytes, the only length
 // the column holds (pgx sends the bytes as they are, and the server
 // cannot read another length). nil passes (it is sent as NULL).
-func CheckMAC(b []byte) string {
+func CheckMAC(b net.HardwareAddr) string {
 	if b == nil || len(b) == 6 {
 		return ""
 	}
@@ -291,7 +286,7 @@ func CheckMAC(b []byte) string {
 
 // CheckMAC8 checks a value for a macaddr8 column: 8 bytes, or 6, which
 // PostgreSQL stores in EUI-64 form (FF:FE in the middle). nil passes.
-func CheckMAC8(b []byte) string {
+func CheckMAC8(b net.HardwareAddr) string {
 	if b == nil || len(b) == 6 || len(b) == 8 {
 		return ""
 	}
@@ -312,7 +307,7 @@ func CheckMAC8s(s []net.HardwareAddr) string {
 
 // checkElems returns the message of the first element of s that check
 // refuses, prefixed with its index.
-func checkElems(s []net.HardwareAddr, check func([]byte) string) string {
+func checkElems[E any](s []E, check func(E) string) string {
 	for i, e := range s {
 		if msg := check(e); msg != "" {
 			return "element " + strconv.Itoa(i) + " " + msg
