@@ -424,6 +424,7 @@ func ungeneratedReverse(planned []*Change, current, desired *schema.Schema) erro
 		if len(rev) == 0 {
 			continue
 		}
+		rev = append(rev, refilled(mt, current)...)
 		restore, err := restoreDropped([]schema.Change{mt})
 		if err != nil {
 			return err
@@ -609,6 +610,7 @@ func droppable(between []*migrate.Change, t *schema.Table) bool {
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
 	changes, toggles := splitIdentity(changes)
+	fills := fillDropped(changes)
 	plan, err := atlasorder.Plan("migration", changes)
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
@@ -632,9 +634,11 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plan migration: %w", err)
 		}
-		if t := droppingColumns(c.Source); t != nil && len(rev) > 0 && len(restore[t]) > 0 {
+		if t := droppingColumns(c.Source); t != nil && len(rev) > 0 {
 			// After the columns are back.
+			rev = append(rev, fills[t]...)
 			rev = append(rev, restore[t]...)
+			delete(fills, t)
 			delete(restore, t)
 		}
 		cmd := c.Cmd
@@ -753,6 +757,110 @@ func restoreDropped(changes []schema.Change) (map[*schema.Table][]string, error)
 		}
 	}
 	return out, nil
+}
+
+// fillDropped gives each NOT NULL column without a default that the
+// changes drop the zero value of its type as its default, so that the
+// down migration adds it back with that value in every row — as the
+// expand step of an online plan does (keepable) — instead of failing on
+// a table with rows; and returns, by table, the statements that drop the
+// default again after the column is back. A column a unique index,
+// foreign key or check dropped with it covers keeps no default: a zero
+// value in every row would break them, and the finding says so
+// (classifyTable).
+func fillDropped(changes []schema.Change) map[*schema.Table][]string {
+	out := map[*schema.Table][]string{}
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, tc := range mt.Changes {
+			d, ok := tc.(*schema.DropColumn)
+			if !ok || d.C.Type.Null || d.C.Default != nil || isIdentity(d.C) || isGenerated(d.C) || droppedWithCover(mt, d.C.Name) != "" {
+				continue
+			}
+			zero := zeroValue(d.C.Type.Type)
+			if zero == "" {
+				continue
+			}
+			col := *d.C
+			col.Default = &schema.RawExpr{X: zero}
+			d.C = &col
+			out[mt.T] = append(out[mt.T], fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(col.Name)))
+		}
+	}
+	return out
+}
+
+// refilled returns the statements dropping the defaults fillDropped
+// gave the columns mt drops, which current has without one.
+func refilled(mt *schema.ModifyTable, current *schema.Schema) []string {
+	ct, ok := current.Table(mt.T.Name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, tc := range mt.Changes {
+		d, ok := tc.(*schema.DropColumn)
+		if !ok || d.C.Default == nil {
+			continue
+		}
+		if cc, ok := ct.Column(d.C.Name); ok && cc.Default == nil {
+			out = append(out, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(d.C.Name)))
+		}
+	}
+	return out
+}
+
+// droppedWithCover names the primary key, unique index, foreign key or
+// check over column that mt drops or changes (the down migration makes
+// them again over it), or "".
+func droppedWithCover(mt *schema.ModifyTable, column string) string {
+	var idx, pks []*schema.Index
+	var fks []*schema.ForeignKey
+	var checks []*schema.Check
+	for _, tc := range mt.Changes {
+		switch tc := tc.(type) {
+		case *schema.DropIndex:
+			idx = append(idx, tc.I)
+		case *schema.ModifyIndex:
+			idx = append(idx, tc.From)
+		case *schema.DropPrimaryKey:
+			pks = append(pks, tc.P)
+		case *schema.ModifyPrimaryKey:
+			pks = append(pks, tc.From)
+		case *schema.DropForeignKey:
+			fks = append(fks, tc.F)
+		case *schema.ModifyForeignKey:
+			fks = append(fks, tc.From)
+		case *schema.DropCheck:
+			checks = append(checks, tc.C)
+		case *schema.ModifyCheck:
+			checks = append(checks, tc.From)
+		}
+	}
+	for _, i := range pks {
+		if i != nil && indexInvolves(i, column) {
+			return "the primary key"
+		}
+	}
+	for _, i := range idx {
+		if i != nil && i.Unique && indexInvolves(i, column) {
+			return fmt.Sprintf("unique index %q", i.Name)
+		}
+	}
+	for _, f := range fks {
+		if f != nil && fkInvolves(f, column) {
+			return fmt.Sprintf("foreign key %q", f.Symbol)
+		}
+	}
+	for _, k := range checks {
+		if k != nil && mentions(k.Expr, column) {
+			return fmt.Sprintf("check %q", k.Name)
+		}
+	}
+	return ""
 }
 
 // droppingColumns returns the table of a planned ALTER TABLE that drops
