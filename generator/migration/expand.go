@@ -336,8 +336,26 @@ func zeroValue(t schema.Type) string {
 	if typeString(t) == "interval" {
 		return "'0'"
 	}
-	if strings.HasSuffix(typeString(t), "[]") {
+	ts := typeString(t)
+	switch {
+	case strings.HasSuffix(ts, "[]"), strings.HasSuffix(ts, "multirange"):
 		return "'{}'"
+	case strings.HasSuffix(ts, "range"):
+		return "'empty'"
+	}
+	switch ts {
+	case "inet":
+		return "'0.0.0.0'"
+	case "cidr":
+		return "'0.0.0.0/0'"
+	case "macaddr":
+		return "'00:00:00:00:00:00'"
+	case "macaddr8":
+		return "'00:00:00:00:00:00:00:00'"
+	case "tsvector", "citext", "ltree", "hstore":
+		return "''"
+	case "money":
+		return "0"
 	}
 	return ""
 }
