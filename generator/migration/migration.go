@@ -180,8 +180,9 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 			upName, up = f.Name, f.Data
 		}
 	}
-	own := classify(pkg, planned.Schema, planned.Contracted, planned.again)
-	own = append(own, classify(pkg, planned.Deferred, nil, nil)...)
+	made := newObjects(planned.Schema)
+	own := classify(pkg, planned.Schema, planned.Contracted, planned.again, made)
+	own = append(own, classify(pkg, planned.Deferred, nil, nil, made)...)
 	own = append(own, compatibility(pkg, usage, planned.Schema, planned.refusals)...)
 	own = append(own, rewrites(pkg, from, planned.Schema, opts.TableSizes, !opts.Offline)...)
 	own = append(own, lintQueries(pkg, append(append([]schema.Change(nil), planned.Schema...), planned.Deferred...))...)

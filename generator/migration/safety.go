@@ -96,18 +96,49 @@ func (f Finding) String() string {
 	return b.String()
 }
 
+// objectSet holds the tables ("name") and columns ("table.column") a
+// migration creates.
+type objectSet map[string]bool
+
+// newObjects returns the tables and columns changes create: a finding
+// about a drop looks there for a renamed_from that missed it.
+func newObjects(changes []schema.Change) objectSet {
+	out := objectSet{}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.AddTable:
+			out[c.T.Name] = true
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				if a, ok := tc.(*schema.AddColumn); ok {
+					out[c.T.Name+"."+a.C.Name] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
 // classify inspects the schema changes of a plan for destructive and
 // data-dependent ones. The drops of contracted columns are neither: the
 // migration that deferred them was allowed to drop them.
-func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending, again map[string]bool) []Finding {
+func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending, again map[string]bool, made objectSet) []Finding {
 	var out []Finding
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.DropTable:
+			hint := "if the table was renamed, add renamed_from: " + c.T.Name + " to the new table"
+			for _, t := range pkg.Tables {
+				if made[t.SQLName] && t.RenamedFrom != "" && t.RenamedFrom != c.T.Name {
+					hint = fmt.Sprintf("table %q (%s), which this migration creates, says renamed_from: %s, but the migrations make no table %q: if %q was renamed to %q, make that renamed_from: %s",
+						t.SQLName, t.Pos, t.RenamedFrom, t.RenamedFrom, c.T.Name, t.SQLName, c.T.Name)
+					break
+				}
+			}
 			out = append(out, Finding{
 				Kind: Destructive, Code: "CPC101",
 				Message: fmt.Sprintf("drop table %q deletes all its rows", c.T.Name),
-				Hint:    "if the table was renamed, add renamed_from: " + c.T.Name + " to the new table; if its data is no longer needed, run again with --allow-destructive",
+				Hint:    hint + "; if its data is no longer needed, run again with --allow-destructive",
 			})
 		case *schema.DropObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
@@ -118,13 +149,13 @@ func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending, a
 				})
 			}
 		case *schema.ModifyTable:
-			out = append(out, classifyTable(pkg, c, contracted, again)...)
+			out = append(out, classifyTable(pkg, c, contracted, again, made)...)
 		}
 	}
 	return out
 }
 
-func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pending, again map[string]bool) []Finding {
+func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pending, again map[string]bool, made objectSet) []Finding {
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
@@ -157,10 +188,20 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					msg += fmt.Sprintf(", and the down migration cannot add it back while the table has rows: it is NOT NULL without a default, and %s, so no value fills the rows", why)
 				}
 			}
+			hint := "if the column was renamed, add renamed_from: " + c.C.Name + " to the new column"
+			if t := pkg.Table(table); t != nil {
+				for _, col := range t.Columns {
+					if made[table+"."+col.SQLName] && col.RenamedFrom != "" && col.RenamedFrom != c.C.Name {
+						hint = fmt.Sprintf("column %q (%s), which this migration adds, says renamed_from: %s, but %q has no column %q: if %q was renamed to %q, make that renamed_from: %s",
+							col.SQLName, col.Pos, col.RenamedFrom, table, col.RenamedFrom, c.C.Name, col.SQLName, c.C.Name)
+						break
+					}
+				}
+			}
 			out = append(out, Finding{
 				Kind: Destructive, Code: "CPC103", Pos: tablePos(pkg, table),
 				Message: msg,
-				Hint:    "if the column was renamed, add renamed_from: " + c.C.Name + " to the new column; if its data is no longer needed, run again with --allow-destructive",
+				Hint:    hint + "; if its data is no longer needed, run again with --allow-destructive",
 			})
 		case *schema.AddColumn:
 			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) && !isGenerated(c.C) {
