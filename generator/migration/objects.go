@@ -67,6 +67,7 @@ type objectPlan struct {
 // Every statement has its reverse, so the down migration undoes it.
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
+	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
 	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), rebuiltIndexes(p.Schema), p.replaced)
 	if err != nil {
 		return err
@@ -138,6 +139,8 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			creates = append(creates, c)
 		}
 	}
+	creates = append(partRenames, creates...)
+	createSum = append(partSum, createSum...)
 	if len(before)+len(after)+len(drops)+len(creates)+len(earlyDrops)+len(earlyRedo)+len(earlyCreates) == 0 {
 		return nil
 	}
@@ -151,6 +154,75 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	p.Changes = concat(before, drops, p.Changes[:unbound], earlyRedo, earlyCreates, p.Changes[unbound:], creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
 	return nil
+}
+
+// renamePartitions keeps the partitions of the tables the changes
+// rename, with their rows: a partition of a renamed table that the
+// package declares again, with the same bound, under the table's new
+// name (as its derived name t_p0 becomes t2_p0, or under the name it
+// had) is renamed when its name changes, and otherwise left alone —
+// where the objects' comparison saw an old partition to drop with its
+// rows and a new, empty one to create. It returns curObjs with such a
+// partition as the package declares it, the renames and their summary.
+func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, []*Change, []string) {
+	renamed := map[string]string{}
+	for _, c := range changes {
+		if r, ok := c.(*schema.RenameTable); ok {
+			renamed[ir.TableKey(r.From.Name)] = ir.TableKey(r.To.Name)
+		}
+	}
+	if len(renamed) == 0 {
+		return curObjs, nil, nil
+	}
+	// bound is the bound of partition o of table key parent: its CREATE
+	// after the parent's name, or "".
+	bound := func(o *ir.Object, parent string) string {
+		_, b, _ := strings.Cut(o.Create, " PARTITION OF ")
+		rest, ok := strings.CutPrefix(b, quote(strings.TrimPrefix(parent, "table "))+" ")
+		if !ok {
+			return ""
+		}
+		return rest
+	}
+	taken := map[string]bool{}
+	for _, o := range curObjs {
+		taken[o.Key] = true
+	}
+	out := make([]*ir.Object, 0, len(curObjs))
+	var renames []*Change
+	var sum []string
+	used := map[*ir.Object]bool{}
+	for _, o := range curObjs {
+		var parent, was string
+		if o.Kind == ir.KindPartition && len(o.DependsOn) == 1 {
+			was = o.DependsOn[0]
+			parent = renamed[was]
+		}
+		var match *ir.Object
+		for _, n := range pkg.Objects {
+			if parent != "" && !used[n] && n.Kind == ir.KindPartition && len(n.DependsOn) == 1 && n.DependsOn[0] == parent &&
+				bound(n, parent) != "" && bound(n, parent) == bound(o, was) && (n.Key == o.Key || !taken[n.Key]) {
+				match = n
+				break
+			}
+		}
+		if match == nil {
+			out = append(out, o)
+			continue
+		}
+		used[match] = true
+		out = append(out, match)
+		if match.Name != o.Name {
+			c := &Change{
+				Cmd:     fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quote(o.Name), quote(match.Name)),
+				Reverse: []string{fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quote(match.Name), quote(o.Name))},
+				Comment: fmt.Sprintf("rename partition %q to %q", o.Name, match.Name),
+			}
+			renames = append(renames, c)
+			sum = append(sum, c.Comment)
+		}
+	}
+	return out, renames, sum
 }
 
 // decideObjects decides which of the objects after the last migration
