@@ -39,6 +39,8 @@ tables:
       net: cidr
       mac: macaddr
       words: tsvector
+      flags: bit(4)
+      mask: varbit(8)
 `)
 	after := []byte(`enums:
   kind: [small, large]
@@ -65,8 +67,8 @@ tables:
 		t.Fatal(err)
 	}
 	if _, err := db.pool.Exec(ctx, `INSERT INTO items VALUES
-		(1, 'a', 5, 1.50, '{x}', 'large', now(), '{"a": 1}', tstzrange(now(), null), '10.1.2.3', '10.0.0.0/8', '08:00:2b:01:02:03', 'fat cat'),
-		(2, 'b', 6, 2.50, '{}', 'large', now(), '[]', 'empty', '::1', '::/0', '08:00:2b:01:02:04', '')`); err != nil {
+		(1, 'a', 5, 1.50, '{x}', 'large', now(), '{"a": 1}', tstzrange(now(), null), '10.1.2.3', '10.0.0.0/8', '08:00:2b:01:02:03', 'fat cat', B'1010', B'11'),
+		(2, 'b', 6, 2.50, '{}', 'large', now(), '[]', 'empty', '::1', '::/0', '08:00:2b:01:02:04', '', B'0001', B'')`); err != nil {
 		t.Fatal(err)
 	}
 	columns := func() string {
@@ -96,10 +98,10 @@ tables:
 		t.Errorf("after the down migration the columns are\n%s\nwant\n%s", got, want)
 	}
 	var rows string
-	if err := db.pool.QueryRow(ctx, `SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', id, name, qty, price, tags, kind, seen = 'epoch', data, span, addr, net, mac, words), ' ' ORDER BY id) FROM items`).Scan(&rows); err != nil {
+	if err := db.pool.QueryRow(ctx, `SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', id, name, qty, price, tags, kind, seen = 'epoch', data, span, addr, net, mac, words, flags, mask), ' ' ORDER BY id) FROM items`).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if want := "1||0|0.00|{}|small|t|null|empty|0.0.0.0|0.0.0.0/0|00:00:00:00:00:00| 2||0|0.00|{}|small|t|null|empty|0.0.0.0|0.0.0.0/0|00:00:00:00:00:00|"; rows != want {
+	if want := "1||0|0.00|{}|small|t|null|empty|0.0.0.0|0.0.0.0/0|00:00:00:00:00:00||0000| 2||0|0.00|{}|small|t|null|empty|0.0.0.0|0.0.0.0/0|00:00:00:00:00:00||0000|"; rows != want {
 		t.Errorf("rows after the down migration: %s, want %s", rows, want)
 	}
 	if _, err := migrator().Up(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -319,6 +320,11 @@ func zeroValue(t schema.Type) string {
 		return "'00000000-0000-0000-0000-000000000000'"
 	case *schema.JSONType:
 		return "'null'"
+	case *postgres.BitType:
+		if strings.Contains(t.T, "var") {
+			return "B''"
+		}
+		return "B'" + strings.Repeat("0", int(max(t.Len, 1))) + "'"
 	case *schema.TimeType:
 		switch t.T {
 		case "date", "timestamp without time zone", "timestamp with time zone", "timestamp", "timestamptz":
