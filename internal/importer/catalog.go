@@ -433,6 +433,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 			return nil, fmt.Errorf("read the %s of schema %q: %w", step.what, schemaName, err)
 		}
 	}
+	cat.keepArrayCoercions()
 	return cat, nil
 }
 
