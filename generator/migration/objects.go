@@ -12,6 +12,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // The prefixes of the snapshot's lines holding the extensions and the
@@ -282,7 +283,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 			// (its comment) goes with it.
 			for _, x := range slices.Sorted(maps.Keys(rebuilt)) {
 				if namesIndex(o, rebuilt[x]) {
-					redo(n.Key, fmt.Sprintf("index %q, which its SQL names, is made again", x))
+					redo(n.Key, fmt.Sprintf("index %q, which its SQL names or its foreign key may use, is made again", x))
 					break
 				}
 			}
@@ -609,7 +610,9 @@ var ownedByRE = regexp.MustCompile(`OWNED BY ("(?:[^"]|"")+"\."(?:[^"]|"")+")`)
 // rebuiltIndexes returns the indexes changes drop and make again,
 // changed (Atlas drops and creates them) or dropped and added under the
 // same name, by name, each with the pattern that finds it in SQL
-// (indexNameRE).
+// (indexNameRE); and the unique indexes they drop or change, each with
+// the pattern that finds a foreign key referencing its table
+// (referencesRE), which may use it.
 func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 	out := map[string]*regexp.Regexp{}
 	for _, c := range changes {
@@ -623,18 +626,51 @@ func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 				dropped[d.I.Name] = true
 			}
 		}
+		// A unique index dropped or changed here may be the one a foreign
+		// key kept as SQL uses, which PostgreSQL drops the index only
+		// after: the key goes before and comes again after.
+		add := func(name string, re *regexp.Regexp, unique bool) {
+			if unique && name != "" {
+				re = eitherRE(re, referencesRE(mt.T.Name))
+			}
+			if old := out[name]; old != nil {
+				re = eitherRE(old, re)
+			}
+			if re != nil {
+				out[name] = re
+			}
+		}
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.ModifyIndex:
-				out[tc.From.Name] = indexNameRE(tc.From.Name)
+				add(tc.From.Name, indexNameRE(tc.From.Name), tc.From.Unique)
+			case *schema.DropIndex:
+				add(tc.I.Name, nil, tc.I.Unique && !sqlschema.IsConstraintIndex(tc.I))
 			case *schema.AddIndex:
 				if dropped[tc.I.Name] {
-					out[tc.I.Name] = indexNameRE(tc.I.Name)
+					add(tc.I.Name, indexNameRE(tc.I.Name), false)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// referencesRE matches a statement referencing the table: REFERENCES
+// <table> (a foreign key).
+func referencesRE(table string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\bREFERENCES\s+(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(table)) + `|` + regexp.QuoteMeta(table) + `\b)`)
+}
+
+// eitherRE matches what a or b matches; either may be nil.
+func eitherRE(a, b *regexp.Regexp) *regexp.Regexp {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return regexp.MustCompile(`(?:` + a.String() + `)|(?:` + b.String() + `)`)
 }
 
 // columnChanges returns the tables whose columns the schema changes

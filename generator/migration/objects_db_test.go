@@ -429,3 +429,38 @@ func TestOnlineIndexComments(t *testing.T) {
 		return got
 	})
 }
+
+// TestSwappedIndexBacksForeignKey makes an index unique in the same
+// migration that adds a foreign key of several columns, which import
+// keeps as an SQL object, over the index's columns (Logto's users__id,
+// made unique for organization_user_relations__user_id__fk): PostgreSQL
+// adds the key only once a unique index of those columns exists, and a
+// swap builds it in a step after the schema step that adds the key, so
+// the index is changed in the schema step, before the key; down drops
+// the key before the index goes back. Changed again (NULLS NOT
+// DISTINCT) while the key uses it, the index is dropped only after the
+// key, which comes again after the new index.
+func TestSwappedIndexBacksForeignKey(t *testing.T) {
+	ctx := context.Background()
+	spec := func(unique, key string) []byte {
+		return []byte("tables:\n  users:\n    columns:\n      id: {type: text, primary_key: true}\n      tenant_id: text\n" +
+			"    indexes:\n      - {name: users__id, columns: [tenant_id, id]" + unique + "}\n" +
+			"  members:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      tenant_id: text\n      user_id: text\n" + key)
+	}
+	fk := "sql_objects:\n  - name: members_user_fk\n    kind: other\n    depends_on: [members, users]\n" +
+		"    sql: ALTER TABLE members ADD CONSTRAINT members_user_fk FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id)\n" +
+		"    drop: ALTER TABLE members DROP CONSTRAINT members_user_fk\n"
+	runSteps(t, []migrationStep{
+		{spec("", ""), "users__id false"},
+		{spec(", unique: true", fk), "users__id true false members_user_fk"},
+		{spec(", unique: true, nulls_not_distinct: true", fk), "users__id true true members_user_fk"},
+	}, func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(ctx, `SELECT c.relname || ' ' || i.indisunique || CASE WHEN i.indisunique THEN ' ' || i.indnullsnotdistinct ELSE '' END ||
+			coalesce((SELECT ' ' || string_agg(conname, ' ') FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'f'), '')
+			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'users__id'`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	})
+}

@@ -34,7 +34,8 @@ const (
 //     schema step); a unique constraint is built as a unique index, then
 //     attached with ADD CONSTRAINT … UNIQUE USING INDEX. A unique index
 //     a foreign key may use (see mayBackForeignKey) is dropped in the
-//     schema step, after the foreign keys that go with it;
+//     schema step, after the foreign keys that go with it, and one
+//     changed into or from such an index is changed there too;
 //   - a foreign key or a check is added NOT VALID (it holds for new rows
 //     at once) and validated by the validate step, which scans the rows
 //     under a lock that lets writes through;
@@ -89,7 +90,14 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
-				if partitioned || sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] || namedByObject(tc.From.Name, objects) || namedByObject(tc.To.Name, objects) {
+				if partitioned || sqlschema.IsConstraintIndex(tc.To) || tc.To.Unique && referenced[keyOf(t.Name, tc.To.Parts)] ||
+					mayBackForeignKey(t.Name, tc.To, nil, objects) || mayBackForeignKey(t.Name, tc.From, backing, objects) ||
+					namedByObject(tc.From.Name, objects) || namedByObject(tc.To.Name, objects) {
+					// A foreign key (one of several columns, an SQL
+					// object) may use the index it becomes, or the one
+					// it was: PostgreSQL adds the key only once the
+					// unique index exists, and drops the index only
+					// after the key, so the swap cannot keep it.
 					rest = append(rest, tc)
 					continue
 				}
@@ -311,7 +319,7 @@ func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool,
 	if targets[keyOf(table, idx.Parts)] {
 		return true
 	}
-	re := regexp.MustCompile(`(?i)\bREFERENCES\s+(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(table)) + `|` + regexp.QuoteMeta(table) + `\b)`)
+	re := referencesRE(table)
 	for _, o := range objects {
 		if re.MatchString(o.Create) {
 			return true
