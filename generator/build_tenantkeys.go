@@ -167,10 +167,12 @@ func (b *builder) checkScopedReference(t *ir.Table, c *ir.Column) {
 // a conflict tells that another tenant holds the id, and integers are
 // easy to enumerate; or one a global sequence numbers: each new id tells
 // how many rows all tenants created meanwhile), unless the table says
-// allow_sequential_ids.
+// allow_sequential_ids; and tenant tables whose foreign key to a table
+// without tenant: has an action that changes rows (sharedActions).
 func Warnings(proj *spec.Project) []*ir.Warning {
 	var out []*ir.Warning
 	for _, t := range proj.Tables {
+		out = append(out, sharedActions(t)...)
 		if t.Tenant == nil || t.AllowSequentialIDs || slices.Contains(t.PrimaryKey, t.Tenant) {
 			// A key that holds the tenant column is per tenant (and the
 			// tenant table's own key is the tenant).
@@ -192,6 +194,38 @@ func Warnings(proj *spec.Project) []*ir.Warning {
 						"use a uuid key with default gen_random_uuid(), or a primary key that starts with the tenant column (primary_key: [%s, %s])"+ack,
 					t.Name, c.Name, t.Tenant.Name, c.Name, t.Tenant.Name)})
 			}
+		}
+	}
+	return out
+}
+
+// sharedActions warns of the foreign keys of tenant table t to a table
+// without tenant: whose on_delete or on_update action changes rows
+// (cascade, set null, set default): the table is shared, so any tenant
+// that may delete (or rekey) one of its rows changes the rows of every
+// tenant that reference it — PostgreSQL runs a key's action over every
+// row, row-level security aside. The tenant column's own key (org_id
+// references orgs) is the tenant's, and left alone.
+func sharedActions(t *spec.Table) []*ir.Warning {
+	if t.Tenant == nil {
+		return nil
+	}
+	var out []*ir.Warning
+	for _, c := range t.Columns {
+		ref := c.References
+		if ref == nil || c == t.Tenant || ref.Table == nil || ref.Table.Tenant != nil {
+			continue
+		}
+		for _, a := range []struct{ on, action, verb string }{{"on_delete", ref.OnDelete, "delete"}, {"on_update", ref.OnUpdate, "change the key of"}} {
+			switch a.action {
+			case "cascade", "set null", "set default":
+			default:
+				continue
+			}
+			out = append(out, &ir.Warning{Pos: ref.Pos, Message: fmt.Sprintf(
+				"tenant table %s: column %s references %s, which has no tenant:, with %s: %s, so any tenant that may %s a row of %s changes the rows of every tenant that reference it (a foreign key's action runs over every row, row-level security aside); "+
+					"make %s a tenant table, or leave %s out (no action: a referenced row cannot go)",
+				t.Name, c.Name, ref.Table.Name, a.on, a.action, a.verb, ref.Table.Name, ref.Table.Name, a.on)})
 		}
 	}
 	return out

@@ -13,7 +13,10 @@ import (
 // client-chosen integer key and per key a shared sequence numbers, with
 // the spec position and the remedy, none for a uuid key, a key the
 // tenant column starts, the tenant table itself or a table that
-// acknowledges it (allow_sequential_ids).
+// acknowledges it (allow_sequential_ids); and one per foreign key of a
+// tenant table to a shared table (no tenant:) whose action changes rows
+// (cascade, set null, set default), none for the tenant column's own key
+// or a key without such an action.
 func TestTenantKeyWarnings(t *testing.T) {
 	cfg, err := spec.ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: appdb, dir: ./appdb}\nspecs: [./schema/*.yaml]\n"))
 	if err != nil {
@@ -58,6 +61,14 @@ func TestTenantKeyWarnings(t *testing.T) {
   plain:
     columns:
       id: {type: bigint, primary_key: true}
+  addresses:
+    columns:
+      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
+      org_id:   {type: bigint, references: orgs.id, on_delete: cascade}
+      plain_id: {type: bigint, references: plain, on_delete: cascade, nullable: true}
+      other_id: {type: bigint, references: plain, on_delete: restrict}
+      last_id:  {type: bigint, references: plain, on_update: set null, nullable: true}
+    tenant: org_id
 `
 	proj, err := spec.Parse(cfg, []spec.File{{Name: "schema/app.yaml", Data: []byte(src)}})
 	if err != nil {
@@ -78,6 +89,8 @@ func TestTenantKeyWarnings(t *testing.T) {
 		{"schema/app.yaml:8:7: warning: tenant table invoices: primary key number is an integer the client chooses", "primary_key: [org_id, number]"},
 		{"schema/app.yaml:13:7: warning: tenant table events: primary key id is numbered by a sequence all tenants share", "gen_random_uuid()"},
 		{"schema/app.yaml:18:7: warning: tenant table counters: primary key id is numbered by a sequence all tenants share", "tenant: {column: org_id, allow_sequential_ids: true}"},
+		{"schema/app.yaml:44:44: warning: tenant table addresses: column plain_id references plain, which has no tenant:, with on_delete: cascade", "make plain a tenant table"},
+		{"schema/app.yaml:46:44: warning: tenant table addresses: column last_id references plain, which has no tenant:, with on_update: set null, so any tenant that may change the key of a row of plain", "leave on_update out"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("warnings:\n%s\nwant %d", strings.Join(got, "\n"), len(want))
