@@ -506,8 +506,8 @@ var dropIndexRE = regexp.MustCompile(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS
 // adds before those it drops. A CREATE INDEX moves to just after the
 // drop; a CREATE TABLE whose keys take a freed name has the DROP TABLE
 // moved to just before it, unless a statement between them still needs
-// the dropped table (dropping a foreign key that references it, or a
-// table that does).
+// the dropped table (dropping a foreign key or a column that references
+// it, or a table that does).
 func afterFreed(plan []*migrate.Change) []*migrate.Change {
 	freed := map[string]int{}
 	for i, c := range plan {
@@ -582,23 +582,36 @@ func droppedTable(c *migrate.Change) *schema.Table {
 }
 
 // droppable reports whether table t can be dropped before the statements
-// between: none drops a table with a foreign key referencing it, a
-// foreign key or a column (which may hold one).
+// between: none alters t, nor drops a table, a foreign key or a column
+// whose foreign key references t. A foreign key dropped from another
+// table (one retargeted at a renamed table, say) does not keep t.
 func droppable(between []*migrate.Change, t *schema.Table) bool {
 	if t == nil {
 		return false
 	}
+	refs := func(fks []*schema.ForeignKey) bool {
+		return slices.ContainsFunc(fks, func(fk *schema.ForeignKey) bool { return fk.RefTable != nil && fk.RefTable.Name == t.Name })
+	}
 	for _, c := range between {
 		switch src := c.Source.(type) {
 		case *schema.DropTable:
-			if slices.ContainsFunc(src.T.ForeignKeys, func(fk *schema.ForeignKey) bool { return fk.RefTable != nil && fk.RefTable.Name == t.Name }) {
+			if refs(src.T.ForeignKeys) {
 				return false
 			}
 		case *schema.ModifyTable:
+			if src.T != nil && src.T.Name == t.Name {
+				return false
+			}
 			for _, mc := range src.Changes {
-				switch mc.(type) {
-				case *schema.DropForeignKey, *schema.DropColumn:
-					return false
+				switch mc := mc.(type) {
+				case *schema.DropForeignKey:
+					if mc.F == nil || refs([]*schema.ForeignKey{mc.F}) {
+						return false
+					}
+				case *schema.DropColumn:
+					if refs(mc.C.ForeignKeys) || (src.T != nil && refs(src.T.ForeignKeys)) {
+						return false
+					}
 				}
 			}
 		}
