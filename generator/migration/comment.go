@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -73,28 +74,36 @@ func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 // without it (its reverse of DROP TABLE keeps the comments). The
 // COMMENT ON COLUMN follows the reverse statement that adds the column.
 func droppedColumnComments(planned []*Change, changes []schema.Change) {
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok {
+	for mt, d := range droppedColumns(changes) {
+		stmt := columnCommentSQL(mt.T.Name, d.C)
+		if stmt == "" {
 			continue
 		}
-		for _, tc := range mt.Changes {
-			d, ok := tc.(*schema.DropColumn)
+		table, col := quote(mt.T.Name), quote(d.C.Name)
+		for _, p := range planned {
+			i := slices.IndexFunc(p.Reverse, func(r string) bool {
+				return strings.HasPrefix(r, "ALTER TABLE "+table+" ") && strings.Contains(r, "ADD COLUMN "+col+" ")
+			})
+			if i >= 0 {
+				p.Reverse = slices.Insert(p.Reverse, i+1, stmt)
+				break
+			}
+		}
+	}
+}
+
+// droppedColumns yields each column drop of changes with the change of
+// its table.
+func droppedColumns(changes []schema.Change) iter.Seq2[*schema.ModifyTable, *schema.DropColumn] {
+	return func(yield func(*schema.ModifyTable, *schema.DropColumn) bool) {
+		for _, c := range changes {
+			mt, ok := c.(*schema.ModifyTable)
 			if !ok {
 				continue
 			}
-			stmt := columnCommentSQL(mt.T.Name, d.C)
-			if stmt == "" {
-				continue
-			}
-			table, col := quote(mt.T.Name), quote(d.C.Name)
-			for _, p := range planned {
-				i := slices.IndexFunc(p.Reverse, func(r string) bool {
-					return strings.HasPrefix(r, "ALTER TABLE "+table+" ") && strings.Contains(r, "ADD COLUMN "+col+" ")
-				})
-				if i >= 0 {
-					p.Reverse = slices.Insert(p.Reverse, i+1, stmt)
-					break
+			for _, tc := range mt.Changes {
+				if d, ok := tc.(*schema.DropColumn); ok && !yield(mt, d) {
+					return
 				}
 			}
 		}

@@ -783,25 +783,18 @@ func restoreDropped(changes []schema.Change) (map[*schema.Table][]string, error)
 // (classifyTable).
 func fillDropped(changes []schema.Change) map[*schema.Table][]string {
 	out := map[*schema.Table][]string{}
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok {
+	for mt, d := range droppedColumns(changes) {
+		if d.C.Type.Null || d.C.Default != nil || isIdentity(d.C) || isGenerated(d.C) || droppedWithCover(mt, d.C.Name) != "" {
 			continue
 		}
-		for _, tc := range mt.Changes {
-			d, ok := tc.(*schema.DropColumn)
-			if !ok || d.C.Type.Null || d.C.Default != nil || isIdentity(d.C) || isGenerated(d.C) || droppedWithCover(mt, d.C.Name) != "" {
-				continue
-			}
-			zero := zeroValue(d.C.Type.Type)
-			if zero == "" {
-				continue
-			}
-			col := *d.C
-			col.Default = &schema.RawExpr{X: zero}
-			d.C = &col
-			out[mt.T] = append(out[mt.T], fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(col.Name)))
+		zero := zeroValue(d.C.Type.Type)
+		if zero == "" {
+			continue
 		}
+		col := *d.C
+		col.Default = &schema.RawExpr{X: zero}
+		d.C = &col
+		out[mt.T] = append(out[mt.T], fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(col.Name)))
 	}
 	return out
 }
@@ -830,47 +823,38 @@ func refilled(mt *schema.ModifyTable, current *schema.Schema) []string {
 // check over column that mt drops or changes (the down migration makes
 // them again over it), or "".
 func droppedWithCover(mt *schema.ModifyTable, column string) string {
-	var idx, pks []*schema.Index
-	var fks []*schema.ForeignKey
-	var checks []*schema.Check
 	for _, tc := range mt.Changes {
+		var idx *schema.Index
+		var pk bool
+		var fk *schema.ForeignKey
+		var check *schema.Check
 		switch tc := tc.(type) {
 		case *schema.DropIndex:
-			idx = append(idx, tc.I)
+			idx = tc.I
 		case *schema.ModifyIndex:
-			idx = append(idx, tc.From)
+			idx = tc.From
 		case *schema.DropPrimaryKey:
-			pks = append(pks, tc.P)
+			idx, pk = tc.P, true
 		case *schema.ModifyPrimaryKey:
-			pks = append(pks, tc.From)
+			idx, pk = tc.From, true
 		case *schema.DropForeignKey:
-			fks = append(fks, tc.F)
+			fk = tc.F
 		case *schema.ModifyForeignKey:
-			fks = append(fks, tc.From)
+			fk = tc.From
 		case *schema.DropCheck:
-			checks = append(checks, tc.C)
+			check = tc.C
 		case *schema.ModifyCheck:
-			checks = append(checks, tc.From)
+			check = tc.From
 		}
-	}
-	for _, i := range pks {
-		if i != nil && indexInvolves(i, column) {
+		switch {
+		case idx != nil && pk && indexInvolves(idx, column):
 			return "the primary key"
-		}
-	}
-	for _, i := range idx {
-		if i != nil && i.Unique && indexInvolves(i, column) {
-			return fmt.Sprintf("unique index %q", i.Name)
-		}
-	}
-	for _, f := range fks {
-		if f != nil && fkInvolves(f, column) {
-			return fmt.Sprintf("foreign key %q", f.Symbol)
-		}
-	}
-	for _, k := range checks {
-		if k != nil && mentions(k.Expr, column) {
-			return fmt.Sprintf("check %q", k.Name)
+		case idx != nil && idx.Unique && indexInvolves(idx, column):
+			return fmt.Sprintf("unique index %q", idx.Name)
+		case fk != nil && fkInvolves(fk, column):
+			return fmt.Sprintf("foreign key %q", fk.Symbol)
+		case check != nil && mentions(check.Expr, column):
+			return fmt.Sprintf("check %q", check.Name)
 		}
 	}
 	return ""

@@ -2,7 +2,6 @@ package migration_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -52,14 +51,7 @@ tables:
 	p := newProject(t, "golang-migrate")
 	db := openDB(t)
 	ctx := context.Background()
-	migrator := func() *runmigrate.Migrator {
-		t.Helper()
-		m, err := runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	migrator := func() *runmigrate.Migrator { return p.migrator(t, db, "golang-migrate") }
 	opts := migration.Options{AllowDestructive: true, AllowBreaking: true, Name: "init"}
 	p.setSpec(before)
 	p.diffWith(opts)

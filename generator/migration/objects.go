@@ -774,20 +774,13 @@ func objectFinding(c *Change, o *ir.Object, dropped bool, now *ir.Object) *Findi
 // exist), which nothing before a database would show. The name may
 // also be another table's column, so it is advice, not a refusal.
 func readsDropped(o *ir.Object, changes []schema.Change) *Finding {
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok || !slices.Contains(o.DependsOn, ir.TableKey(mt.T.Name)) && !mentions(o.Create, mt.T.Name) {
+	for mt, d := range droppedColumns(changes) {
+		if !slices.Contains(o.DependsOn, ir.TableKey(mt.T.Name)) && !mentions(o.Create, mt.T.Name) || !mentions(o.Create, d.C.Name) {
 			continue
 		}
-		for _, tc := range mt.Changes {
-			d, ok := tc.(*schema.DropColumn)
-			if !ok || !mentions(o.Create, d.C.Name) {
-				continue
-			}
-			return &Finding{Kind: Lint, Code: "CPC123", Pos: o.Pos,
-				Message: fmt.Sprintf("the SQL of %s names %q, a column this migration drops from table %q: creating it fails at apply if it reads that column (column does not exist)", o.Title(), d.C.Name, mt.T.Name),
-				Hint:    "change its SQL so that it no longer reads the column, or keep the column"}
-		}
+		return &Finding{Kind: Lint, Code: "CPC123", Pos: o.Pos,
+			Message: fmt.Sprintf("the SQL of %s names %q, a column this migration drops from table %q: creating it fails at apply if it reads that column (column does not exist)", o.Title(), d.C.Name, mt.T.Name),
+			Hint:    "change its SQL so that it no longer reads the column, or keep the column"}
 	}
 	return nil
 }
