@@ -434,6 +434,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		}
 	}
 	cat.keepArrayCoercions()
+	cat.keepSetOpColumnNames()
 	return cat, nil
 }
 
