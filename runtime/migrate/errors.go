@@ -52,7 +52,22 @@ func (e *StatementError) Error() string {
 	if e.ErrLine > 0 {
 		fmt.Fprintf(&b, " at line %d, column %d", e.ErrLine, e.ErrCol)
 	}
+	if validateFailed(e.Statement, pgErr) {
+		b.WriteString("; rows already in the table break the constraint, which an earlier file added NOT VALID (it holds for new rows): " +
+			"correct those rows (for a NOT NULL being set, the rows holding NULL), then run the migrations again, which resume at this statement")
+	}
 	return b.String()
+}
+
+// validateFailed reports whether a VALIDATE CONSTRAINT (of a check or a
+// foreign key added NOT VALID, as a lock-safe plan does) failed on the
+// rows already there.
+func validateFailed(stmt string, pgErr *pgconn.PgError) bool {
+	if pgErr == nil || pgErr.Code != "23514" && pgErr.Code != "23503" {
+		return false
+	}
+	upper := strings.ToUpper(stmt)
+	return strings.HasPrefix(strings.TrimSpace(upper), "ALTER TABLE") && strings.Contains(upper, " VALIDATE CONSTRAINT ")
 }
 
 // Unwrap returns the *runtime.DbError.

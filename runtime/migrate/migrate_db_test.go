@@ -289,6 +289,41 @@ func TestFailingStatement(t *testing.T) {
 	}
 }
 
+// TestValidateFailureHint: a constraint added NOT VALID that the rows
+// already there break fails at its VALIDATE CONSTRAINT with the message
+// saying what to do; once the rows are corrected, the next run applies
+// the file.
+func TestValidateFailureHint(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"000001_users.up.sql": file("CREATE TABLE users (id int PRIMARY KEY, email text);\nINSERT INTO users VALUES (1, NULL), (2, 'b@example.com');\n"),
+		"000002_email.up.sql": file(`ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;` + "\n"),
+		"000003_email_validate.up.sql": file(`ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;` + "\n" +
+			`ALTER TABLE users ALTER COLUMN email SET NOT NULL;` + "\n"),
+	}
+	m := mustNew(t, pool, fsys, migrate.Options{})
+	applied, err := m.Up(ctx)
+	if len(applied) != 2 || err == nil {
+		t.Fatalf("applied %+v, err %v", applied, err)
+	}
+	for _, want := range []string{"000003_email_validate.up.sql:1", `is violated by some row`, "23514", "earlier file added NOT VALID", "the rows holding NULL", "run the migrations again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+	if _, err := pool.Exec(ctx, `UPDATE users SET email = 'a@example.com' WHERE email IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := m.Up(ctx); err != nil || len(applied) != 1 {
+		t.Fatalf("after the rows are corrected: applied %+v, err %v", applied, err)
+	}
+	// Another failure keeps PostgreSQL's message alone.
+	if msg := (&migrate.StatementError{File: "f.up.sql", Statement: "UPDATE users SET id = 1", Err: &pgconn.PgError{Code: "23514", Message: "x"}}).Error(); strings.Contains(msg, "NOT VALID") {
+		t.Errorf("hint on a statement that validates nothing: %s", msg)
+	}
+}
+
 // TestChangedAppliedFile: editing a file after it was applied stops the
 // next run before anything runs, even a pending migration.
 func TestChangedAppliedFile(t *testing.T) {
