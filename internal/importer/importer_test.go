@@ -850,12 +850,14 @@ func TestHeaderNamesOneLine(t *testing.T) {
 // printed otherwise. Made again from what import read, each reads back
 // the same.
 func TestArrayCoercionKept(t *testing.T) {
-	ctx := context.Background()
-	read := func(conn *pgx.Conn) []string {
-		cat, err := Inspect(ctx, conn, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+	readsBackSame(t, "CREATE TABLE t (id int PRIMARY KEY, kind varchar(8), tags varchar[]);\nCREATE DOMAIN d AS varchar(8);\n", `
+ALTER TABLE t ADD CONSTRAINT t_kind CHECK (kind IN ('a', 'b') OR tags && ARRAY['x', NULL]::varchar[]);
+CREATE INDEX t_ab ON t (id) WHERE kind IN ('a', 'b');
+CREATE INDEX t_cd ON t (id) WHERE kind NOT IN ('c', 'd') AND id > 0 AND (kind IN ('e') OR id < 9);
+ALTER DOMAIN d ADD CONSTRAINT d_ab CHECK (VALUE IN ('a', 'b'));
+CREATE VIEW v AS SELECT id, kind IN ('a', 'b') AS ab FROM t WHERE kind IN ('a', 'b');
+CREATE POLICY p ON t USING (kind IN ('a', 'b'));
+`, func(cat *Catalog) []string {
 		var out []string
 		for _, tb := range cat.Tables {
 			for _, k := range tb.Constraints {
@@ -872,27 +874,40 @@ func TestArrayCoercionKept(t *testing.T) {
 				out = append(out, "ALTER DOMAIN "+d.Name+" ADD CONSTRAINT "+k.Name+" "+k.Def)
 			}
 		}
-		for _, v := range cat.Views {
-			out = append(out, "CREATE VIEW "+v.Name+" AS "+strings.TrimSuffix(v.Def, ";"))
+		return append(out, viewsAndPolicies(cat)...)
+	})
+}
+
+// readsBackSame loads tables and ddl into a database, reads it with
+// Inspect, makes the objects again in another database from the
+// statements stmts writes for what import read, and checks that they
+// read back the same.
+func readsBackSame(t *testing.T, tables, ddl string, stmts func(*Catalog) []string) {
+	t.Helper()
+	read := func(conn *pgx.Conn) []string {
+		cat, err := Inspect(context.Background(), conn, "")
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, p := range cat.Policies {
-			out = append(out, p.SQL)
-		}
-		return out
+		return stmts(cat)
 	}
-	tables := "CREATE TABLE t (id int PRIMARY KEY, kind varchar(8), tags varchar[]);\nCREATE DOMAIN d AS varchar(8);\n"
-	first := read(loadedConn(t, "lists", tables+`
-ALTER TABLE t ADD CONSTRAINT t_kind CHECK (kind IN ('a', 'b') OR tags && ARRAY['x', NULL]::varchar[]);
-CREATE INDEX t_ab ON t (id) WHERE kind IN ('a', 'b');
-CREATE INDEX t_cd ON t (id) WHERE kind NOT IN ('c', 'd') AND id > 0 AND (kind IN ('e') OR id < 9);
-ALTER DOMAIN d ADD CONSTRAINT d_ab CHECK (VALUE IN ('a', 'b'));
-CREATE VIEW v AS SELECT id, kind IN ('a', 'b') AS ab FROM t WHERE kind IN ('a', 'b');
-CREATE POLICY p ON t USING (kind IN ('a', 'b'));
-`))
+	first := read(loadedConn(t, "first", tables+ddl))
 	second := read(loadedConn(t, "again", tables+strings.Join(first, ";\n")+";\n"))
 	if !slices.Equal(first, second) {
 		t.Errorf("made again from what import read, the objects read back otherwise:\n%s\nwant\n%s", strings.Join(second, "\n"), strings.Join(first, "\n"))
 	}
+}
+
+// viewsAndPolicies writes the catalog's views and policies.
+func viewsAndPolicies(cat *Catalog) []string {
+	var out []string
+	for _, v := range cat.Views {
+		out = append(out, "CREATE VIEW "+v.Name+" AS "+strings.TrimSuffix(v.Def, ";"))
+	}
+	for _, p := range cat.Policies {
+		out = append(out, p.SQL)
+	}
+	return out
 }
 
 // TestKeepArrayCoercion: an array constructor of constants of one type
@@ -924,33 +939,13 @@ func TestKeepArrayCoercion(t *testing.T) {
 // release_event: PostgreSQL names the column int4 it parses from
 // NULL::integer, and pg_dump prints NULL::integer AS int4).
 func TestSetOpColumnNamesKept(t *testing.T) {
-	ctx := context.Background()
-	read := func(conn *pgx.Conn) []string {
-		cat, err := Inspect(ctx, conn, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, v := range cat.Views {
-			out = append(out, "CREATE VIEW "+v.Name+" AS "+strings.TrimSuffix(v.Def, ";"))
-		}
-		for _, p := range cat.Policies {
-			out = append(out, p.SQL)
-		}
-		return out
-	}
-	tables := "CREATE TABLE a (x integer, d date, s text);\nCREATE TABLE b (x integer, d date, s text);\n"
-	first := read(loadedConn(t, "setop", tables+`
+	readsBackSame(t, "CREATE TABLE a (x integer, d date, s text);\nCREATE TABLE b (x integer, d date, s text);\n", `
 CREATE VIEW v AS SELECT x FROM (SELECT x, s FROM a UNION ALL SELECT NULL, upper(s) FROM b) q;
 CREATE VIEW w AS SELECT * FROM (SELECT x, d, s IS NULL FROM a EXCEPT SELECT x + 1, now()::date, b.s = '-' FROM b
   UNION SELECT DISTINCT x, CASE WHEN x > 0 THEN d END, s IS DISTINCT FROM 'a' FROM b) q;
 CREATE VIEW u AS SELECT x FROM a WHERE x IN (SELECT x FROM a UNION SELECT 1 FROM b);
 CREATE POLICY p ON a USING (d IN (SELECT d FROM b UNION SELECT NULL::date));
-`))
-	second := read(loadedConn(t, "again", tables+strings.Join(first, ";\n")+";\n"))
-	if !slices.Equal(first, second) {
-		t.Errorf("made again from what import read, the views read back otherwise:\n%s\nwant\n%s", strings.Join(second, "\n"), strings.Join(first, "\n"))
-	}
+`, viewsAndPolicies)
 }
 
 // TestKeepSetOpColumnNames: a column without a name after the first
