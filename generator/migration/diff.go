@@ -794,7 +794,7 @@ func fillDropped(changes []schema.Change) map[*schema.Table][]string {
 		col := *d.C
 		col.Default = &schema.RawExpr{X: zero}
 		d.C = &col
-		out[mt.T] = append(out[mt.T], fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(col.Name)))
+		out[mt.T] = append(out[mt.T], dropDefault(mt.T.Name, col.Name))
 	}
 	return out
 }
@@ -813,7 +813,7 @@ func refilled(mt *schema.ModifyTable, current *schema.Schema) []string {
 			continue
 		}
 		if cc, ok := ct.Column(d.C.Name); ok && cc.Default == nil {
-			out = append(out, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(d.C.Name)))
+			out = append(out, dropDefault(mt.T.Name, d.C.Name))
 		}
 	}
 	return out
@@ -1346,3 +1346,8 @@ func refOption(o schema.ReferenceOption) schema.ReferenceOption {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// dropDefault is the statement dropping the default of table's column.
+func dropDefault(table, column string) string {
+	return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(table), quote(column))
+}

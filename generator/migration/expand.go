@@ -265,7 +265,7 @@ func (p *Planned) deferDrops(current *schema.Schema, changes []schema.Change, us
 			if zero != "" {
 				p.post = append(p.post, &Change{
 					Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(mt.T.Name), quote(d.C.Name), zero),
-					Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(d.C.Name))},
+					Reverse: []string{dropDefault(mt.T.Name, d.C.Name)},
 					Comment: fmt.Sprintf("give %q.%q, which the new code no longer writes, a default until the contract drops it", mt.T.Name, d.C.Name),
 				})
 				extra = fmt.Sprintf("; it gets the default %s now, as the new code's inserts leave it out", zero)

@@ -146,7 +146,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				rest = append(rest, &schema.AddColumn{C: &col})
 				stepped = append(stepped, &Change{
 					Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(t.Name), quote(col.Name), def),
-					Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(t.Name), quote(col.Name))},
+					Reverse: []string{dropDefault(t.Name, col.Name)},
 					Comment: fmt.Sprintf("give new rows of %q a value of %q; the existing rows are filled by a backfill", t.Name, col.Name),
 				}, backfillBy(t.Name, col.Name, def, quote(col.Name)+" IS NULL", key))
 				if !tc.C.Type.Null {
