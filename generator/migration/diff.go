@@ -784,10 +784,7 @@ func restoreDropped(changes []schema.Change) (map[*schema.Table][]string, error)
 func fillDropped(changes []schema.Change) map[*schema.Table][]string {
 	out := map[*schema.Table][]string{}
 	for mt, d := range droppedColumns(changes) {
-		if d.C.Type.Null || d.C.Default != nil || isIdentity(d.C) || isGenerated(d.C) || droppedWithCover(mt, d.C.Name) != "" {
-			continue
-		}
-		zero := zeroValue(d.C.Type.Type)
+		zero, _ := dropFill(mt, d.C)
 		if zero == "" {
 			continue
 		}
@@ -797,6 +794,24 @@ func fillDropped(changes []schema.Change) map[*schema.Table][]string {
 		out[mt.T] = append(out[mt.T], dropDefault(mt.T.Name, col.Name))
 	}
 	return out
+}
+
+// dropFill returns the value the down migration fills the rows with
+// when it adds back column c, which mt drops, NOT NULL without a
+// default: the zero value of its type; or why it cannot (a constraint
+// over the column, a type without one). Both are "" for a column that
+// needs none (nullable, with a default, identity or generated).
+func dropFill(mt *schema.ModifyTable, c *schema.Column) (zero, why string) {
+	if c.Type.Null || c.Default != nil || isIdentity(c) || isGenerated(c) {
+		return "", ""
+	}
+	if cover := droppedWithCover(mt, c.Name); cover != "" {
+		return "", cover + " covers it"
+	}
+	if zero := zeroValue(c.Type.Type); zero != "" {
+		return zero, ""
+	}
+	return "", "its type has no zero value"
 }
 
 // refilled returns the statements dropping the defaults fillDropped

@@ -176,17 +176,8 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				continue
 			}
 			msg := fmt.Sprintf("drop column %q.%q deletes its values", table, c.C.Name)
-			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) && !isGenerated(c.C) {
-				// A column fillDropped cannot fill.
-				why := ""
-				if cover := droppedWithCover(mt, c.C.Name); cover != "" {
-					why = cover + " covers it"
-				} else if zeroValue(c.C.Type.Type) == "" {
-					why = "its type has no zero value"
-				}
-				if why != "" {
-					msg += fmt.Sprintf(", and the down migration cannot add it back while the table has rows: it is NOT NULL without a default, and %s, so no value fills the rows", why)
-				}
+			if _, why := dropFill(mt, c.C); why != "" {
+				msg += fmt.Sprintf(", and the down migration cannot add it back while the table has rows: it is NOT NULL without a default, and %s, so no value fills the rows", why)
 			}
 			hint := "if the column was renamed, add renamed_from: " + c.C.Name + " to the new column"
 			if t := pkg.Table(table); t != nil {
