@@ -64,9 +64,30 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		t := mt.T
 		partitioned := isPartitioned(t)
 		var rest []schema.Change
-		for _, tc := range splitDroppedIndexes(mt.Changes) {
+		split, early := splitDroppedIndexes(mt.Changes)
+		for from, to := range early {
+			if partitioned || sqlschema.IsConstraintIndex(from) || sqlschema.IsConstraintIndex(to) ||
+				to.Unique && referenced[keyOf(t.Name, to.Parts)] ||
+				mayBackForeignKey(t.Name, to, nil, objects) || mayBackForeignKey(t.Name, from, backing, objects) ||
+				namedByObject(from.Name, objects) || namedByObject(to.Name, objects) {
+				delete(early, from)
+			}
+		}
+		replaces := map[*schema.Index]*schema.Index{}
+		for from, to := range early {
+			replaces[to] = from
+		}
+		for _, tc := range split {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
+				if from := replaces[tc.I]; from != nil {
+					cs, err := buildBeforeDrop(t, from, tc.I)
+					if err != nil {
+						return nil, nil, err
+					}
+					stepped = append(stepped, cs...)
+					continue
+				}
 				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) || namedByObject(tc.I.Name, objects) {
 					// A foreign key the migration adds references it (a
 					// tenant key (tenant, id)): it must exist when the key
@@ -80,6 +101,9 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
+				if early[tc.I] != nil {
+					continue // dropped by buildBeforeDrop's step
+				}
 				if partitioned || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) || namedByObject(tc.I.Name, objects) {
 					rest = append(rest, tc)
 					continue
@@ -175,28 +199,54 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 // the drop of the index and the addition of the new one:
 // PostgreSQL drops the index with its column, so no swap (swapIndex) can
 // keep it until the new one is built, and the validate step's DROP INDEX
-// found none.
-func splitDroppedIndexes(changes []schema.Change) []schema.Change {
-	dropped := map[string]bool{}
+// found none. early maps each such index to the one replacing it when
+// that one names only columns the changes leave alone, so that it can be
+// built before the schema step (buildBeforeDrop) and the table is never
+// without either: built after, as the new columns of the others need,
+// the table would be without a unique index in between, and rows
+// written then could break it.
+func splitDroppedIndexes(changes []schema.Change) (out []schema.Change, early map[*schema.Index]*schema.Index) {
+	dropped, touched := map[string]bool{}, map[string]bool{}
 	for _, c := range changes {
-		if d, ok := c.(*schema.DropColumn); ok {
-			dropped[d.C.Name] = true
+		switch c := c.(type) {
+		case *schema.DropColumn:
+			dropped[c.C.Name], touched[c.C.Name] = true, true
+		case *schema.AddColumn:
+			touched[c.C.Name] = true
+		case *schema.ModifyColumn:
+			touched[c.From.Name], touched[c.To.Name] = true, true
+		case *schema.RenameColumn:
+			touched[c.From.Name], touched[c.To.Name] = true, true
 		}
 	}
 	if len(dropped) == 0 {
-		return changes
+		return changes, nil
 	}
-	out := make([]schema.Change, 0, len(changes))
+	early = map[*schema.Index]*schema.Index{}
+	out = make([]schema.Change, 0, len(changes))
 	for _, c := range changes {
 		m, ok := c.(*schema.ModifyIndex)
 		if ok && (slices.ContainsFunc(m.From.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) ||
 			slices.ContainsFunc(indexExprs(m.From), func(x string) bool { return mentionsAny(x, dropped) })) {
 			out = append(out, &schema.DropIndex{I: m.From}, &schema.AddIndex{I: m.To})
+			if !mayName(m.To, touched) {
+				early[m.From] = m.To
+			}
 			continue
 		}
 		out = append(out, c)
 	}
-	return out
+	return out, early
+}
+
+// mayName reports whether a part, the predicate or an expression of the
+// index names one of the columns, or may: a part that is neither a
+// column nor an expression counts as naming one.
+func mayName(i *schema.Index, columns map[string]bool) bool {
+	return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool {
+		_, isExpr := p.X.(*schema.RawExpr)
+		return p.C != nil && columns[p.C.Name] || p.C == nil && !isExpr
+	}) || slices.ContainsFunc(indexExprs(i), func(x string) bool { return mentionsAny(x, columns) })
 }
 
 // mentionsAny reports whether the SQL expression x names one of the
@@ -492,6 +542,35 @@ func swapIndex(t *schema.Table, from, to *schema.Index) ([]*Change, error) {
 			Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to.Name), quote(tmp.Name))}, Step: roleValidate,
 			Comment: fmt.Sprintf("give index %q of table %q its name", tmp.Name, t.Name)},
 	), nil
+}
+
+// buildBeforeDrop replaces index from of table t, which the schema step
+// would drop with a column, by to without leaving the table without
+// either: a step before the schema step builds to concurrently under a
+// name of its own, then drops from concurrently, and the validate step
+// gives to its name. Its down builds from again once the schema step's
+// down has put its column back, then drops to.
+func buildBeforeDrop(t *schema.Table, from, to *schema.Index) ([]*Change, error) {
+	tmp := *to
+	tmp.Name = fmt.Sprintf("%.48s_cpcgen_new", to.Name)
+	cs, err := concurrentIndex(t, &tmp)
+	if err != nil {
+		return nil, err
+	}
+	drop, err := dropIndexConcurrently(t, from)
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, drop)
+	for _, c := range cs {
+		c.Step, c.Object = roleEarlyIndex, to.Name
+	}
+	return append(cs, &Change{
+		Cmd:     fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(tmp.Name), quote(to.Name)),
+		Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to.Name), quote(tmp.Name))},
+		Step:    roleValidate,
+		Comment: fmt.Sprintf("give index %q of table %q its name", tmp.Name, t.Name),
+	}), nil
 }
 
 // validate is the statement of the validate step that validates a

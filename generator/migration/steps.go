@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,6 +19,11 @@ const (
 	// transaction, before the schema changes (so that its down, which
 	// builds the index again, runs after theirs put its columns back).
 	roleDropIndex = "drop_index"
+	// roleEarlyIndex builds, with CREATE INDEX CONCURRENTLY outside a
+	// transaction, an index replacing one the schema step would drop with
+	// its column, then drops that one concurrently: before the schema
+	// step, so that the table is never without either (buildBeforeDrop).
+	roleEarlyIndex = "early_index"
 	// roleSchema holds every other statement, in one transaction.
 	roleSchema = ""
 	// roleBackfill is one batched UPDATE (the runner's backfill
@@ -35,7 +41,7 @@ const (
 	roleValidate = "validate"
 )
 
-var roleOrder = []string{roleEnumValue, roleDropIndex, roleSchema, roleBackfill, roleIndex, roleNotNull, roleValidate}
+var roleOrder = []string{roleEnumValue, roleDropIndex, roleEarlyIndex, roleSchema, roleBackfill, roleIndex, roleNotNull, roleValidate}
 
 // step is one file (one version) of a migration.
 type step struct {
@@ -90,7 +96,7 @@ func (s *step) fileName(name string, alone bool) string {
 		return name + "_validate"
 	case s.Role == roleNotNull:
 		return name + "_not_null"
-	case s.Role == roleIndex:
+	case s.Role == roleIndex || s.Role == roleEarlyIndex:
 		suffix = s.Object
 	case s.Role == roleDropIndex:
 		suffix = "drop_" + s.Object
@@ -112,11 +118,16 @@ func (s *step) purpose() string {
 		return fmt.Sprintf("drops index %q without blocking writes (DROP INDEX CONCURRENTLY, outside a transaction)", s.Object)
 	case roleBackfill:
 		return "fills a column in batches of rows, each in a short transaction; an interrupted run resumes where it stopped"
+	case roleEarlyIndex:
+		return fmt.Sprintf("builds index %q under a name of its own, then drops the index it replaces, whose column a later step drops, both without blocking writes (CONCURRENTLY, outside a transaction), so that the table is never without either; the validate step gives it its name; an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleIndex:
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleNotNull:
 		return "refuses NULL, for new rows, in the columns the backfill filled (NOT VALID checks, validated by the next step)"
 	case roleValidate:
+		if !slices.ContainsFunc(s.Changes, func(c *Change) bool { return !strings.HasPrefix(c.Cmd, "ALTER INDEX ") }) {
+			return "gives the indexes built under names of their own their names, in one transaction"
+		}
 		return "validates the constraints added NOT VALID, scanning the rows without blocking writes"
 	}
 	return "the schema changes, in one transaction"
