@@ -503,11 +503,12 @@ var dropIndexRE = regexp.MustCompile(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS
 // or the table holding it): an index's name is the schema's, so the new
 // one cannot be made while the old one exists — a table replaced by
 // another that keeps its index and key names. Atlas plans the tables it
-// adds before those it drops. A CREATE INDEX moves to just after the
-// drop; a CREATE TABLE whose keys take a freed name has the DROP TABLE
-// moved to just before it, unless a statement between them still needs
-// the dropped table (dropping a foreign key or a column that references
-// it, or a table that does).
+// adds before those it drops. A CREATE TABLE whose keys take a freed
+// name, or a CREATE INDEX taking the name of a dropped table's index, has
+// the DROP TABLE moved to just before it, unless a statement between
+// them still needs the dropped table (dropping a foreign key or a column
+// that references it, or a table that does); else a CREATE INDEX moves
+// to just after the drop.
 func afterFreed(plan []*migrate.Change) []*migrate.Change {
 	freed := map[string]int{}
 	for i, c := range plan {
@@ -527,19 +528,25 @@ func afterFreed(plan []*migrate.Change) []*migrate.Change {
 		return plan
 	}
 	for i := 0; i < len(plan); i++ {
-		a, ok := plan[i].Source.(*schema.AddTable)
-		if !ok || !strings.HasPrefix(plan[i].Cmd, "CREATE TABLE ") {
-			continue
-		}
 		j := -1
-		for _, ix := range a.T.Indexes {
-			if k, ok := freed[ix.Name]; ok && k > i && sqlschema.IsConstraintIndex(ix) {
-				j = max(j, k)
+		if a, ok := plan[i].Source.(*schema.AddTable); ok && strings.HasPrefix(plan[i].Cmd, "CREATE TABLE ") {
+			for _, ix := range a.T.Indexes {
+				if k, ok := freed[ix.Name]; ok && k > i && sqlschema.IsConstraintIndex(ix) {
+					j = max(j, k)
+				}
 			}
-		}
-		if a.T.PrimaryKey != nil {
-			if k, ok := freed[a.T.PrimaryKey.Name]; ok && k > i {
-				j = max(j, k)
+			if a.T.PrimaryKey != nil {
+				if k, ok := freed[a.T.PrimaryKey.Name]; ok && k > i {
+					j = max(j, k)
+				}
+			}
+		} else if m := createIndexRE.FindStringSubmatch(plan[i].Cmd); m != nil {
+			// Moved after the drop, the index would come after the
+			// statements between, which may need it (a foreign key
+			// referencing its columns): the drop comes first instead
+			// when it can.
+			if k, ok := freed[strings.ReplaceAll(m[1], `""`, `"`)]; ok && k > i && droppedTable(plan[k]) != nil {
+				j = k
 			}
 		}
 		if j < 0 || !droppable(plan[i+1:j], droppedTable(plan[j])) {
