@@ -55,6 +55,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 	var stepped []*Change
 	referenced := referencedKeys(changes)
 	backing := foreignKeyTargets(current)
+	freed := freedNames(changes)
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if _, existed := current.Table(tableName(c)); !ok || !existed {
@@ -64,7 +65,8 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		t := mt.T
 		partitioned := isPartitioned(t)
 		var rest []schema.Change
-		split, early := splitDroppedIndexes(mt.Changes)
+		touched := touchedColumns(mt.Changes)
+		split, early := splitDroppedIndexes(mt.Changes, touched)
 		for from, to := range early {
 			if partitioned || sqlschema.IsConstraintIndex(from) || sqlschema.IsConstraintIndex(to) ||
 				to.Unique && referenced[keyOf(t.Name, to.Parts)] ||
@@ -88,7 +90,22 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					stepped = append(stepped, cs...)
 					continue
 				}
-				if partitioned || tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects) || namedByObject(tc.I.Name, objects) {
+				needed := tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects)
+				if needed && !partitioned && !sqlschema.IsConstraintIndex(tc.I) && !namedByObject(tc.I.Name, objects) &&
+					!mayName(tc.I, touched) && !freed[tc.I.Name] {
+					// A foreign key the schema step adds needs it, and its
+					// columns are there already: built concurrently before.
+					cs, err := concurrentIndex(t, tc.I)
+					if err != nil {
+						return nil, nil, err
+					}
+					for _, c := range cs {
+						c.Step = roleEarlyIndex
+					}
+					stepped = append(stepped, cs...)
+					continue
+				}
+				if partitioned || needed || namedByObject(tc.I.Name, objects) {
 					// A foreign key the migration adds references it (a
 					// tenant key (tenant, id)): it must exist when the key
 					// is added, in the first step.
@@ -200,23 +217,17 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 // PostgreSQL drops the index with its column, so no swap (swapIndex) can
 // keep it until the new one is built, and the validate step's DROP INDEX
 // found none. early maps each such index to the one replacing it when
-// that one names only columns the changes leave alone, so that it can be
+// that one names only columns the changes leave alone (none of touched),
+// so that it can be
 // built before the schema step (buildBeforeDrop) and the table is never
 // without either: built after, as the new columns of the others need,
 // the table would be without a unique index in between, and rows
 // written then could break it.
-func splitDroppedIndexes(changes []schema.Change) (out []schema.Change, early map[*schema.Index]*schema.Index) {
-	dropped, touched := map[string]bool{}, map[string]bool{}
+func splitDroppedIndexes(changes []schema.Change, touched map[string]bool) (out []schema.Change, early map[*schema.Index]*schema.Index) {
+	dropped := map[string]bool{}
 	for _, c := range changes {
-		switch c := c.(type) {
-		case *schema.DropColumn:
-			dropped[c.C.Name], touched[c.C.Name] = true, true
-		case *schema.AddColumn:
-			touched[c.C.Name] = true
-		case *schema.ModifyColumn:
-			touched[c.From.Name], touched[c.To.Name] = true, true
-		case *schema.RenameColumn:
-			touched[c.From.Name], touched[c.To.Name] = true, true
+		if d, ok := c.(*schema.DropColumn); ok {
+			dropped[d.C.Name] = true
 		}
 	}
 	if len(dropped) == 0 {
@@ -237,6 +248,60 @@ func splitDroppedIndexes(changes []schema.Change) (out []schema.Change, early ma
 		out = append(out, c)
 	}
 	return out, early
+}
+
+// touchedColumns returns the columns a table's changes add, drop, change
+// or rename (both names): an index over the others can be built before
+// the schema step.
+func touchedColumns(changes []schema.Change) map[string]bool {
+	touched := map[string]bool{}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropColumn:
+			touched[c.C.Name] = true
+		case *schema.AddColumn:
+			touched[c.C.Name] = true
+		case *schema.ModifyColumn:
+			touched[c.From.Name], touched[c.To.Name] = true, true
+		case *schema.RenameColumn:
+			touched[c.From.Name], touched[c.To.Name] = true, true
+		}
+	}
+	return touched
+}
+
+// freedNames returns the names of the indexes and keys the changes drop,
+// rename or change, of any table: an index taking one of those names
+// cannot be built before the schema step, which frees it.
+func freedNames(changes []schema.Change) map[string]bool {
+	freed := map[string]bool{}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropTable:
+			for _, i := range c.T.Indexes {
+				freed[i.Name] = true
+			}
+			if c.T.PrimaryKey != nil {
+				freed[c.T.PrimaryKey.Name] = true
+			}
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				switch tc := tc.(type) {
+				case *schema.DropIndex:
+					freed[tc.I.Name] = true
+				case *schema.ModifyIndex:
+					freed[tc.From.Name] = true
+				case *schema.RenameIndex:
+					freed[tc.From.Name] = true
+				case *schema.DropPrimaryKey:
+					freed[tc.P.Name] = true
+				case *schema.ModifyPrimaryKey:
+					freed[tc.From.Name] = true
+				}
+			}
+		}
+	}
+	return freed
 }
 
 // mayName reports whether a part, the predicate or an expression of the

@@ -19,10 +19,12 @@ const (
 	// transaction, before the schema changes (so that its down, which
 	// builds the index again, runs after theirs put its columns back).
 	roleDropIndex = "drop_index"
-	// roleEarlyIndex builds, with CREATE INDEX CONCURRENTLY outside a
-	// transaction, an index replacing one the schema step would drop with
-	// its column, then drops that one concurrently: before the schema
-	// step, so that the table is never without either (buildBeforeDrop).
+	// roleEarlyIndex builds an index with CREATE INDEX CONCURRENTLY,
+	// outside a transaction, before the schema step: one a foreign key
+	// the schema step adds needs, over columns there already; or one
+	// replacing an index the schema step would drop with its column,
+	// which it then drops concurrently, so that the table is never
+	// without either (buildBeforeDrop).
 	roleEarlyIndex = "early_index"
 	// roleSchema holds every other statement, in one transaction.
 	roleSchema = ""
@@ -119,6 +121,9 @@ func (s *step) purpose() string {
 	case roleBackfill:
 		return "fills a column in batches of rows, each in a short transaction; an interrupted run resumes where it stopped"
 	case roleEarlyIndex:
+		if !slices.ContainsFunc(s.Changes, func(c *Change) bool { return strings.HasPrefix(c.Cmd, "DROP INDEX ") }) {
+			return fmt.Sprintf("builds index %q, which the foreign keys of the next step need, without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
+		}
 		return fmt.Sprintf("builds index %q under a name of its own, then drops the index it replaces, whose column a later step drops, both without blocking writes (CONCURRENTLY, outside a transaction), so that the table is never without either; the validate step gives it its name; an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleIndex:
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)

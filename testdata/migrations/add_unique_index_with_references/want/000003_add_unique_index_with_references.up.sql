@@ -1,9 +1,7 @@
--- Migration 000002 add_unique_index_with_references, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000003 add_unique_index_with_references, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 1 of 2 of migration add_unique_index_with_references: the schema changes, in one transaction
+-- cpcgen: note: step 2 of 3 of migration add_unique_index_with_references: the schema changes, in one transaction
 
--- create index "clients_id_uq" to table: "clients"
-CREATE UNIQUE INDEX "clients_id_uq" ON "clients" ("id");
 -- modify "codes" table
 ALTER TABLE "codes" ADD
 CONSTRAINT "codes_client_id_fkey" FOREIGN KEY ("client_id") REFERENCES "clients" ("id") ON UPDATE NO ACTION ON DELETE CASCADE NOT VALID;
