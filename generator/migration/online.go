@@ -91,16 +91,17 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					continue
 				}
 				needed := tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects)
-				if needed && !partitioned && !sqlschema.IsConstraintIndex(tc.I) && !namedByObject(tc.I.Name, objects) &&
+				if needed && !partitioned && constraintKind(tc.I) != "x" && !namedByObject(tc.I.Name, objects) &&
 					!mayName(tc.I, touched) && !freed[tc.I.Name] {
 					// A foreign key the schema step adds needs it, and its
-					// columns are there already: built concurrently before.
+					// columns are there already: built concurrently before
+					// (and a unique constraint attached to it there).
 					cs, err := concurrentIndex(t, tc.I)
 					if err != nil {
 						return nil, nil, err
 					}
 					for _, c := range cs {
-						c.Step = roleEarlyIndex
+						c.Step, c.Object = roleEarlyIndex, tc.I.Name
 					}
 					stepped = append(stepped, cs...)
 					continue
@@ -248,6 +249,18 @@ func splitDroppedIndexes(changes []schema.Change, touched map[string]bool) (out 
 		out = append(out, c)
 	}
 	return out, early
+}
+
+// constraintKind returns the kind of constraint an index is the index
+// of: "u" for a unique constraint, "x" for an exclusion constraint
+// (which cannot be built concurrently), "" for a plain index.
+func constraintKind(ix *schema.Index) string {
+	for _, a := range ix.Attrs {
+		if c, ok := a.(*postgres.Constraint); ok {
+			return c.T
+		}
+	}
+	return ""
 }
 
 // touchedColumns returns the columns a table's changes add, drop, change

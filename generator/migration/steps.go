@@ -121,7 +121,13 @@ func (s *step) purpose() string {
 	case roleBackfill:
 		return "fills a column in batches of rows, each in a short transaction; an interrupted run resumes where it stopped"
 	case roleEarlyIndex:
-		if !slices.ContainsFunc(s.Changes, func(c *Change) bool { return strings.HasPrefix(c.Cmd, "DROP INDEX ") }) {
+		has := func(prefix string) bool {
+			return slices.ContainsFunc(s.Changes, func(c *Change) bool { return strings.HasPrefix(c.Cmd, prefix) })
+		}
+		switch {
+		case has("ALTER TABLE "):
+			return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction) and makes it the unique constraint that the foreign keys of the next step need (ADD CONSTRAINT … USING INDEX); an invalid index left by an interrupted build is built again by the next run", s.Object)
+		case !has("DROP INDEX "):
 			return fmt.Sprintf("builds index %q, which the foreign keys of the next step need, without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 		}
 		return fmt.Sprintf("builds index %q under a name of its own, then drops the index it replaces, whose column a later step drops, both without blocking writes (CONCURRENTLY, outside a transaction), so that the table is never without either; the validate step gives it its name; an invalid index left by an interrupted build is built again by the next run", s.Object)

@@ -1,0 +1,7 @@
+-- Migration 000003 add_unique_constraint_with_references, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 3 of migration add_unique_constraint_with_references: the schema changes, in one transaction
+
+-- modify "posts" table
+ALTER TABLE "posts" ADD
+CONSTRAINT "posts_author_email_fkey" FOREIGN KEY ("author_email") REFERENCES "users" ("email") ON UPDATE NO ACTION ON DELETE NO ACTION NOT VALID;
