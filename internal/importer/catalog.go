@@ -958,7 +958,9 @@ ORDER BY 2, 1`, r.schema)
 }
 
 // unsupported lists what the schema holds that import does not carry.
-// A multirange type is not among them: its range type makes it.
+// A multirange type is not among them: its range type makes it. An event
+// trigger belongs to the database, not to a schema: one is listed when
+// its function is the schema's, which import carries.
 func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
@@ -973,6 +975,8 @@ SELECT 'operator family', f.opfname || ' USING ' || am.amname FROM pg_opfamily f
   AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = f.oid AND oc.opcname = f.opfname)
 UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
+UNION ALL
+SELECT 'event trigger', e.evtname FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`+notExt("e.oid", "pg_event_trigger")+`
 ORDER BY 1, 2`, r.schema)
 	if err != nil {
 		return err

@@ -631,7 +631,9 @@ func wantFindings(t *testing.T, res *Result, keep func(kind string) bool, want .
 // TestNotCarriedReported: the objects of the schema import does not
 // carry are each reported by kind and name (an operator class with the
 // family it makes once, a family of its own too, a base type made of a
-// shell, a foreign table, a publication of its tables); an extension's
+// shell, a foreign table, a publication of its tables, an event trigger
+// calling a function of the schema, which is the database's and not in
+// the schema, as Kill Bill's that alters serial columns); an extension's
 // in the same schema (pg_trgm's operator classes and operators) are not,
 // and operators are carried.
 func TestNotCarriedReported(t *testing.T) {
@@ -648,11 +650,14 @@ CREATE OPERATOR FAMILY loose_ops USING hash;
 CREATE TYPE opaque_thing;
 CREATE TABLE t (id int PRIMARY KEY, name text);
 CREATE PUBLICATION t_changes FOR TABLE t;
+CREATE FUNCTION on_create() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER on_create_table ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_create();
 `)
 	wantFindings(t, convert(t, conn, "test"), func(kind string) bool {
-		return strings.HasPrefix(kind, "operator") || kind == "foreign table" || kind == "base type" || kind == "publication"
+		return strings.HasPrefix(kind, "operator") || kind == "foreign table" || kind == "base type" || kind == "publication" || kind == "event trigger"
 	},
 		"base type opaque_thing: not imported: import does not carry objects of kind base type; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"event trigger on_create_table: not imported: import does not carry objects of kind event trigger; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"foreign table far: not imported: import does not carry objects of kind foreign table; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"operator <| (integer, integer): kept as sql_object: operators are SQL objects of kind other, created before the tables with the functions they call",
 		"operator class abs_ops USING btree: not imported: import does not carry objects of kind operator class; add it by hand as an sql_objects entry of kind other (with drop:)",
