@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -126,7 +127,7 @@ gives the table's size.`,
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 				defer cancel()
 				if devURL != "" {
-					opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+					opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, pkg)
 					if err != nil {
 						return err
 					}
@@ -283,22 +284,26 @@ func allowFlag(kind string) string {
 // desired schema as that server normalizes it (types, defaults and
 // expressions spelled the way PostgreSQL prints them), so the two compare
 // like for like. The spec's extensions are created first, for the types
-// they bring (citext). What the SQL objects of the migrations (the
-// snapshot's) made is left out of the schema returned (see
-// dropObjects). The temporary database is dropped before returning.
-func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
+// they bring (citext), and so are the objects the package creates before
+// its tables (a sequence a default takes nextval of, a function a
+// default calls, a composite type a column has): normalized apart from
+// the replay, in a temporary database of its own, since the migrations
+// create those objects again. What the SQL objects of the migrations
+// (the snapshot's) made is left out of the schema returned (see
+// dropObjects). The temporary databases are dropped before returning.
+func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, pkg *ir.Package) (*schema.Schema, *schema.Schema, error) {
 	var fsys fs.FS
 	if len(dir.Files) > 0 {
 		// Without migrations there is nothing to replay, and the
 		// directory may not exist yet (a project's first diff).
 		fsys = os.DirFS(dir.Path)
 	}
-	return replayFS(ctx, devURL, fsys, dir.Format, table, desired, exts, dir.Objects)
+	return replayFS(ctx, devURL, fsys, dir.Format, table, pkg, dir.Objects)
 }
 
 // replayFS is replay for the migrations of fsys, in the given format (a
 // nil fsys has none), which create the SQL objects objs.
-func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, pkg *ir.Package, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
 		return nil, nil, err
@@ -310,14 +315,13 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer sdb.Close()
-	for _, e := range exts {
-		if _, err := sdb.ExecContext(ctx, e.Create()); err != nil {
-			return nil, nil, fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
-		}
+	if err := createBeforeTables(ctx, sdb.DB, pkg.Extensions, nil); err != nil {
+		return nil, nil, err
 	}
-	normalized, err := sdb.NormalizeSchema(ctx, desired)
+	desired := sqlschema.AtlasSchema(pkg)
+	normalized, err := normalizeDesired(ctx, devURL, sdb, desired, pkg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, nil, err
 	}
 	normalized.Name = sqlschema.SchemaName
 	migration.CopySetColumns(desired, normalized)
@@ -342,6 +346,70 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	current.Tables = keep
 	return current, normalized, nil
+}
+
+// normalizeDesired returns the desired schema as the server of devURL
+// normalizes it: in sdb, whose schema has no table yet, when the package
+// creates no object before its tables; else in a temporary database
+// where the extensions and those objects are created first, as
+// schema.sql and the migrations create them, so that the tables'
+// defaults, columns and checks that use them can be created. The Atlas
+// engine normalizes only in a schema without tables: when an object
+// created before the tables makes one (before_tables: true on a CREATE
+// TABLE), the schema is normalized in sdb, without the objects, as it
+// was before they were created there.
+func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package) (*schema.Schema, error) {
+	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 {
+		normalized, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early)
+		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
+			return normalized, err
+		}
+	}
+	normalized, err := sdb.NormalizeSchema(ctx, desired)
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+	}
+	return normalized, nil
+}
+
+// normalizeAfter normalizes desired in a temporary database on the
+// server of devURL where the extensions exts and the objects early are
+// created first. An error the engine returns is wrapped with %w.
+func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object) (*schema.Schema, error) {
+	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	db, err := atlasdb.Open(scratch)
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	defer db.Close()
+	if err := createBeforeTables(ctx, db.DB, exts, early); err != nil {
+		return nil, err
+	}
+	normalized, err := db.NormalizeSchema(ctx, desired)
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+	}
+	return normalized, nil
+}
+
+// createBeforeTables creates the extensions exts, then the objects
+// early, in order, in the database db.
+func createBeforeTables(ctx context.Context, db *sql.DB, exts []*ir.Extension, early []*ir.Object) error {
+	for _, e := range exts {
+		if _, err := db.ExecContext(ctx, e.Create()); err != nil {
+			return fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
+		}
+	}
+	for _, o := range early {
+		if _, err := db.ExecContext(ctx, o.Create); err != nil {
+			return fmt.Errorf("--dev-url: create %s, which the tables may use: %w", o.Title(), err)
+		}
+	}
+	return nil
 }
 
 // dropObjects drops the SQL objects objs from the database db, as their
@@ -637,7 +705,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions, objs)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, pkg, objs)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

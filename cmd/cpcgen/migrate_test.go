@@ -280,6 +280,70 @@ func TestMigrateDiffDevURLObjects(t *testing.T) {
 	contains(t, "check", out, "schema matches the migrations")
 }
 
+// TestMigrateDiffDevURLEarlyObjects diffs against a --dev-url a spec
+// whose tables use SQL objects created before them, as cpcgen import
+// writes Dendrite's: a default taking nextval of a sequence of its own,
+// a default calling a function, a column of a composite type. The
+// server normalizing the spec's tables has those objects, where it
+// failed with "type "pair" does not exist"; the first diff and one with
+// nothing changed both succeed.
+func TestMigrateDiffDevURLEarlyObjects(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  ticket:
+    columns:
+      id: {type: bigint, primary_key: true, default: {sql: "nextval('ticket_seq'::regclass)"}}
+      code: {type: text, default: new_code()}
+      span: {type: {sql: pair}, nullable: true}
+
+sql_objects:
+  - name: ticket_seq
+    kind: sequence
+    sql: CREATE SEQUENCE ticket_seq
+  - name: new_code
+    kind: function
+    before_tables: true
+    sql: CREATE FUNCTION new_code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$
+  - name: pair
+    kind: type
+    sql: CREATE TYPE pair AS (a integer, b integer)
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "ticket"`, "migrations/000001_init.up.sql")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
+// TestMigrateDiffDevURLEarlyTable writes the first migration, against a
+// --dev-url, of a spec with an object created before the tables that is
+// a table itself: the Atlas engine normalizes only in a schema without
+// tables, so the spec's tables are normalized without the objects, as
+// before they were created there.
+func TestMigrateDiffDevURLEarlyTable(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  ticket:
+    columns:
+      id: {type: bigint, primary_key: true}
+
+sql_objects:
+  - name: odd
+    kind: other
+    before_tables: true
+    sql: CREATE TABLE "odd name" (id integer)
+    drop: DROP TABLE "odd name"
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "ticket"`, `create object "odd"`)
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,
