@@ -282,25 +282,33 @@ func TestMigrateDiffDevURLObjects(t *testing.T) {
 
 // TestMigrateDiffDevURLEarlyObjects diffs against a --dev-url a spec
 // whose tables use SQL objects created before them, as cpcgen import
-// writes Dendrite's: a default taking nextval of a sequence of its own,
+// writes Dendrite's: defaults taking nextval of sequences of their own,
 // a default calling a function, a column of a composite type. The
 // server normalizing the spec's tables has those objects, where it
-// failed with "type "pair" does not exist"; the first diff and one with
-// nothing changed both succeed.
+// failed with "type "pair" does not exist"; and a column taking nextval
+// of a sequence it does not own is no serial column, though the
+// sequence's name is one's (<a>_<b>_seq): the migration keeps its
+// default, where it made the key bigserial, with a sequence of its own,
+// and refused the nullable column ("NOT NULL constraint is required").
+// The first diff and one with nothing changed both succeed.
 func TestMigrateDiffDevURLEarlyObjects(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	testfile.Write(t, dir, "schema/app.yaml", `tables:
   ticket:
     columns:
-      id: {type: bigint, primary_key: true, default: {sql: "nextval('ticket_seq'::regclass)"}}
+      id: {type: bigint, primary_key: true, default: {sql: "nextval('shared_ticket_seq'::regclass)"}}
+      version: {type: bigint, nullable: true, default: {sql: "nextval('ticket_version_seq'::regclass)"}}
       code: {type: text, default: new_code()}
       span: {type: {sql: pair}, nullable: true}
 
 sql_objects:
-  - name: ticket_seq
+  - name: shared_ticket_seq
     kind: sequence
-    sql: CREATE SEQUENCE ticket_seq
+    sql: CREATE SEQUENCE shared_ticket_seq
+  - name: ticket_version_seq
+    kind: sequence
+    sql: CREATE SEQUENCE ticket_version_seq
   - name: new_code
     kind: function
     before_tables: true
@@ -312,6 +320,16 @@ sql_objects:
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	contains(t, "first diff", out, `create table "ticket"`, "migrations/000001_init.up.sql")
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000001_init.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "first migration", string(up),
+		`"id" bigint NOT NULL DEFAULT nextval('shared_ticket_seq'::regclass)`,
+		`"version" bigint NULL DEFAULT nextval('ticket_version_seq'::regclass)`)
+	if strings.Contains(string(up), "serial") {
+		t.Errorf("the first migration makes a serial column:\n%s", up)
+	}
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
 	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
 	contains(t, "second diff", out, "no changes")

@@ -69,13 +69,17 @@ func (a *DB) NormalizeSchema(ctx context.Context, s *schema.Schema) (*schema.Sch
 }
 
 // unmarkNames takes nullMark off the names of s: the schema's, its
-// tables' and columns', and those foreign keys and checks hold.
+// tables' and columns', and those foreign keys and checks hold; and
+// notSerialMark off the columns' defaults.
 func unmarkNames(s *schema.Schema) {
 	s.Name = strings.TrimPrefix(s.Name, nullMark)
 	for _, t := range s.Tables {
 		t.Name = strings.TrimPrefix(t.Name, nullMark)
 		for _, c := range t.Columns {
 			c.Name = strings.TrimPrefix(c.Name, nullMark)
+			if x, ok := c.Default.(*schema.RawExpr); ok {
+				x.X = strings.TrimSuffix(x.X, notSerialMark)
+			}
 		}
 		for _, fk := range t.ForeignKeys {
 			// A table of another schema is a stand-in of its own.
@@ -129,6 +133,7 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 		}
 	}
 	query = strings.Replace(query, fkFilter, fkFilter+" AND con.conparentid = 0", 1)
+	query = strings.Replace(query, columnDefault, ownDefault, 1)
 	rows, err := c.Conn.QueryContext(ctx, query, args)
 	if err != nil {
 		return nil, err
@@ -152,6 +157,26 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 // the referencing table, which the inspector read as foreign keys of
 // its own, so that a database matched no spec.
 const fkFilter = "AND con.contype = 'f'"
+
+// columnDefault is the column of the inspector's query of columns that
+// holds their defaults, which a markingConn replaces by ownDefault.
+const columnDefault = "\tt1.column_default,"
+
+// ownDefault is the default of a column, ending in notSerialMark when it
+// takes nextval of a sequence the column does not own (see
+// pg_get_serial_sequence). The inspector reads every integer column whose
+// default is nextval('<a>_<b>_seq') as serial, which a sequence of its
+// own (Dendrite's roomserver_event_nid_seq, an sql object) is not: a
+// migration planned from that reading made the column bigserial, with a
+// new sequence, and refused a nullable one ("NOT NULL constraint is
+// required for bigserial column"). The mark keeps the default from
+// reading so; unmarkNames takes it off.
+const ownDefault = "\t(CASE WHEN t1.column_default LIKE 'nextval(%' AND pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name) IS NULL" +
+	" THEN t1.column_default || '" + notSerialMark + "' ELSE t1.column_default END) AS column_default,"
+
+// notSerialMark ends the default of a column that is not serial though
+// it takes nextval of a sequence (see ownDefault).
+const notSerialMark = "\x01"
 
 // markingRows are the rows of a markingConn's query.
 type markingRows struct {
