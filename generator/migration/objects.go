@@ -541,10 +541,20 @@ func numberedKeyNames(p *Planned, pkg *ir.Package, current *schema.Schema, op ob
 			created[a.T.Name] = true
 		}
 	}
-	if len(created) == 0 || current == nil {
+	if len(created) == 0 {
 		return out
 	}
-	before := relationNames(current, op.cur)
+	before := map[string]bool{}
+	if current != nil {
+		before = relationNames(current, op.cur)
+	}
+	// The objects the migration creates before the tables (a sequence a
+	// key takes nextval of) have their names by the time it does.
+	for _, o := range pkg.Objects {
+		if o.Early && op.create[o.Key] && relationObject(o) {
+			before[o.Name] = true
+		}
+	}
 	for _, n := range pkg.Objects {
 		if n.Noun != ir.NounPrimaryKeyName || !op.create[n.Key] || op.cur[n.Key] != nil || !created[n.Table] {
 			continue
@@ -567,7 +577,7 @@ func numberedKeyNames(p *Planned, pkg *ir.Package, current *schema.Schema, op ob
 }
 
 // keepsName reports whether a table of pkg keeps a primary key or an
-// index named name.
+// index named name, or an object of pkg is a relation so named.
 func keepsName(pkg *ir.Package, name string) bool {
 	for _, t := range pkg.Tables {
 		if len(t.PK) > 0 && t.PKName == name {
@@ -578,6 +588,20 @@ func keepsName(pkg *ir.Package, name string) bool {
 				return true
 			}
 		}
+	}
+	return slices.ContainsFunc(pkg.Objects, func(o *ir.Object) bool {
+		return o.Noun != ir.NounPrimaryKeyName && relationObject(o) && o.Name == name
+	})
+}
+
+// relationObject reports whether the object o holds a name among the
+// relations a new key's name is chosen from: a sequence, a view, a
+// materialized view, a type (a composite one is a relation), a primary
+// key name object (the key's index).
+func relationObject(o *ir.Object) bool {
+	switch {
+	case o.Kind == "sequence", o.Kind == "view", o.Kind == "materialized_view", o.Kind == "type", o.Noun == ir.NounPrimaryKeyName:
+		return true
 	}
 	return false
 }
@@ -598,8 +622,7 @@ func relationNames(s *schema.Schema, objs map[string]*ir.Object) map[string]bool
 		}
 	}
 	for _, o := range objs {
-		switch {
-		case o.Kind == "sequence", o.Kind == "view", o.Kind == "materialized_view", o.Kind == "type", o.Noun == ir.NounPrimaryKeyName:
+		if relationObject(o) {
 			out[o.Name] = true
 		}
 	}

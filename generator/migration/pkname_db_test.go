@@ -152,6 +152,36 @@ func TestPrimaryKeyNameNumbered(t *testing.T) {
 	})
 }
 
+// TestPrimaryKeyNameNumberedBySequence makes a table whose key's name
+// is taken by a sequence, as Dendrite's notary keys table has it (a
+// sequence federationsender_notary_server_keys_json_pkey, created first,
+// that its key takes nextval of): PostgreSQL numbers the key (t_pkey1),
+// and the migration keeps that name rather than renaming from a t_pkey
+// the table never had, whether the sequence is created by the same
+// migration, before the tables, or was there before it.
+func TestPrimaryKeyNameNumberedBySequence(t *testing.T) {
+	seq := "sql_objects:\n  - name: t_pkey\n    kind: sequence\n    sql: CREATE SEQUENCE t_pkey\n"
+	table := "  t:\n    columns:\n      id: {type: bigint, primary_key: true, default: {sql: \"nextval('t_pkey'::regclass)\"}}\n    primary_key_name: t_pkey1\n"
+	other := "  other:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+	keys := `SELECT coalesce(string_agg(conrelid::regclass::text || ':' || conname, ' ' ORDER BY conrelid::regclass::text), '') FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'cpcgen%'`
+	state := func(db *testDB) string {
+		var got string
+		if err := db.pool.QueryRow(context.Background(), keys).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	t.Run("same migration", func(t *testing.T) {
+		runSteps(t, []migrationStep{{[]byte("tables:\n" + table + seq), "t:t_pkey1"}}, state)
+	})
+	t.Run("sequence before", func(t *testing.T) {
+		runSteps(t, []migrationStep{
+			{[]byte("tables:\n" + other + seq), "other:other_pkey"},
+			{[]byte("tables:\n" + other + table + seq), "other:other_pkey t:t_pkey1"},
+		}, state)
+	})
+}
+
 // TestDeferrableForeignKeyMigrates makes a foreign key deferrable, then
 // changes its ON DELETE action, which Atlas plans as dropping the key
 // and adding it again, then makes it not deferrable: the key is
