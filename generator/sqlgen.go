@@ -169,6 +169,13 @@ func defaultSQL(c *ir.Column) string {
 		// money, ROW(…) for a composite type): the cast makes it one.
 		return "CAST(" + c.Default.SQL + " AS " + c.Type.SQL() + ")"
 	}
+	if c.Default.Kind == ir.DefaultExpr && c.Type.ArrayDims == 0 && c.Type.Base != nil && c.Type.Base.Text {
+		// Likewise a string column's default of another type (Zitadel's
+		// text id defaulting to gen_random_uuid()), which an INSERT
+		// converts by the assignment cast every type has to text: made
+		// text, the value is converted to the column's type as before.
+		return "CAST(" + c.Default.SQL + " AS text)"
+	}
 	return c.Default.SQL
 }
 

@@ -385,3 +385,37 @@ func TestEveryFilterOpThroughThePipeline(t *testing.T) {
 	}
 	vetClean(t, ctx, conn, pkg, root)
 }
+
+// TestStringColumnDefaultOfAnotherType generates a table whose string
+// columns default to values of other types, as Zitadel's
+// eventstore.fields keys a text id by gen_random_uuid(): an INSERT
+// converts such a default by assignment, but Create's COALESCE of the
+// field and the default, which PostgreSQL resolves by implicit casts
+// only, failed to prepare (COALESCE types text and uuid cannot be
+// matched). vet prepares every statement cleanly.
+func TestStringColumnDefaultOfAnotherType(t *testing.T) {
+	root := t.TempDir()
+	pkg, tree := generateProject(t, root, "fieldsdb", `tables:
+  fields:
+    columns:
+      id: {type: text, primary_key: true, default: gen_random_uuid()}
+      code: {type: varchar(40), default: {sql: "now()"}}
+      label: {type: text, default: "'x'"}
+`)
+	var ddl string
+	for _, f := range tree.Files {
+		if f.Path == "out/schema.sql" {
+			ddl = string(f.Data)
+		}
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v\n%s", err, ddl)
+	}
+	vetClean(t, ctx, conn, pkg, root)
+}
