@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/schema"
@@ -64,6 +66,84 @@ func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(
 	u.Path = "/" + name
 	return u.String(), drop, nil
 }
+
+// replayDatabase is scratchDatabase for a database that migrations, or
+// the specs' schema, are created in. When no schema of the connection's
+// search_path exists there (a URL with options=-csearch_path=eventstore,
+// a role whose search_path is its application's schema), the first one
+// it names is created, as on the database the migrations run on: their
+// unqualified names land in a schema of that name, and an object naming
+// it (Zitadel's eventstore.events2 in a function's body) finds what it
+// names, where the replay stopped at "no schema has been selected to
+// create in". $user is not created.
+func replayDatabase(ctx context.Context, serverURL, flag string) (string, func(), error) {
+	scratch, drop, err := scratchDatabase(ctx, serverURL, flag)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := createSearchPathSchema(ctx, scratch); err != nil {
+		drop()
+		return "", nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	return scratch, drop, nil
+}
+
+// createSearchPathSchema creates, in the database at dbURL, the first
+// schema of the connection's search_path (see searchPathSchema) when
+// none of them exists.
+func createSearchPathSchema(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return fmt.Errorf("connect to the temporary database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var current *string
+	var path string
+	if err := conn.QueryRow(ctx, "SELECT current_schema(), current_setting('search_path')").Scan(&current, &path); err != nil {
+		return fmt.Errorf("read the search_path of the temporary database: %w", err)
+	}
+	name := searchPathSchema(path)
+	if current != nil || name == "" {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		return fmt.Errorf("create schema %s, the first of the search_path, in the temporary database: %w", name, err)
+	}
+	return nil
+}
+
+// searchPathElem is one element of a search_path setting and the comma
+// after it: a quoted name, or a plain one.
+var searchPathElem = regexp.MustCompile(`^\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*|[^,]*)\s*(?:,|$)`)
+
+// searchPathSchema returns the first schema a search_path setting names,
+// as SQL writes it (quoted when the setting quotes it), leaving out
+// $user, pg_catalog and pg_temp; "" when there is none, or when the
+// element is neither a plain nor a quoted name.
+func searchPathSchema(path string) string {
+	for path != "" {
+		m := searchPathElem.FindStringSubmatch(path)
+		if m == nil || m[0] == "" {
+			return ""
+		}
+		path = path[len(m[0]):]
+		elem := m[1]
+		switch {
+		case elem == "":
+			continue
+		case strings.EqualFold(elem, "$user"), elem == `"$user"`, strings.EqualFold(elem, "pg_catalog"), strings.EqualFold(elem, "pg_temp"):
+			continue
+		case strings.HasPrefix(elem, `"`), plainName.MatchString(elem):
+			return elem
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// plainName is a name SQL needs no quotes for (case aside).
+var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
 
 // inspect reads the generated schema of a database with the Atlas
 // engine, without the revisions tables of the runner: the schema its
@@ -214,7 +294,7 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	if server == "" {
 		server, flag = dbURL, "--url"
 	}
-	scratch, drop, err := scratchDatabase(ctx, server, flag)
+	scratch, drop, err := replayDatabase(ctx, server, flag)
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -84,6 +84,45 @@ WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`); n != 2 {
 	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
 
+// TestCheckSearchPathSchema checks, and vets, a project whose
+// connections name their schema in the URL (options=-csearch_path=es),
+// as Zitadel's eventstore schema is reached, and whose function names
+// the schema in its body: the temporary database the migrations are
+// replayed into gets a schema es too, where the replay stopped at "no
+// schema has been selected to create in", so that the function finds
+// es.notes and the tables compare with the live ones.
+func TestCheckSearchPathSchema(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  notes:
+    columns:
+      id: {type: bigint, primary_key: true}
+      title: text
+
+sql_objects:
+  - name: note_count
+    kind: function
+    depends_on: [notes]
+    sql: CREATE FUNCTION note_count() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM es.notes'
+`)
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA es")
+	withPath := func(u string) string {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		return u + sep + "options=-csearch_path%3Des"
+	}
+	migrateInit(t, dir, withPath(live))
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", withPath(live))
+	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "es")`)
+	dev := pgtest.Current(t).AdminURL()
+	out, _ = mustRun(t, 0, "-C", dir, "vet", "--dev-url", withPath(dev))
+	contains(t, "vet", out, "no problems")
+	assertNoScratchDatabases(t, dev)
+}
+
 // TestCheckDatabaseObjects changes the SQL objects of a migrated
 // database by hand and checks that check --url reports each change,
 // named, with what to run.
@@ -135,4 +174,24 @@ func TestCheckDatabaseObjects(t *testing.T) {
 		`schema/app.yaml:24:11: missing object: function "note_count" is not in `, `: the migration that creates it is not applied; run cpcgen migrate apply`)
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
 	mustRun(t, 0, "-C", dir, "check", "--url", live)
+}
+
+// TestSearchPathSchema reads the schema replayDatabase creates from
+// search_path settings as PostgreSQL prints them.
+func TestSearchPathSchema(t *testing.T) {
+	for path, want := range map[string]string{
+		"es":                     "es",
+		`"$user", public`:        "public",
+		`"My Schema", app`:       `"My Schema"`,
+		"pg_catalog, pg_temp, a": "a",
+		`"$user"`:                "",
+		"":                       "",
+		"x;y":                    "",
+		`"we""ird"`:              `"we""ird"`,
+		"  spaced ,  other ":     "spaced",
+	} {
+		if got := searchPathSchema(path); got != want {
+			t.Errorf("searchPathSchema(%q) = %q, want %q", path, got, want)
+		}
+	}
 }

@@ -122,7 +122,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		}
 		rep.problems(warnings)
 	}
-	scratch, drop, err := scratchDatabase(ctx, server, flag)
+	scratch, drop, err := replayDatabase(ctx, server, flag)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 // database and returns what the server refuses of its SQL objects, for
 // when applying the migrations failed.
 func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string) ([]vet.Finding, error) {
-	scratch, drop, err := scratchDatabase(ctx, server, flag)
+	scratch, drop, err := replayDatabase(ctx, server, flag)
 	if err != nil {
 		return nil, err
 	}
