@@ -113,6 +113,13 @@ var specNameRE = regexp.MustCompile(names.IdentPattern)
 // index s (names.IdentPattern, at most names.MaxIdent bytes).
 func specName(s string) bool { return len(s) <= names.MaxIdent && specNameRE.MatchString(s) }
 
+// builtinTypeName reports whether name is a type specs know by that name
+// (bit, date, money), which a spec enum cannot take.
+func builtinTypeName(name string) bool {
+	_, unsupported := pgtypes.Unsupported[name]
+	return pgtypes.Lookup(name) != nil || unsupported
+}
+
 // Convert turns a catalog into spec files and a report. It is pure: the
 // same catalog and options give the same bytes.
 func Convert(cat *Catalog, opts Options) *Result {
@@ -352,7 +359,7 @@ func (c *converter) run() {
 		}
 	}
 	for _, e := range cat.Enums {
-		c.enums[e.Name] = specName(e.Name) && early[e.Name] == "" && len(e.Labels) > 0
+		c.enums[e.Name] = specName(e.Name) && !builtinTypeName(e.Name) && early[e.Name] == "" && len(e.Labels) > 0
 		c.enumUsers[e.Name] = early[e.Name]
 	}
 	for i := range cat.Domains {
@@ -1510,9 +1517,17 @@ func (c *converter) earlyObjects() {
 			labels[i] = names.QuoteLiteral(l)
 		}
 		sql := fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", quoteIdent(e.Name), strings.Join(labels, ", ")) + commentOn("TYPE", quoteIdent(e.Name), e.Comment)
-		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(e.Name), beforeTables: true})
+		drop := "DROP TYPE " + quoteIdent(e.Name)
+		if builtinTypeName(e.Name) {
+			// bit alone is pg_catalog's, searched first: the schema's is
+			// dropped by the name of the schema it was created in.
+			drop = fmt.Sprintf("DO $cpcgen$ BEGIN EXECUTE format('DROP TYPE %%I.%%I', current_schema(), %s); END $cpcgen$", names.QuoteLiteral(e.Name))
+		}
+		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: drop, beforeTables: true})
 		if len(e.Labels) == 0 && specName(e.Name) {
 			c.find("enum", e.Name, Kept, "it has no values (CREATE TYPE … AS ENUM ()), which a spec enum must have: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+		} else if builtinTypeName(e.Name) {
+			c.find("enum", e.Name, Kept, "it has the name of a built-in type, which a spec enum cannot take: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
 		} else if by := c.enumUsers[e.Name]; by != "" && specName(e.Name) {
 			c.find("enum", e.Name, Kept, "%s uses it, and is created before the tables, where enums: come after them: an sql object creates it, before the tables, and columns of it keep their tables as SQL", by)
 		} else {

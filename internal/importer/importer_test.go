@@ -534,6 +534,31 @@ func TestEnumWithoutValues(t *testing.T) {
 	}
 }
 
+// TestEnumOfBuiltinTypeName: an enum named like a built-in type, as
+// PostgREST's test schema has bit, which a spec enum cannot be named, is
+// kept as an sql object, and so is the table of a column of it (named
+// with its schema: bit alone is pg_catalog's, and dropped by the name of
+// the schema it is in); import wrote it under enums:, and the specs did
+// not build.
+func TestEnumOfBuiltinTypeName(t *testing.T) {
+	conn := loadedConn(t, "bitenum", "CREATE TYPE bit AS ENUM ('one', 'two');\nCREATE TABLE t (id int PRIMARY KEY, b public.bit, c bit(4));\n")
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "enum" },
+		"enum bit: kept as sql_object: it has the name of a built-in type, which a spec enum cannot take: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	if got := all.String(); !strings.Contains(got, "CREATE TYPE bit AS ENUM ('one', 'two')") || strings.Contains(got, "enums:") ||
+		!strings.Contains(got, "format('DROP TYPE %I.%I', current_schema(), 'bit')") {
+		t.Errorf("import of an enum named bit:\n%s", got)
+	}
+	// The drop drops the schema's bit, not pg_catalog's.
+	if _, err := conn.Exec(context.Background(), "DROP TABLE t; DO $cpcgen$ BEGIN EXECUTE format('DROP TYPE %I.%I', current_schema(), 'bit'); END $cpcgen$"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestInvalidIndex: an invalid index (pg_index.indisvalid false), here
 // a primary key and an index of a partitioned table made ON ONLY it that
 // one partition's index was never attached to, is reported: the project
