@@ -957,6 +957,20 @@ func (c *converter) relationNames() []string {
 	return out
 }
 
+// relationsOf returns the tables and views of the schema among names (a
+// domain's Uses, which hold the types it names: a row type is named
+// like its table).
+func (c *converter) relationsOf(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if slices.ContainsFunc(c.cat.Tables, func(t *CatTable) bool { return t.Name == n }) ||
+			slices.ContainsFunc(c.cat.Views, func(v CatView) bool { return v.Name == n }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // markBeforeTables marks function name, and the functions a LANGUAGE sql
 // body of it calls, to be created before the tables, by saying what
 // calls them ("a generated column calls it").
@@ -1505,7 +1519,20 @@ func (c *converter) earlyObjects() {
 		if !specName(d.Name) {
 			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: append(c.earlyDeps(d.Uses), c.collationDeps(d.Collation)...)})
+		deps := append(c.earlyDeps(d.Uses), c.collationDeps(d.Collation)...)
+		if rels := c.relationsOf(d.Uses); len(rels) > 0 {
+			// Over the row type of a table or view (PostgREST's
+			// projects_domain AS projects): created after it, as an
+			// object of kind other, since a domain is created before the
+			// tables.
+			for _, r := range rels {
+				deps = appendUnique(deps, objNameOf(r))
+			}
+			c.add(&c.later, &object{name: objNameOf(d.Name), kind: "other", sql: b.String(), drop: "DROP DOMAIN " + quoteIdent(d.Name), dependsOn: deps})
+			c.find("domain", d.Name, Kept, "its base type is the row type of %s, so an sql object of kind other creates it after the tables, where domains are created before them", strings.Join(rels, ", "))
+			continue
+		}
+		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: deps})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {

@@ -559,6 +559,25 @@ func TestEnumOfBuiltinTypeName(t *testing.T) {
 	}
 }
 
+// TestDomainOverRowType: a domain over a table's row type, as
+// PostgREST's projects_domain AS projects, cannot be created before the
+// tables as domains are: it is an sql object of kind other after its
+// table, where migrations stopped at type "projects" does not exist.
+func TestDomainOverRowType(t *testing.T) {
+	conn := loadedConn(t, "rowdomain", "CREATE TABLE projects (id int PRIMARY KEY, name text);\nCREATE DOMAIN projects_domain AS projects;\n")
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "domain" },
+		"domain projects_domain: kept as sql_object: its base type is the row type of projects, so an sql object of kind other creates it after the tables, where domains are created before them")
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	want := "  - name: projects_domain\n    kind: other\n    depends_on: [projects]\n"
+	if got := all.String(); !strings.Contains(got, want) || !strings.Contains(got, "DROP DOMAIN projects_domain") {
+		t.Errorf("import of a domain over a row type lacks %q:\n%s", want, got)
+	}
+}
+
 // TestInvalidIndex: an invalid index (pg_index.indisvalid false), here
 // a primary key and an index of a partitioned table made ON ONLY it that
 // one partition's index was never attached to, is reported: the project
