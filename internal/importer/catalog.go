@@ -857,12 +857,13 @@ ORDER BY 1`, r.schema)
 
 // functions reads the functions, procedures and aggregates of the
 // schema, without those a type made (a range type's and its multirange
-// type's constructors), which are the type's.
+// type's constructors), which are the type's. An aggregate of no
+// argument is written name(*), as CREATE and DROP AGGREGATE need it.
 func (r *reader) functions() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT p.proname, p.prokind::text,
   CASE WHEN p.prokind = 'a' THEN
-    'CREATE AGGREGATE ' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ') (' ||
+    'CREATE AGGREGATE ' || quote_ident(p.proname) || '(' || CASE WHEN p.pronargs = 0 THEN '*' ELSE pg_get_function_identity_arguments(p.oid) END || ') (' ||
       'SFUNC = ' || a.aggtransfn::regproc::text || ', STYPE = ' || format_type(a.aggtranstype, NULL) ||
       CASE WHEN a.aggtransspace <> 0 THEN ', SSPACE = ' || a.aggtransspace ELSE '' END ||
       CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END ||
@@ -885,7 +886,7 @@ SELECT p.proname, p.prokind::text,
       CASE WHEN a.aggkind = 'h' THEN ', HYPOTHETICAL' ELSE '' END ||
       CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN ', PARALLEL = RESTRICTED' ELSE '' END || ')'
   ELSE pg_get_functiondef(p.oid) END,
-  pg_get_function_identity_arguments(p.oid),
+  CASE WHEN p.prokind = 'a' AND p.pronargs = 0 THEN '*' ELSE pg_get_function_identity_arguments(p.oid) END,
   coalesce(obj_description(p.oid, 'pg_proc'), '')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid

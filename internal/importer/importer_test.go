@@ -1015,3 +1015,24 @@ func TestKeepSetOpColumnNames(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateWithoutArguments: an aggregate of no argument, as
+// PostgREST's unsupported_agg (*), is made again from what import read
+// (CREATE AGGREGATE name(*), where name() is a syntax error) and dropped
+// by its DROP AGGREGATE name(*).
+func TestAggregateWithoutArguments(t *testing.T) {
+	fn := "CREATE FUNCTION dummy(int) RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+	aggregates := func(cat *Catalog) []string {
+		var out []string
+		for _, f := range cat.Functions {
+			if f.Kind == "a" {
+				out = append(out, f.Defs...)
+				for _, a := range f.Args {
+					out = append(out, "DROP AGGREGATE "+f.Name+"("+a+")", f.Defs[0])
+				}
+			}
+		}
+		return out
+	}
+	readsBackSame(t, fn, "CREATE AGGREGATE counted (*) (SFUNC = dummy, STYPE = int);\n", aggregates)
+}
