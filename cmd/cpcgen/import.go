@@ -231,7 +231,14 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		_, err = generator.Build(proj)
 	}
 	if err != nil {
-		c.printError(err)
+		// The specs are written: the errors point into them, to be fixed
+		// there (printError would say that nothing was written).
+		var list spec.ErrorList
+		if errors.As(err, &list) {
+			c.printErrorList(list)
+		} else {
+			c.printError(err)
+		}
 		return fmt.Errorf("the imported specs do not build (a bug in import: please report it with the schema); fix the lines above by hand or move the objects into sql_objects")
 	}
 	fmt.Fprintf(c.stdout, "\nNext: cpcgen generate, cpcgen migrate diff baseline, and on the database it came from cpcgen migrate baseline --url\n")

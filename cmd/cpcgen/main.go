@@ -276,23 +276,29 @@ func display(root, rel string) string {
 func (c *cli) printError(err error) {
 	var list spec.ErrorList
 	if errors.As(err, &list) {
-		root := c.dir
-		if cfg := filepath.Dir(c.config); cfg != "." && !filepath.IsAbs(c.config) {
-			root = filepath.Join(root, cfg)
-		}
-		for _, e := range list {
-			if e.Pos.IsValid() {
-				pos := e.Pos
-				pos.File = display(root, pos.File)
-				fmt.Fprintf(c.stderr, "%s: %s\n", pos, e.Msg)
-			} else {
-				fmt.Fprintln(c.stderr, e.Msg)
-			}
-		}
+		c.printErrorList(list)
 		fmt.Fprintf(c.stderr, "cpcgen: %d error(s); nothing was written\n", len(list))
 		return
 	}
 	fmt.Fprintf(c.stderr, "cpcgen: %v\n", err)
+}
+
+// printErrorList prints each error of list on a line of its own, at its
+// position in the spec files.
+func (c *cli) printErrorList(list spec.ErrorList) {
+	root := c.dir
+	if cfg := filepath.Dir(c.config); cfg != "." && !filepath.IsAbs(c.config) {
+		root = filepath.Join(root, cfg)
+	}
+	for _, e := range list {
+		if e.Pos.IsValid() {
+			pos := e.Pos
+			pos.File = display(root, pos.File)
+			fmt.Fprintf(c.stderr, "%s: %s\n", pos, e.Msg)
+		} else {
+			fmt.Fprintln(c.stderr, e.Msg)
+		}
+	}
 }
 
 func (c *cli) versionCommand() *cobra.Command {
