@@ -69,7 +69,7 @@ type objectPlan struct {
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), rebuiltIndexes(p.Schema), p.replaced)
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), rebuiltIndexes(p.Schema), p.replaced)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -280,6 +280,26 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables map[stri
 			op.replace[n.Key] = true
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
+		}
+		if op.replace[n.Key] && !o.Early && sqlLanguageRE.MatchString(o.Create) {
+			// PostgreSQL checks a LANGUAGE sql body when it is created:
+			// replaced back in the down migration before the table
+			// changes are undone, the old body would name a table or
+			// column not yet back. Dropped before the table changes and
+			// created after them, its old body is created after the
+			// down migration has undone them.
+			for _, t := range slices.Sorted(maps.Keys(changedTables)) {
+				if mentions(o.Create, t) {
+					redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, whose columns change: the down migration creates it as it was after the table is back", t))
+					break
+				}
+			}
+			for _, t := range slices.Sorted(maps.Keys(droppedTables)) {
+				if !op.create[n.Key] && mentions(o.Create, t) {
+					redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, which the migration drops: the down migration creates it as it was after the table is back", t))
+					break
+				}
+			}
 		}
 		if o != nil && !op.create[n.Key] {
 			// What is set on an index the migration drops and makes again
@@ -412,7 +432,7 @@ func usesEnum(o *ir.Object, e string) bool {
 // drop one while a generated column, default, index or check calls it
 // (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
-	op, _ := decideObjects(pkg, curObjs, nil, nil, nil)
+	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil)
 	var out []*ir.Object
 	overloaded := map[string]bool{}
 	for _, o := range curObjs {
@@ -702,6 +722,21 @@ func eitherRE(a, b *regexp.Regexp) *regexp.Regexp {
 // columnChanges returns the tables whose columns the schema changes
 // drop, rename or retype, or that are renamed, by their names before
 // the change.
+// sqlLanguageRE matches the SQL of a function or procedure whose body
+// PostgreSQL checks when it is created: LANGUAGE sql.
+var sqlLanguageRE = regexp.MustCompile(`(?is)\bLANGUAGE\s+'?sql\b`)
+
+// droppedTables returns the names of the tables the changes drop.
+func droppedTables(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range changes {
+		if d, ok := c.(*schema.DropTable); ok {
+			out[d.T.Name] = true
+		}
+	}
+	return out
+}
+
 func columnChanges(changes []schema.Change) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range changes {
