@@ -145,6 +145,41 @@ func searchPathSchema(path string) string {
 // plainName is a name SQL needs no quotes for (case aside).
 var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
 
+// inSchemaOf returns the URL of the temporary database scratch with the
+// search_path of the database of pool, when its unqualified names
+// resolve to a schema other than public (a search_path the database,
+// the role or the URL sets): that schema, created in scratch, then
+// public. The migrations replayed there create their objects in a
+// schema of the same name, so that an object whose SQL names it (a
+// LANGUAGE sql function reading app.notes) is created as on the
+// database.
+func inSchemaOf(ctx context.Context, scratch string, pool *pgxpool.Pool) (string, error) {
+	var current *string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
+		return "", err
+	}
+	if current == nil || *current == "public" {
+		return scratch, nil
+	}
+	name := pgx.Identifier{*current}.Sanitize()
+	conn, err := pgx.Connect(ctx, scratch)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(scratch)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("search_path", name+", public")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 // inspect reads the generated schema of a database with the Atlas
 // engine, without the revisions tables of the runner: the schema its
 // unqualified names resolve to (current_schema(), the first schema of
@@ -299,6 +334,9 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 		return nil, nil, "", err
 	}
 	defer drop()
+	if scratch, err = inSchemaOf(ctx, scratch, pool); err != nil {
+		return nil, nil, "", fmt.Errorf("prepare the temporary database: %w", err)
+	}
 	if err := applyTo(ctx, scratch, dir, mc.Table, lastApplied); err != nil {
 		return nil, nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
 	}

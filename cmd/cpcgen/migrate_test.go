@@ -384,3 +384,41 @@ func TestMigrateDiffDevURLNullNames(t *testing.T) {
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
 	contains(t, "second diff", out, "no changes")
 }
+
+// TestMigrateDiffDevURLBeforeTables diffs, against a --dev-url, a spec
+// whose generated column calls a function created before the tables and
+// whose default takes the next value of a sequence of the spec: the
+// spec's schema is normalized there with them, where it failed with
+// "function get_level(text) does not exist".
+func TestMigrateDiffDevURLBeforeTables(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	spec := `tables:
+  items:
+    columns:
+      id: {type: integer, primary_key: true, default: {sql: "nextval('item_ids')"}}
+      name: text
+      level: {type: integer, generated: "get_level(name)"}
+sql_objects:
+  - name: item_ids
+    kind: sequence
+    sql: CREATE SEQUENCE item_ids
+  - name: get_level
+    kind: function
+    before_tables: true
+    sql: |-
+      CREATE FUNCTION get_level(name text) RETURNS integer
+        LANGUAGE sql IMMUTABLE STRICT
+        AS $$ SELECT array_length(string_to_array(name, '/'), 1) $$
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "items"`)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff with nothing changed", out, "no changes")
+	testfile.Write(t, dir, "schema/app.yaml", strings.Replace(spec, "      name: text\n", "      name: text\n      note: {type: text, nullable: true}\n", 1))
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "note", "--dev-url", dev)
+	contains(t, "diff adding a column", out, `add column "items"."note"`)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -194,4 +195,60 @@ func TestSearchPathSchema(t *testing.T) {
 			t.Errorf("searchPathSchema(%q) = %q, want %q", path, got, want)
 		}
 	}
+}
+
+// TestCheckDatabaseSearchPathURL checks a database whose tables live in
+// schema app, named by the search_path parameter of its URL: the
+// temporary database the migrations are replayed into does not take
+// that parameter along, where the replay failed with "no schema has
+// been selected to create in", app not existing there.
+func TestCheckDatabaseSearchPathURL(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app")
+	u, err := url.Parse(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "app")
+	u.RawQuery = q.Encode()
+	live = u.String()
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
+	contains(t, "baseline", out, "already")
+}
+
+// TestCheckDatabaseSchemaQualified checks a database whose tables live
+// in schema app, with a LANGUAGE sql function naming its table app.notes,
+// as one imported with --schema app does: the migrations are replayed
+// into schema app of the temporary database too, where the function was
+// refused (relation "app.notes" does not exist) in public's.
+func TestCheckDatabaseSchemaQualified(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  notes:
+    columns:
+      id:    {type: bigint, primary_key: true}
+      title: text
+sql_objects:
+  - name: note_count
+    kind: function
+    sql: |-
+      CREATE FUNCTION note_count() RETURNS bigint
+        LANGUAGE sql STABLE
+        AS $$ SELECT count(*) FROM app.notes $$
+`)
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
+	pgtest.Exec(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
