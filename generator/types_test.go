@@ -60,6 +60,22 @@ func vetClean(t *testing.T, ctx context.Context, conn *pgx.Conn, pkg *ir.Package
 	}
 }
 
+// vetSchema creates the schema ddl (a generated schema.sql) in the test
+// database and checks that vet reports nothing there (see vetClean).
+func vetSchema(t *testing.T, ddl string, pkg *ir.Package, root string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v\n%s", err, ddl)
+	}
+	vetClean(t, ctx, conn, pkg, root)
+}
+
 // schemaOffers checks that the JSON Schema of spec files offers each of
 // names (of a type, an operator: what) to editors.
 func schemaOffers(t *testing.T, what string, names []string) {
@@ -374,16 +390,7 @@ func TestEveryFilterOpThroughThePipeline(t *testing.T) {
 			t.Errorf("query %s: no statement holds %s", fm.query, want)
 		}
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, ddl); err != nil {
-		t.Fatalf("schema.sql: %v", err)
-	}
-	vetClean(t, ctx, conn, pkg, root)
+	vetSchema(t, ddl, pkg, root)
 }
 
 // TestStringColumnDefaultOfAnotherType generates a table whose string
@@ -408,14 +415,5 @@ func TestStringColumnDefaultOfAnotherType(t *testing.T) {
 			ddl = string(f.Data)
 		}
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, ddl); err != nil {
-		t.Fatalf("schema.sql: %v\n%s", err, ddl)
-	}
-	vetClean(t, ctx, conn, pkg, root)
+	vetSchema(t, ddl, pkg, root)
 }
