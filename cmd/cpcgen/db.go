@@ -146,16 +146,18 @@ func searchPathSchema(path string) string {
 var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
 
 // inSchemaOf returns the URL of the temporary database scratch with the
-// search_path of the database of pool, when its unqualified names
+// search_path of the database q reads, when its unqualified names
 // resolve to a schema other than public (a search_path the database,
 // the role or the URL sets): that schema, created in scratch, then
 // public. The migrations replayed there create their objects in a
 // schema of the same name, so that an object whose SQL names it (a
 // LANGUAGE sql function reading app.notes) is created as on the
 // database.
-func inSchemaOf(ctx context.Context, scratch string, pool *pgxpool.Pool) (string, error) {
+func inSchemaOf(ctx context.Context, scratch string, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (string, error) {
 	var current *string
-	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
+	if err := q.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
 		return "", err
 	}
 	if current == nil || *current == "public" {
@@ -174,9 +176,9 @@ func inSchemaOf(ctx context.Context, scratch string, pool *pgxpool.Pool) (string
 	if err != nil {
 		return "", err
 	}
-	q := u.Query()
-	q.Set("search_path", name+", public")
-	u.RawQuery = q.Encode()
+	v := u.Query()
+	v.Set("search_path", name+", public")
+	u.RawQuery = v.Encode()
 	return u.String(), nil
 }
 

@@ -252,3 +252,30 @@ sql_objects:
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
+
+// TestVetURLSchemaQualified vets, with the application's database, a
+// project whose tables live in schema app and whose LANGUAGE sql
+// function names app.notes: the temporary database gets schema app too,
+// where the function was a schema error (schema "app" does not exist).
+func TestVetURLSchemaQualified(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  notes:
+    columns:
+      id:    {type: bigint, primary_key: true}
+      title: text
+sql_objects:
+  - name: note_count
+    kind: function
+    sql: |-
+      CREATE FUNCTION note_count() RETURNS bigint
+        LANGUAGE sql STABLE
+        AS $$ SELECT count(*) FROM app.notes $$
+`)
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", live)
+	contains(t, "vet", out, "no problems")
+}
