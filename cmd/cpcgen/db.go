@@ -67,49 +67,79 @@ func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(
 	return u.String(), drop, nil
 }
 
+// queryRower is what replayDatabase reads the live database through: a
+// pool or a connection.
+type queryRower interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}
+
 // replayDatabase is scratchDatabase for a database that migrations, or
-// the specs' schema, are created in. When no schema of the connection's
-// search_path exists there (a URL with options=-csearch_path=eventstore,
-// a role whose search_path is its application's schema), the first one
-// it names is created, as on the database the migrations run on: their
-// unqualified names land in a schema of that name, and an object naming
-// it (Zitadel's eventstore.events2 in a function's body) finds what it
-// names, where the replay stopped at "no schema has been selected to
-// create in". $user is not created.
-func replayDatabase(ctx context.Context, serverURL, flag string) (string, func(), error) {
+// the specs' schema, are created in, given the schema they land in on
+// the database they run on (see replaySchema); live, when not nil,
+// reads that database. Its errors name flag.
+func replayDatabase(ctx context.Context, serverURL, flag string, live queryRower) (string, func(), error) {
 	scratch, drop, err := scratchDatabase(ctx, serverURL, flag)
 	if err != nil {
 		return "", nil, err
 	}
-	if err := createSearchPathSchema(ctx, scratch); err != nil {
+	if scratch, err = replaySchema(ctx, scratch, live); err != nil {
 		drop()
-		return "", nil, fmt.Errorf("%s: %w", flag, err)
+		return "", nil, fmt.Errorf("%s: prepare the temporary database: %w", flag, err)
 	}
 	return scratch, drop, nil
 }
 
-// createSearchPathSchema creates, in the database at dbURL, the first
-// schema of the connection's search_path (see searchPathSchema) when
-// none of them exists.
-func createSearchPathSchema(ctx context.Context, dbURL string) error {
-	conn, err := pgx.Connect(ctx, dbURL)
+// replaySchema gives the temporary database at scratch the schema the
+// migrations create their objects in on the database they run on, and
+// returns its URL, so that an object whose SQL names that schema (a
+// LANGUAGE sql function reading app.notes, Zitadel's eventstore.events2)
+// finds what it names:
+//   - with live, the schema its unqualified names resolve to (a
+//     search_path the database, the role or the URL sets), when it is
+//     not public: created, and first in the URL's search_path, then
+//     public;
+//   - else, when no schema of the connection's own search_path exists
+//     there (a URL with options=-csearch_path=eventstore, a role whose
+//     search_path is its application's schema), the first one it names
+//     ($user aside), where the replay stopped at "no schema has been
+//     selected to create in".
+func replaySchema(ctx context.Context, scratch string, live queryRower) (string, error) {
+	var liveSchema *string
+	if live != nil {
+		if err := live.QueryRow(ctx, "SELECT current_schema()").Scan(&liveSchema); err != nil {
+			return "", err
+		}
+	}
+	conn, err := pgx.Connect(ctx, scratch)
 	if err != nil {
-		return fmt.Errorf("connect to the temporary database: %w", err)
+		return "", fmt.Errorf("connect to the temporary database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
+	if liveSchema != nil && *liveSchema != "public" {
+		name := pgx.Identifier{*liveSchema}.Sanitize()
+		if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+			return "", err
+		}
+		u, err := url.Parse(scratch)
+		if err != nil {
+			return "", err
+		}
+		v := u.Query()
+		v.Set("search_path", name+", public")
+		u.RawQuery = v.Encode()
+		return u.String(), nil
+	}
 	var current *string
 	var path string
 	if err := conn.QueryRow(ctx, "SELECT current_schema(), current_setting('search_path')").Scan(&current, &path); err != nil {
-		return fmt.Errorf("read the search_path of the temporary database: %w", err)
+		return "", fmt.Errorf("read the search_path of the temporary database: %w", err)
 	}
-	name := searchPathSchema(path)
-	if current != nil || name == "" {
-		return nil
+	if name := searchPathSchema(path); current == nil && name != "" {
+		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+			return "", fmt.Errorf("create schema %s, the first of the search_path, in the temporary database: %w", name, err)
+		}
 	}
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		return fmt.Errorf("create schema %s, the first of the search_path, in the temporary database: %w", name, err)
-	}
-	return nil
+	return scratch, nil
 }
 
 // searchPathElem is one element of a search_path setting and the comma
@@ -144,43 +174,6 @@ func searchPathSchema(path string) string {
 
 // plainName is a name SQL needs no quotes for (case aside).
 var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
-
-// inSchemaOf returns the URL of the temporary database scratch with the
-// search_path of the database q reads, when its unqualified names
-// resolve to a schema other than public (a search_path the database,
-// the role or the URL sets): that schema, created in scratch, then
-// public. The migrations replayed there create their objects in a
-// schema of the same name, so that an object whose SQL names it (a
-// LANGUAGE sql function reading app.notes) is created as on the
-// database.
-func inSchemaOf(ctx context.Context, scratch string, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}) (string, error) {
-	var current *string
-	if err := q.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
-		return "", err
-	}
-	if current == nil || *current == "public" {
-		return scratch, nil
-	}
-	name := pgx.Identifier{*current}.Sanitize()
-	conn, err := pgx.Connect(ctx, scratch)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(scratch)
-	if err != nil {
-		return "", err
-	}
-	v := u.Query()
-	v.Set("search_path", name+", public")
-	u.RawQuery = v.Encode()
-	return u.String(), nil
-}
 
 // inspect reads the generated schema of a database with the Atlas
 // engine, without the revisions tables of the runner: the schema its
@@ -331,14 +324,11 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	if server == "" {
 		server, flag = dbURL, "--url"
 	}
-	scratch, drop, err := replayDatabase(ctx, server, flag)
+	scratch, drop, err := replayDatabase(ctx, server, flag, pool)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	defer drop()
-	if scratch, err = inSchemaOf(ctx, scratch, pool); err != nil {
-		return nil, nil, "", fmt.Errorf("prepare the temporary database: %w", err)
-	}
 	if err := applyTo(ctx, scratch, dir, mc.Table, lastApplied); err != nil {
 		return nil, nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
 	}

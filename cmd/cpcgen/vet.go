@@ -123,30 +123,21 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		rep.problems(warnings)
 	}
 	// With the application's database, the temporary one gets the
-	// schema its names resolve to (see inSchemaOf).
-	inAppSchema := func(scratch string) (string, error) { return scratch, nil }
+	// schema its names resolve to (see replaySchema).
+	var live queryRower
 	if appURL != "" {
 		app, err := pgx.Connect(ctx, appURL)
 		if err != nil {
 			return fmt.Errorf("--url: connect to %s: %w", redact(appURL), err)
 		}
 		defer app.Close(context.WithoutCancel(ctx))
-		inAppSchema = func(scratch string) (string, error) {
-			u, err := inSchemaOf(ctx, scratch, app)
-			if err != nil {
-				return "", fmt.Errorf("%s: prepare the temporary database: %w", flag, err)
-			}
-			return u, nil
-		}
+		live = app
 	}
-	scratch, drop, err := replayDatabase(ctx, server, flag)
+	scratch, drop, err := replayDatabase(ctx, server, flag, live)
 	if err != nil {
 		return err
 	}
 	defer drop()
-	if scratch, err = inAppSchema(scratch); err != nil {
-		return err
-	}
 	root := c.displayRoot(proj)
 	source, err := loadSchema(ctx, proj, pkg, scratch)
 	if err != nil {
@@ -158,7 +149,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		case len(findings) == 0 && len(pkg.Objects) > 0:
 			// The migrations failed; if an SQL object is why, creating
 			// the spec's schema one object at a time says which.
-			diag, derr := diagnoseObjects(ctx, pkg, server, flag, inAppSchema)
+			diag, derr := diagnoseObjects(ctx, pkg, server, flag, live)
 			if derr != nil {
 				return derr
 			}
@@ -307,17 +298,14 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 
 // diagnoseObjects creates the spec's schema in a second temporary
 // database and returns what the server refuses of its SQL objects, for
-// when applying the migrations failed; prepare readies its URL as the
-// first one's.
-func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string, prepare func(string) (string, error)) ([]vet.Finding, error) {
-	scratch, drop, err := replayDatabase(ctx, server, flag)
+// when applying the migrations failed; live is the first one's (see
+// replayDatabase).
+func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string, live queryRower) ([]vet.Finding, error) {
+	scratch, drop, err := replayDatabase(ctx, server, flag, live)
 	if err != nil {
 		return nil, err
 	}
 	defer drop()
-	if scratch, err = prepare(scratch); err != nil {
-		return nil, err
-	}
 	conn, err := pgx.Connect(ctx, scratch)
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect to the temporary database: %w", flag, err)
