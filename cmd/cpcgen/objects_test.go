@@ -69,8 +69,7 @@ func TestCheckDatabaseSchemaApp(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
 	live := pgtest.URL(t)
-	pgtest.Exec(t, live, "CREATE SCHEMA app",
-		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	inSchemaApp(t, live)
 	migrateInit(t, dir, live)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
@@ -84,6 +83,31 @@ WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`); n != 2 {
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
+
+// inSchemaApp creates schema app in the database at live and makes it
+// the database's search_path, as docs/operations.md sets it up.
+func inSchemaApp(t *testing.T, live string) {
+	t.Helper()
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+}
+
+// appNotesSpec declares a table and a LANGUAGE sql function whose body
+// names the table by schema, app.notes, as a project imported with
+// --schema app keeps it.
+const appNotesSpec = `tables:
+  notes:
+    columns:
+      id:    {type: bigint, primary_key: true}
+      title: text
+sql_objects:
+  - name: note_count
+    kind: function
+    sql: |-
+      CREATE FUNCTION note_count() RETURNS bigint
+        LANGUAGE sql STABLE
+        AS $$ SELECT count(*) FROM app.notes $$
+`
 
 // TestCheckSearchPathSchema checks, and vets, a project whose
 // connections name their schema in the URL (options=-csearch_path=es),
@@ -229,22 +253,9 @@ func TestCheckDatabaseSearchPathURL(t *testing.T) {
 // refused (relation "app.notes" does not exist) in public's.
 func TestCheckDatabaseSchemaQualified(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  notes:
-    columns:
-      id:    {type: bigint, primary_key: true}
-      title: text
-sql_objects:
-  - name: note_count
-    kind: function
-    sql: |-
-      CREATE FUNCTION note_count() RETURNS bigint
-        LANGUAGE sql STABLE
-        AS $$ SELECT count(*) FROM app.notes $$
-`)
+	testfile.Write(t, dir, "schema/app.yaml", appNotesSpec)
 	live := pgtest.URL(t)
-	pgtest.Exec(t, live, "CREATE SCHEMA app",
-		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	inSchemaApp(t, live)
 	migrateInit(t, dir, live)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
@@ -259,22 +270,9 @@ sql_objects:
 // where the function was a schema error (schema "app" does not exist).
 func TestVetURLSchemaQualified(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  notes:
-    columns:
-      id:    {type: bigint, primary_key: true}
-      title: text
-sql_objects:
-  - name: note_count
-    kind: function
-    sql: |-
-      CREATE FUNCTION note_count() RETURNS bigint
-        LANGUAGE sql STABLE
-        AS $$ SELECT count(*) FROM app.notes $$
-`)
+	testfile.Write(t, dir, "schema/app.yaml", appNotesSpec)
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
-	pgtest.Exec(t, live, "CREATE SCHEMA app",
-		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	inSchemaApp(t, live)
 	migrateInit(t, dir, live)
 	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", live)
 	contains(t, "vet", out, "no problems")
