@@ -288,17 +288,10 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			// column not yet back. Dropped before the table changes and
 			// created after them, its old body is created after the
 			// down migration has undone them.
-			for _, t := range slices.Sorted(maps.Keys(changedTables)) {
-				if mentions(o.Create, t) {
-					redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, whose columns change: the down migration creates it as it was after the table is back", t))
-					break
-				}
-			}
-			for _, t := range slices.Sorted(maps.Keys(droppedTables)) {
-				if !op.create[n.Key] && mentions(o.Create, t) {
-					redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, which the migration drops: the down migration creates it as it was after the table is back", t))
-					break
-				}
+			if t := namedTable(o.Create, changedTables); t != "" {
+				redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, whose columns change: the down migration creates it as it was after the table is back", t))
+			} else if t := namedTable(o.Create, droppedTables); t != "" {
+				redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, which the migration drops: the down migration creates it as it was after the table is back", t))
 			}
 		}
 		if o != nil && !op.create[n.Key] {
@@ -319,10 +312,8 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			}
 			// A view that reads a table without declaring it is bound
 			// to its columns all the same.
-			for _, t := range slices.Sorted(maps.Keys(changedTables)) {
-				if !op.create[n.Key] && mentions(o.Create, t) {
-					redo(n.Key, fmt.Sprintf("columns of table %q, which its SQL names, change", t))
-				}
+			if t := namedTable(o.Create, changedTables); t != "" && !op.create[n.Key] {
+				redo(n.Key, fmt.Sprintf("columns of table %q, which its SQL names, change", t))
 			}
 		}
 	}
@@ -719,12 +710,20 @@ func eitherRE(a, b *regexp.Regexp) *regexp.Regexp {
 	return regexp.MustCompile(`(?:` + a.String() + `)|(?:` + b.String() + `)`)
 }
 
-// columnChanges returns the tables whose columns the schema changes
-// drop, rename or retype, or that are renamed, by their names before
-// the change.
 // sqlLanguageRE matches the SQL of a function or procedure whose body
 // PostgreSQL checks when it is created: LANGUAGE sql.
 var sqlLanguageRE = regexp.MustCompile(`(?is)\bLANGUAGE\s+'?sql\b`)
+
+// namedTable returns the first, in name order, of tables that the SQL
+// text sql names; "" for none.
+func namedTable(sql string, tables map[string]bool) string {
+	for _, t := range slices.Sorted(maps.Keys(tables)) {
+		if mentions(sql, t) {
+			return t
+		}
+	}
+	return ""
+}
 
 // droppedTables returns the names of the tables the changes drop.
 func droppedTables(changes []schema.Change) map[string]bool {
@@ -737,6 +736,9 @@ func droppedTables(changes []schema.Change) map[string]bool {
 	return out
 }
 
+// columnChanges returns the tables whose columns the schema changes
+// drop, rename or retype, or that are renamed, by their names before
+// the change.
 func columnChanges(changes []schema.Change) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range changes {
