@@ -238,8 +238,7 @@ func splitDroppedIndexes(changes []schema.Change, touched map[string]bool) (out 
 	out = make([]schema.Change, 0, len(changes))
 	for _, c := range changes {
 		m, ok := c.(*schema.ModifyIndex)
-		if ok && (slices.ContainsFunc(m.From.Parts, func(p *schema.IndexPart) bool { return p.C != nil && dropped[p.C.Name] }) ||
-			slices.ContainsFunc(indexExprs(m.From), func(x string) bool { return mentionsAny(x, dropped) })) {
+		if ok && namesAny(m.From, dropped) {
 			out = append(out, &schema.DropIndex{I: m.From}, &schema.AddIndex{I: m.To})
 			if !mayName(m.To, touched) {
 				early[m.From] = m.To
@@ -317,14 +316,20 @@ func freedNames(changes []schema.Change) map[string]bool {
 	return freed
 }
 
-// mayName reports whether a part, the predicate or an expression of the
-// index names one of the columns, or may: a part that is neither a
-// column nor an expression counts as naming one.
+// namesAny reports whether a column part, the predicate or an
+// expression of the index names one of the columns.
+func namesAny(i *schema.Index, columns map[string]bool) bool {
+	return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C != nil && columns[p.C.Name] }) ||
+		slices.ContainsFunc(indexExprs(i), func(x string) bool { return mentionsAny(x, columns) })
+}
+
+// mayName is namesAny, but for an index with a part that is neither a
+// column nor an expression, which may name any column.
 func mayName(i *schema.Index, columns map[string]bool) bool {
-	return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool {
+	return namesAny(i, columns) || slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool {
 		_, isExpr := p.X.(*schema.RawExpr)
-		return p.C != nil && columns[p.C.Name] || p.C == nil && !isExpr
-	}) || slices.ContainsFunc(indexExprs(i), func(x string) bool { return mentionsAny(x, columns) })
+		return p.C == nil && !isExpr
+	})
 }
 
 // mentionsAny reports whether the SQL expression x names one of the
