@@ -397,7 +397,7 @@ func specSchema() (*jsonSchema, []string) {
 		"sql":           jsStr("The CREATE statement, and statements that belong with it (COMMENT ON, GRANT, an index of a materialized view), as written."),
 		"file":          jsStr("A .sql file holding the statements instead of sql:, relative to the spec file."),
 		"drop":          jsStr("The statements removing the object; derived from the kind and the CREATE statement when left out (required for kind other)."),
-		"depends_on":    jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it.", jsStr("")),
+		"depends_on":    jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it. Write the kind before a name that a table and an object, or two objects, share: \"table designers\", \"function designers\".", jsStr("")),
 		"before_tables": {Type: "boolean", Description: "Create the object before the tables and drop it after them, as sequences, domains and types are: a function a generated column, default or check calls (kinds function, procedure and other). It may then depend only on extensions and objects also created before the tables."},
 		"comment":       jsStr("What the object is for: the docs page and SQL COMMENT."),
 	}, "name", "kind")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -242,16 +243,46 @@ func (p *decoder) dependsOn(f *fieldSet, what string) []depRef {
 			continue
 		}
 		seen[s] = true
-		deps = append(deps, depRef{name: s, pos: it.pos})
+		d := depRef{name: s, pos: it.pos}
+		if kind, name, ok := strings.Cut(s, " "); ok {
+			d.kind, d.name = kind, strings.TrimSpace(name)
+			if !depKind(kind) || d.name == "" || strings.Contains(d.name, " ") {
+				p.errs.Add(it.pos, "depends_on entry %q of %s: write a name, or a kind and a name (%s)", clip(s), what, depKindsHint)
+				continue
+			}
+		}
+		deps = append(deps, d)
 	}
 	return deps
 }
 
-// depRef is one name of depends_on:.
+// depRef is one entry of depends_on:, a name, with the kind written
+// before it when it has one ("function designers").
 type depRef struct {
-	name string
-	pos  Pos
+	kind, name string
+	pos        Pos
 }
+
+// depKind reports whether kind may stand before a name in depends_on:
+// table, enum, extension or a kind of sql object.
+func depKind(kind string) bool {
+	switch kind {
+	case "table", "enum", "extension":
+		return true
+	}
+	return objectKind(kind) != nil
+}
+
+// depKindsHint is how depKind's kinds are listed in messages.
+var depKindsHint = func() string {
+	ks := []string{"table", "enum", "extension"}
+	for _, k := range ObjectKinds {
+		if k.Name != "trigger" {
+			ks = append(ks, k.Name)
+		}
+	}
+	return `"function designers"; kinds: ` + strings.Join(ks, ", ")
+}()
 
 // nameEntry reads an entry of a list written as a name alone or as a
 // mapping (what, with keys) whose key holds the name. It returns the
@@ -864,35 +895,82 @@ func (p *parser) resolveObjects() {
 	p.objectCycles(kept)
 }
 
-// resolveDep resolves one depends_on name of o.
+// resolveDep resolves one depends_on entry of o. A name alone may name
+// one object, or else a table, an enum or an extension; an object and a
+// table of one name make it ambiguous, as two objects do, and the entry
+// then says which with its kind ("table designers", "function
+// designers").
 func (p *parser) resolveDep(o *SQLObject, d depRef, byName map[string][]*SQLObject, cands []string) *Dependency {
 	objs := byName[d.name]
+	if d.kind != "" {
+		objs = slices.DeleteFunc(slices.Clone(objs), func(x *SQLObject) bool { return x.Kind.Name != d.kind })
+	}
+	table, enum, ext := p.tables[d.name], p.enums[d.name], p.extByName[d.name]
+	switch d.kind {
+	case "":
+	case "table":
+		objs, enum, ext = nil, nil, nil
+	case "enum":
+		objs, table, ext = nil, nil, nil
+	case "extension":
+		objs, table, enum = nil, nil, nil
+	default:
+		table, enum, ext = nil, nil, nil
+	}
+	if table != nil && table.View != nil {
+		// A view model: its object is the view.
+		table = nil
+	}
+	if len(objs) > 0 && (len(objs) > 1 || table != nil || enum != nil || ext != nil) {
+		// An object cannot depend on itself: the entry means the other.
+		objs = slices.DeleteFunc(slices.Clone(objs), func(x *SQLObject) bool { return x == o })
+	}
+	var named []string
+	for _, x := range objs {
+		named = append(named, fmt.Sprintf("%s at %s (%q)", x.Title(), x.Pos, x.Kind.Name+" "+d.name))
+	}
+	if table != nil {
+		named = append(named, fmt.Sprintf("table %q at %s (%q)", table.Name, table.Pos, "table "+d.name))
+	}
+	if enum != nil {
+		named = append(named, fmt.Sprintf("enum %q at %s (%q)", enum.Name, enum.Pos, "enum "+d.name))
+	}
+	if ext != nil {
+		named = append(named, fmt.Sprintf("extension %q (%q)", ext.Name, "extension "+d.name))
+	}
 	switch {
+	case len(named) > 1:
+		p.errs.Add(d.pos, "depends_on %q of %s is ambiguous: %s have that name; write the kind before the name, as in parentheses",
+			d.name, o.Title(), strings.Join(named, " and "))
+		return nil
 	case len(objs) == 1:
 		if objs[0] == o {
 			p.errs.Add(d.pos, "%s depends on itself; remove %q from its depends_on", o.Title(), d.name)
 			return nil
 		}
 		return &Dependency{Name: d.name, Object: objs[0], Pos: d.pos}
-	case len(objs) > 1:
-		p.errs.Add(d.pos, "depends_on %q of %s is ambiguous: %s at %s and %s at %s have that name; give one of them another name",
-			d.name, o.Title(), objs[0].Title(), objs[0].Pos, objs[1].Title(), objs[1].Pos)
-		return nil
+	case table != nil:
+		return &Dependency{Name: d.name, Table: table, Pos: d.pos}
+	case enum != nil:
+		return &Dependency{Name: d.name, Enum: enum, Pos: d.pos}
+	case ext != nil:
+		return &Dependency{Name: d.name, Extension: ext, Pos: d.pos}
 	}
-	if t := p.tables[d.name]; t != nil {
-		return &Dependency{Name: d.name, Table: t, Pos: d.pos}
-	}
-	if e := p.enums[d.name]; e != nil {
-		return &Dependency{Name: d.name, Enum: e, Pos: d.pos}
-	}
-	if e := p.extByName[d.name]; e != nil {
-		return &Dependency{Name: d.name, Extension: e, Pos: d.pos}
-	}
-	for _, other := range p.proj.Objects {
-		if other.Kind.Name == "trigger" && other.Name == d.name {
-			p.errs.Add(d.pos, "depends_on %q of %s names a trigger; nothing can depend on a trigger, remove it", d.name, o.Title())
-			return nil
+	if d.kind == "" || d.kind == "trigger" {
+		for _, other := range p.proj.Objects {
+			if other.Kind.Name == "trigger" && other.Name == d.name {
+				p.errs.Add(d.pos, "depends_on %q of %s names a trigger; nothing can depend on a trigger, remove it", d.name, o.Title())
+				return nil
+			}
 		}
+	}
+	if d.kind != "" {
+		what := d.kind
+		if k := objectKind(d.kind); k != nil {
+			what = k.Noun
+		}
+		p.errs.Add(d.pos, "depends_on of %s: no %s %q%s", o.Title(), what, clip(d.name), didYouMean(d.name, cands))
+		return nil
 	}
 	p.errs.Add(d.pos, "depends_on of %s: unknown table, enum, extension or sql object %q%s", o.Title(), clip(d.name), didYouMean(d.name, cands))
 	return nil

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,6 +148,14 @@ func TestSQLObjectErrors(t *testing.T) {
 			[]string{`view "v" depends on itself; remove "v" from its depends_on`}},
 		{"cycle", obj("  - {name: a, kind: view, depends_on: [b], sql: CREATE VIEW a AS SELECT 1}\n  - {name: b, kind: view, depends_on: [c], sql: CREATE VIEW b AS SELECT 1}\n  - {name: c, kind: view, depends_on: [a], sql: CREATE VIEW c AS SELECT 1}\n"),
 			[]string{`schema/a.yaml:11:40: depends_on makes a cycle: view "a" → view "b" → view "c" → view "a"; remove one of these dependencies`}},
+		{"function named like a table", obj("  - {name: notes, kind: function, sql: CREATE FUNCTION notes(int) RETURNS SETOF notes AS 'SELECT * FROM notes' LANGUAGE sql}\n  - {name: v, kind: view, depends_on: [notes], sql: CREATE VIEW v AS SELECT 1}\n"),
+			[]string{`schema/a.yaml:10:40: depends_on "notes" of view "v" is ambiguous: function "notes" at schema/a.yaml:9:12 ("function notes") and table "notes" at schema/a.yaml:2:3 ("table notes") have that name; write the kind before the name, as in parentheses`}},
+		{"objects of one name", obj("  - {name: d, kind: function, sql: CREATE FUNCTION d() RETURNS int AS 'SELECT 1' LANGUAGE sql}\n  - {name: d, kind: other, sql: CREATE TABLE d (x int), drop: DROP TABLE d}\n  - {name: v, kind: view, depends_on: [d], sql: CREATE VIEW v AS SELECT 1}\n"),
+			[]string{`depends_on "d" of view "v" is ambiguous: function "d" at schema/a.yaml:9:12 ("function d") and object "d" at schema/a.yaml:10:12 ("other d") have that name`}},
+		{"kind of dependency unknown", obj("  - {name: v, kind: view, depends_on: [tabel notes], sql: CREATE VIEW v AS SELECT 1}\n"),
+			[]string{`schema/a.yaml:9:40: depends_on entry "tabel notes" of sql object "v": write a name, or a kind and a name ("function designers"; kinds: table, enum, extension, function, procedure, view, materialized_view, type, domain, sequence, schema, other)`}},
+		{"no dependency of that kind", obj("  - {name: v, kind: view, depends_on: [function notes], sql: CREATE VIEW v AS SELECT 1}\n"),
+			[]string{`schema/a.yaml:9:40: depends_on of view "v": no function "notes"`}},
 		{"depends on trigger", obj("  - {name: t, kind: trigger, sql: CREATE TRIGGER t AFTER INSERT ON notes FOR EACH ROW EXECUTE FUNCTION f()}\n  - {name: v, kind: view, depends_on: [t], sql: CREATE VIEW v AS SELECT 1}\n"),
 			[]string{`depends_on "t" of view "v" names a trigger; nothing can depend on a trigger, remove it`}},
 		{"trigger schema", obj("  - {name: app.t, kind: trigger, sql: CREATE TRIGGER t AFTER INSERT ON notes FOR EACH ROW EXECUTE FUNCTION f()}\n"),
@@ -177,6 +186,51 @@ func TestSQLObjectErrors(t *testing.T) {
 	p, err := parseFiles(t, "schema/a.yaml", "extensions: [pg_trgm]\n", "schema/b.yaml", "extensions: [pg_trgm, citext]\n")
 	if err != nil || len(p.Extensions) != 2 {
 		t.Fatalf("%v %+v", err, p)
+	}
+}
+
+// TestDependsOnKind resolves depends_on entries that write the kind
+// before the name, where a table and a function share it (PostgREST's
+// computed relationships: a function designers(videogames) returning
+// SETOF designers), and a function's entry naming its own name means
+// the table.
+func TestDependsOnKind(t *testing.T) {
+	p := mustParse(t, objectsTable+`sql_objects:
+  - name: notes
+    kind: function
+    depends_on: [notes]
+    sql: CREATE FUNCTION notes(int) RETURNS SETOF notes AS 'SELECT * FROM notes' LANGUAGE sql
+  - {name: v, kind: view, depends_on: [table notes, function notes], sql: CREATE VIEW v AS SELECT 1}
+  - {name: w, kind: view, depends_on: [view v, extension pg_trgm], sql: CREATE VIEW w AS SELECT 1}
+extensions: [pg_trgm]
+`)
+	deps := func(name string) []string {
+		var out []string
+		for _, o := range p.Objects {
+			if o.Name != name || o.Kind.Name == "function" && name != "notes" {
+				continue
+			}
+			for _, d := range o.DependsOn {
+				switch {
+				case d.Table != nil:
+					out = append(out, "table "+d.Table.Name)
+				case d.Object != nil:
+					out = append(out, d.Object.Kind.Name+" "+d.Object.Name)
+				case d.Extension != nil:
+					out = append(out, "extension "+d.Extension.Name)
+				}
+			}
+		}
+		return out
+	}
+	for name, want := range map[string][]string{
+		"notes": {"table notes"},
+		"v":     {"table notes", "function notes"},
+		"w":     {"view v", "extension pg_trgm"},
+	} {
+		if got := deps(name); !slices.Equal(got, want) {
+			t.Errorf("depends_on of %s = %q, want %q", name, got, want)
+		}
 	}
 }
 
