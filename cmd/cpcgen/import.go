@@ -239,10 +239,36 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		} else {
 			c.printError(err)
 		}
+		if importAloneBuilds(root, cfgPath, res.Files) {
+			return fmt.Errorf("the imported specs build on their own but not with the project's other spec files; fix the lines above, or import into another directory (--dir)")
+		}
 		return fmt.Errorf("the imported specs do not build (a bug in import: please report it with the schema); fix the lines above by hand or move the objects into sql_objects")
 	}
 	fmt.Fprintf(c.stdout, "\nNext: cpcgen generate, cpcgen migrate diff baseline, and on the database it came from cpcgen migrate baseline --url\n")
 	return nil
+}
+
+// importAloneBuilds reports whether the spec files import wrote load and
+// build without the project's other spec files, under its cpcgen.yaml:
+// when the project does not build, whether the fault is import's.
+func importAloneBuilds(root, cfgPath string, files []importer.File) bool {
+	data, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return false
+	}
+	cfg, err := spec.ParseConfig(root, filepath.Base(cfgPath), data)
+	if err != nil {
+		return false
+	}
+	var specs []spec.File
+	for _, f := range files {
+		specs = append(specs, spec.File{Name: f.Path, Data: f.Data})
+	}
+	proj, err := spec.Parse(cfg, specs)
+	if err == nil {
+		_, err = generator.Build(proj)
+	}
+	return err == nil
 }
 
 // ddlDatabase returns an empty database for --sql files: a temporary one

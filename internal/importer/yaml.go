@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -66,11 +67,49 @@ func (c *converter) objects() []*object {
 	for _, o := range all {
 		declared[o.name] = true
 	}
+	// The kinds of what declares each name: an entry naming what a
+	// table and an object, or two objects, declare (a table kept as SQL
+	// and a function designers(videogames)) says which with the kind
+	// before the name, and names each but the object itself, as its
+	// database dependency may be on either.
+	kinds := map[string][]string{}
+	for _, st := range c.tables {
+		kinds[st.cat.Name] = append(kinds[st.cat.Name], "table")
+	}
+	for name, ok := range c.enums {
+		if ok {
+			kinds[name] = append(kinds[name], "enum")
+		}
+	}
+	for _, e := range c.cat.Extensions {
+		kinds[e.Name] = append(kinds[e.Name], "extension")
+	}
+	for _, o := range all {
+		if o.kind != "trigger" {
+			kinds[o.name] = append(kinds[o.name], o.kind)
+		}
+	}
 	for _, o := range all {
 		var keep []string
 		for _, d := range o.dependsOn {
-			if declared[d] && d != o.name {
+			if !declared[d] {
+				continue
+			}
+			ks := kinds[d]
+			if d == o.name {
+				if i := slices.Index(ks, o.kind); i >= 0 {
+					ks = slices.Delete(slices.Clone(ks), i, i+1)
+				}
+				if len(ks) == 0 {
+					continue
+				}
+			}
+			if len(kinds[d]) < 2 {
 				keep = appendUnique(keep, d)
+				continue
+			}
+			for _, k := range ks {
+				keep = appendUnique(keep, k+" "+d)
 			}
 		}
 		o.dependsOn = keep
