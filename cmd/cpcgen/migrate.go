@@ -319,7 +319,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 		return nil, nil, err
 	}
 	desired := sqlschema.AtlasSchema(pkg)
-	normalized, err := normalizeDesired(ctx, devURL, sdb, desired, pkg)
+	normalized, earlyTables, err := normalizeDesired(ctx, devURL, sdb, desired, pkg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -340,7 +340,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {
-		if !migrate.RunnerTable(table, t.Name) {
+		if !migrate.RunnerTable(table, t.Name) && !slices.Contains(earlyTables, t.Name) {
 			keep = append(keep, t)
 		}
 	}
@@ -353,47 +353,79 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 // creates no object before its tables; else in a temporary database
 // where the extensions and those objects are created first, as
 // schema.sql and the migrations create them, so that the tables'
-// defaults, columns and checks that use them can be created. The Atlas
-// engine normalizes only in a schema without tables: when an object
-// created before the tables makes one (before_tables: true on a CREATE
-// TABLE), the schema is normalized in sdb, without the objects, as it
-// was before they were created there.
-func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package) (*schema.Schema, error) {
+// defaults, columns and checks that use them can be created. It also
+// returns the tables those objects make (before_tables: true on a CREATE
+// TABLE): the object's, planned by its own statements, which the Atlas
+// engine must not see. The engine normalizes only in a schema without
+// tables: when there are such tables, the schema is normalized in sdb,
+// without the objects, as it was before they were created there.
+func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package) (*schema.Schema, []string, error) {
+	var earlyTables []string
 	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 {
-		normalized, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early)
+		normalized, tables, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early)
 		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
-			return normalized, err
+			return normalized, tables, err
 		}
+		earlyTables = tables
 	}
 	normalized, err := sdb.NormalizeSchema(ctx, desired)
 	if err != nil {
-		return nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
-	return normalized, nil
+	return normalized, earlyTables, nil
 }
 
 // normalizeAfter normalizes desired in a temporary database on the
 // server of devURL where the extensions exts and the objects early are
-// created first. An error the engine returns is wrapped with %w.
-func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object) (*schema.Schema, error) {
+// created first, and returns the tables those make. An error the engine
+// returns is wrapped with %w, with the tables.
+func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object) (*schema.Schema, []string, error) {
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer drop()
 	db, err := atlasdb.Open(scratch)
 	if err != nil {
-		return nil, fmt.Errorf("--dev-url: %w", err)
+		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer db.Close()
 	if err := createBeforeTables(ctx, db.DB, exts, early); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	tables, err := schemaTables(ctx, db.DB)
+	if err != nil {
+		return nil, nil, err
 	}
 	normalized, err := db.NormalizeSchema(ctx, desired)
 	if err != nil {
-		return nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, tables, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
-	return normalized, nil
+	return normalized, tables, nil
+}
+
+// schemaTables returns the names of the tables of the schema migrations
+// land in, in db.
+func schemaTables(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT c.relname FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, sqlschema.SchemaName)
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+	}
+	return out, nil
 }
 
 // createBeforeTables creates the extensions exts, then the objects

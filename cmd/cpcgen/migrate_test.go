@@ -341,10 +341,11 @@ sql_objects:
 // --dev-url, of a spec with an object created before the tables that is
 // a table itself: the Atlas engine normalizes only in a schema without
 // tables, so the spec's tables are normalized without the objects, as
-// before they were created there.
+// before they were created there. A second diff finds no changes: the
+// object's table is the object's, where it was planned for a drop.
 func TestMigrateDiffDevURLEarlyTable(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	dev := pgtest.Current(t).AdminURL()
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	testfile.Write(t, dir, "schema/app.yaml", `tables:
   ticket:
     columns:
@@ -360,6 +361,11 @@ sql_objects:
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	contains(t, "first diff", out, `create table "ticket"`, `create object "odd"`)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
 }
 
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
