@@ -176,6 +176,15 @@ func defaultSQL(c *ir.Column) string {
 		// text, the value is converted to the column's type as before.
 		return "CAST(" + c.Default.SQL + " AS text)"
 	}
+	if c.Default.Kind == ir.DefaultExpr && c.Type.ArrayDims == 0 && c.Type.Base != nil && (c.Type.Base.Int != nil || c.Type.Base.Decimal) {
+		// A number column's default of a floating-point type (bigint
+		// defaulting to floor(random() * 1e12)) would make COALESCE's
+		// type double precision, which rounds a value the field sets
+		// past 2^53: cast to the column's type without its
+		// modifiers, the default is converted as an INSERT's assignment
+		// converts it and the field's value is kept exact.
+		return "CAST(" + c.Default.SQL + " AS " + c.Type.Base.Name + ")"
+	}
 	return c.Default.SQL
 }
 

@@ -417,3 +417,68 @@ func TestStringColumnDefaultOfAnotherType(t *testing.T) {
 	}
 	vetSchema(t, ddl, pkg, root)
 }
+
+// TestNumberColumnDefaultOfFloatType generates a table whose bigint and
+// numeric columns default to double precision expressions: Create's
+// COALESCE of the field and the default took the type double precision,
+// so a value set past 2^53, or with more digits than a double holds,
+// came back rounded. Each statement inserting a row keeps the value
+// exact, and an unset field still takes the default.
+func TestNumberColumnDefaultOfFloatType(t *testing.T) {
+	root := t.TempDir()
+	pkg, tree := generateProject(t, root, "ticketsdb", `tables:
+  tickets:
+    columns:
+      id: {type: bigint, primary_key: true, default: {sql: "floor(random() * 1000) + 1"}}
+      price: {type: "numeric(30,10)", default: {sql: "random() * 0 + 2.5"}}
+`)
+	var ddl string
+	for _, f := range tree.Files {
+		if f.Path == "out/schema.sql" {
+			ddl = string(f.Data)
+		}
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v\n%s", err, ddl)
+	}
+	vetClean(t, ctx, conn, pkg, root)
+	const id, price = "9007199254740993", "12345678901234567890.0123456789"
+	ran := 0
+	for _, s := range pkg.Statements() {
+		var set, unset []any
+		switch s.Name {
+		case "tickets.Create":
+			set, unset = []any{id, price}, []any{nil, nil}
+		case "tickets.CreateManyReturning":
+			set, unset = []any{[]any{id}, []any{price}}, []any{[]any{nil}, []any{nil}}
+		default:
+			continue
+		}
+		ran++
+		if _, err := conn.Exec(ctx, "DELETE FROM tickets"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, s.SQL, set...); err != nil {
+			t.Fatalf("%s: %v", s.SQL, err)
+		}
+		if _, err := conn.Exec(ctx, s.SQL, unset...); err != nil {
+			t.Fatalf("%s with unset fields: %v", s.SQL, err)
+		}
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM tickets WHERE id::text = $1 AND price::text = $2", id, price).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: %d rows with id %s and price %s, %v", s.Name, n, id, price, err)
+		}
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM tickets WHERE id BETWEEN 1 AND 1000 AND price = 2.5").Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: %d rows left to the defaults, %v", s.Name, n, err)
+		}
+	}
+	if ran != 2 {
+		t.Errorf("ran %d statements, want Create and CreateManyReturning", ran)
+	}
+}
