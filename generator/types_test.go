@@ -61,19 +61,31 @@ func vetClean(t *testing.T, ctx context.Context, conn *pgx.Conn, pkg *ir.Package
 }
 
 // vetSchema creates the schema ddl (a generated schema.sql) in the test
-// database and checks that vet reports nothing there (see vetClean).
-func vetSchema(t *testing.T, ddl string, pkg *ir.Package, root string) {
+// database and checks that vet reports nothing there (see vetClean). It
+// returns a connection to that database, closed when the test ends.
+func vetSchema(t *testing.T, ddl string, pkg *ir.Package, root string) *pgx.Conn {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(ctx) })
 	if _, err := conn.Exec(ctx, ddl); err != nil {
 		t.Fatalf("schema.sql: %v\n%s", err, ddl)
 	}
 	vetClean(t, ctx, conn, pkg, root)
+	return conn
+}
+
+// schemaSQL returns the schema.sql of a tree generateProject wrote.
+func schemaSQL(tree writer.Tree) string {
+	for _, f := range tree.Files {
+		if f.Path == "out/schema.sql" {
+			return string(f.Data)
+		}
+	}
+	return ""
 }
 
 // schemaOffers checks that the JSON Schema of spec files offers each of
@@ -409,13 +421,7 @@ func TestStringColumnDefaultOfAnotherType(t *testing.T) {
       code: {type: varchar(40), default: {sql: "now()"}}
       label: {type: text, default: "'x'"}
 `)
-	var ddl string
-	for _, f := range tree.Files {
-		if f.Path == "out/schema.sql" {
-			ddl = string(f.Data)
-		}
-	}
-	vetSchema(t, ddl, pkg, root)
+	vetSchema(t, schemaSQL(tree), pkg, root)
 }
 
 // TestNumberColumnDefaultOfFloatType generates a table whose bigint and
@@ -432,22 +438,8 @@ func TestNumberColumnDefaultOfFloatType(t *testing.T) {
       id: {type: bigint, primary_key: true, default: {sql: "floor(random() * 1000) + 1"}}
       price: {type: "numeric(30,10)", default: {sql: "random() * 0 + 2.5"}}
 `)
-	var ddl string
-	for _, f := range tree.Files {
-		if f.Path == "out/schema.sql" {
-			ddl = string(f.Data)
-		}
-	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, ddl); err != nil {
-		t.Fatalf("schema.sql: %v\n%s", err, ddl)
-	}
-	vetClean(t, ctx, conn, pkg, root)
+	conn := vetSchema(t, schemaSQL(tree), pkg, root)
 	const id, price = "9007199254740993", "12345678901234567890.0123456789"
 	ran := 0
 	for _, s := range pkg.Statements() {
