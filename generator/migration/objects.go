@@ -46,6 +46,9 @@ type objectPlan struct {
 	drop, create, replace map[string]bool
 	// why says, for an object dropped and created again, what made it so.
 	why map[string]string
+	// alter holds, by key, the statements that change a composite type
+	// a column uses in place, and back (see alterComposite).
+	alter map[string][2]string
 }
 
 // planObjects adds to p the statements that bring the extensions and the
@@ -69,7 +72,7 @@ type objectPlan struct {
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), rebuiltIndexes(p.Schema), p.replaced)
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), rebuiltIndexes(p.Schema), p.replaced, typeColumns(current))
 	if err != nil {
 		return err
 	}
@@ -123,6 +126,13 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			// back, the one it adds.
 			o := cur[n.Key]
 			c = &Change{Cmd: uncomment(o.Replace, n.Replace) + n.Replace, Reverse: []string{uncomment(n.Replace, o.Replace) + o.Replace}, Comment: "replace " + n.Title()}
+			createSum = append(createSum, c.Comment)
+		case op.alter[n.Key] != [2]string{}:
+			a := op.alter[n.Key]
+			if a[0] == "" {
+				continue // written apart only
+			}
+			c = &Change{Cmd: a[0], Reverse: []string{a[1]}, Comment: "alter " + n.Title() + " in place: columns use it"}
 			createSum = append(createSum, c.Comment)
 		case op.create[n.Key] && cur[n.Key] != nil:
 			c = &Change{Cmd: n.Create, Reverse: []string{n.Drop}, Comment: "create " + n.Title() + " again"}
@@ -251,7 +261,7 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string, typeUsers map[string][]string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -260,7 +270,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 	for _, o := range pkg.Objects {
 		want[o.Key] = o
 	}
-	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}}
+	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}, alter: map[string][2]string{}}
 	for _, o := range curObjs {
 		if want[o.Key] == nil {
 			op.drop[o.Key] = true
@@ -278,6 +288,14 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			op.create[n.Key] = true
 		case o.Create != n.Create && n.Replace != "" && o.Replace != "" && o.Signature == n.Signature && o.Kind == n.Kind:
 			op.replace[n.Key] = true
+		case o.Create != n.Create && o.Kind == "type" && n.Kind == "type" && len(typeUsers[objectTypeName(n)]) > 0:
+			// Columns use it, so it cannot be dropped: changed in place
+			// when it can be, else refused below.
+			if up, down, ok := alterComposite(o, n); ok {
+				op.alter[n.Key] = [2]string{up, down}
+			} else {
+				redo(n.Key, "its definition changed")
+			}
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
 		}
@@ -359,6 +377,15 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			}
 		}
 	}
+	for _, o := range curObjs {
+		if o.Kind != "type" && o.Kind != "domain" || !op.drop[o.Key] || !op.create[o.Key] {
+			continue
+		}
+		delete(op.alter, o.Key)
+		if users := typeUsers[objectTypeName(o)]; len(users) > 0 {
+			return op, typeInUse(o, users, op.why[o.Key])
+		}
+	}
 	return op, nil
 }
 
@@ -423,7 +450,7 @@ func usesEnum(o *ir.Object, e string) bool {
 // drop one while a generated column, default, index or check calls it
 // (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
-	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil)
+	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil, nil)
 	var out []*ir.Object
 	overloaded := map[string]bool{}
 	for _, o := range curObjs {
