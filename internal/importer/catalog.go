@@ -342,6 +342,21 @@ type CatView struct {
 	// ALTER COLUMN … SET DEFAULT), each [column, default], in the
 	// columns' order.
 	ColumnDefaults [][]string
+	// IndexComments are the comments of a materialized view's indexes
+	// (COMMENT ON INDEX), each [index, comment], by index name.
+	IndexComments [][]string
+	// IndexStatistics are the statistics targets of a materialized
+	// view's index columns (ALTER INDEX … ALTER COLUMN n SET
+	// STATISTICS), each [index, "n target"].
+	IndexStatistics [][]string
+	// ClusterOn is the index a materialized view is clustered on (ALTER
+	// MATERIALIZED VIEW … CLUSTER ON), "" for none.
+	ClusterOn string
+	// ColumnSettings are the settings of a materialized view's columns
+	// (ALTER MATERIALIZED VIEW … ALTER COLUMN): each [column, clause],
+	// the clause SET STATISTICS n, SET (option=value, …), SET STORAGE
+	// or SET COMPRESSION, in the columns' order.
+	ColumnSettings [][]string
 	plain          string // Def without pretty-printing; see nestedSameOp
 }
 
@@ -835,7 +850,8 @@ func (r *reader) views() error {
 		}
 	}()
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
-		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.ColumnDefaults, &v.plain}
+		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.ColumnDefaults, &v.plain,
+			&v.IndexComments, &v.IndexStatistics, &v.ClusterOn, &v.ColumnSettings}
 	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
@@ -849,7 +865,22 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
   coalesce((SELECT array_agg(ARRAY[a.attname::text, pg_get_expr(d.adbin, d.adrelid)] ORDER BY a.attnum)
     FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
     WHERE d.adrelid = c.oid AND NOT a.attisdropped), '{}'),
-  pg_get_viewdef(c.oid, false)
+  pg_get_viewdef(c.oid, false),
+  coalesce((SELECT array_agg(ARRAY[ic.relname::text, obj_description(ic.oid, 'pg_class')] ORDER BY ic.relname)
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+    WHERE i.indrelid = c.oid AND obj_description(ic.oid, 'pg_class') IS NOT NULL), '{}'),
+  coalesce((SELECT array_agg(ARRAY[ic.relname::text, a.attnum::text || ' ' || a.attstattarget::text] ORDER BY ic.relname, a.attnum)
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_attribute a ON a.attrelid = ic.oid
+    WHERE i.indrelid = c.oid AND a.attnum > 0 AND coalesce(a.attstattarget::int, -1) >= 0), '{}'),
+  coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), ''),
+  coalesce((SELECT array_agg(ARRAY[a.attname::text, v.clause] ORDER BY a.attnum, v.k)
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid,
+    LATERAL (VALUES
+      (1, CASE WHEN coalesce(a.attstattarget::int, -1) >= 0 THEN 'SET STATISTICS ' || a.attstattarget END),
+      (2, (SELECT 'SET (' || string_agg(o, ', ') || ')' FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_%')),
+      (3, CASE WHEN a.attstorage <> t.typstorage THEN 'SET STORAGE ' || `+storageName("a.attstorage")+` END),
+      (4, CASE a.attcompression WHEN 'p' THEN 'SET COMPRESSION pglz' WHEN 'l' THEN 'SET COMPRESSION lz4' END)) v(k, clause)
+    WHERE c.relkind = 'm' AND a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND v.clause IS NOT NULL), '{}')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)

@@ -3325,6 +3325,19 @@ func (c *converter) view(v CatView) *object {
 	for _, cd := range v.ColumnDefaults {
 		fmt.Fprintf(&b, ";\nALTER VIEW %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(v.Name), quoteIdent(cd[0]), cd[1])
 	}
+	for _, ic := range v.IndexComments {
+		b.WriteString(commentOn("INDEX", quoteIdent(ic[0]), ic[1]))
+	}
+	for _, is := range v.IndexStatistics {
+		col, target, _ := strings.Cut(is[1], " ")
+		fmt.Fprintf(&b, ";\nALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s", quoteIdent(is[0]), col, target)
+	}
+	if v.ClusterOn != "" {
+		fmt.Fprintf(&b, ";\nALTER MATERIALIZED VIEW %s CLUSTER ON %s", quoteIdent(v.Name), quoteIdent(v.ClusterOn))
+	}
+	for _, cs := range v.ColumnSettings {
+		fmt.Fprintf(&b, ";\nALTER MATERIALIZED VIEW %s ALTER COLUMN %s %s", quoteIdent(v.Name), quoteIdent(cs[0]), cs[1])
+	}
 	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
 	for _, u := range v.Uses {
 		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))

@@ -1036,3 +1036,55 @@ func TestAggregateWithoutArguments(t *testing.T) {
 	}
 	readsBackSame(t, fn, "CREATE AGGREGATE counted (*) (SFUNC = dummy, STYPE = int);\n", aggregates)
 }
+
+// TestMaterializedViewSettings: what a materialized view and its indexes
+// have besides their definitions (the index it is clustered on, an
+// index's comment and statistics targets, its columns' statistics
+// targets, options, storage and compression) is kept in its sql object:
+// the view made again from that object has the same settings.
+func TestMaterializedViewSettings(t *testing.T) {
+	tables := "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL, body text);\n"
+	ddl := `CREATE MATERIALIZED VIEW mv AS SELECT id, n, body FROM t;
+CREATE UNIQUE INDEX mv_id ON mv (id);
+CREATE INDEX "mv n" ON mv ((n + 1));
+COMMENT ON INDEX "mv n" IS 'n''s';
+ALTER INDEX "mv n" ALTER COLUMN 1 SET STATISTICS 300;
+ALTER MATERIALIZED VIEW mv CLUSTER ON mv_id;
+ALTER MATERIALIZED VIEW mv ALTER COLUMN n SET STATISTICS 500;
+ALTER MATERIALIZED VIEW mv ALTER COLUMN id SET (n_distinct = 10);
+ALTER MATERIALIZED VIEW mv ALTER COLUMN body SET STORAGE MAIN;
+ALTER MATERIALIZED VIEW mv ALTER COLUMN body SET COMPRESSION pglz;
+`
+	settings := func(conn *pgx.Conn) []string {
+		rows, err := conn.Query(context.Background(), `
+SELECT format('%s.%s: statistics %s, options %s, storage %s, compression %s, comment %s, clustered %s',
+  c.relname, a.attname, coalesce(a.attstattarget::int, -1), a.attoptions, a.attstorage, a.attcompression,
+  obj_description(c.oid, 'pg_class'), (SELECT i.indisclustered FROM pg_index i WHERE i.indexrelid = c.oid))
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relname LIKE 'mv%'
+ORDER BY c.relname, a.attnum`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	orig := loadedConn(t, "mvsettings", tables+ddl)
+	cat, err := Inspect(context.Background(), orig, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &converter{cat: cat, res: &Result{}}
+	var objects []string
+	for _, v := range cat.Views {
+		objects = append(objects, c.view(v).sql)
+	}
+	again := loadedConn(t, "mvagain", tables+strings.Join(objects, ";\n")+";\n")
+	if want, got := settings(orig), settings(again); !slices.Equal(want, got) {
+		t.Errorf("made again from its sql object, the materialized view has other settings:\n%s\nwant\n%s\nobject:\n%s",
+			strings.Join(got, "\n"), strings.Join(want, "\n"), strings.Join(objects, "\n"))
+	}
+}
