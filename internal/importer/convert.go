@@ -1880,7 +1880,13 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if set, _ := rowSecurity(t); set != "" {
 		b.WriteString(";\n" + set)
 	}
-	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
+	// A partition is detached first: PostgreSQL refuses to drop one of a
+	// table a foreign key references.
+	drop := "DROP TABLE " + q
+	if t.Parent != "" {
+		drop = "ALTER TABLE " + quoteIdent(t.Parent) + " DETACH PARTITION " + q + ";\n" + drop
+	}
+	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: drop, dependsOn: deps})
 	for _, col := range t.Columns {
 		if why := lateDefaults[col.Name]; why != "" {
 			c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default", why))

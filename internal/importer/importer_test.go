@@ -1088,3 +1088,43 @@ ORDER BY c.relname, a.attnum`)
 			strings.Join(got, "\n"), strings.Join(want, "\n"), strings.Join(objects, "\n"))
 	}
 }
+
+// TestPartitionKeptAsSQLDetached: a partition kept as an sql object (for
+// its storage options, as pgbench's with --partitions; for an index of
+// its own) is detached before it is dropped:
+// PostgreSQL refuses to drop a partition of a table that a foreign key
+// references.
+func TestPartitionKeptAsSQLDetached(t *testing.T) {
+	tables := `CREATE TABLE accounts (aid int PRIMARY KEY, note text) PARTITION BY HASH (aid);
+CREATE TABLE history (aid int REFERENCES accounts);
+`
+	parts := `CREATE TABLE accounts_1 PARTITION OF accounts FOR VALUES WITH (modulus 2, remainder 0) WITH (fillfactor=100);
+CREATE TABLE accounts_2 PARTITION OF accounts FOR VALUES WITH (modulus 2, remainder 1);
+CREATE INDEX accounts_2_note ON accounts_2 (note);
+`
+	res := convert(t, loadedConn(t, "keptpart", tables+parts), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn := loadedConn(t, "keptpartagain", tables)
+	var made int
+	for _, o := range spec.Objects {
+		if o.Name != "accounts_1" && o.Name != "accounts_2" {
+			continue
+		}
+		made++
+		if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ApplyDDL(ctx, conn, o.Name+" drop", o.Drop); err != nil {
+			t.Errorf("drop of partition %s kept as SQL: %v", o.Name, err)
+		}
+	}
+	if made != 2 {
+		t.Errorf("%d partitions kept as sql objects, want 2:\n%s", made, res.Files[0].Data)
+	}
+}
