@@ -1110,6 +1110,8 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		return "it is a partition of " + t.Parent + ", which is kept as SQL"
 	case !specName(t.Name):
 		return "its name is not a plain SQL name (letters, digits and underscores)"
+	case c.partitionReordered(t):
+		return "its columns are in another order than its parent's (it was made as a table and attached), which a declared partition, made with PARTITION OF, cannot carry"
 	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
 		return "it has indexes or constraints of its own, which a declared partition cannot carry"
 	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS || t.ForceRLS || t.ReplicaIdentity != "":

@@ -1128,3 +1128,38 @@ CREATE INDEX accounts_2_note ON accounts_2 (note);
 		t.Errorf("%d partitions kept as sql objects, want 2:\n%s", made, res.Files[0].Data)
 	}
 }
+
+// TestPartitionColumnOrderKept: a partition whose columns are in another
+// order than its parent's (made as a table, then attached) is kept as an
+// sql object that makes it so: PARTITION OF, which a declared partition
+// is made with, would give it its parent's order.
+func TestPartitionColumnOrderKept(t *testing.T) {
+	tables := "CREATE TABLE accounts (aid int PRIMARY KEY, note text) PARTITION BY HASH (aid);\n"
+	part := `CREATE TABLE accounts_1 (note text, aid int NOT NULL);
+ALTER TABLE accounts ATTACH PARTITION accounts_1 FOR VALUES WITH (modulus 1, remainder 0);
+`
+	order := func(conn *pgx.Conn) string {
+		var cols string
+		if err := conn.QueryRow(context.Background(), `SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute
+WHERE attrelid = 'accounts_1'::regclass AND attnum > 0 AND NOT attisdropped`).Scan(&cols); err != nil {
+			t.Fatal(err)
+		}
+		return cols
+	}
+	orig := loadedConn(t, "reordered", tables+part)
+	res := convert(t, orig, "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(spec.Objects, func(o struct{ Name, SQL string }) bool { return o.Name == "accounts_1" })
+	if i < 0 {
+		t.Fatalf("partition accounts_1 is not kept as an sql object:\n%s", res.Files[0].Data)
+	}
+	again := loadedConn(t, "reorderedagain", tables+spec.Objects[i].SQL+";\n")
+	if want, got := order(orig), order(again); got != want {
+		t.Errorf("partition made again from its sql object has columns %s, want %s", got, want)
+	}
+}
