@@ -161,6 +161,19 @@ func Plan(pkg *ir.Package, current, desired *schema.Schema) (*Planned, error) {
 	return planWith(pkg, current, desired, planOptions{})
 }
 
+// withoutSchemaAttrs leaves out the change of the schema's own
+// attributes (its comment, COMMENT ON SCHEMA). A project holds the
+// schema's objects, not the schema, which deployment makes (import
+// reports its comment as not imported): a database whose schema has a
+// comment does not drift from its migrations, and the planner, scoped
+// to one schema, would refuse the change.
+func withoutSchemaAttrs(changes []schema.Change) []schema.Change {
+	return slices.DeleteFunc(changes, func(c schema.Change) bool {
+		_, ok := c.(*schema.ModifySchema)
+		return ok
+	})
+}
+
 // Drift computes the statements that bring current to desired when both
 // are schemas of databases, as check --url compares a live database with
 // the one its applied migrations produce: the specs' renamed_from hints
@@ -224,6 +237,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
+	changes = withoutSchemaAttrs(changes)
 	changes = missedChanges(current, desired, changes)
 	if err := uncastable(changes); err != nil {
 		return nil, err
