@@ -367,6 +367,11 @@ type CatFunction struct {
 	Defs     []string
 	Args     []string // identity arguments of each overload
 	Comments []string
+	// Shadows tells, for each overload, whether pg_catalog has a
+	// function of its name and argument types, which PostgreSQL finds
+	// first for an unqualified name (DROP FUNCTION "current_user"(),
+	// COMMENT ON it), whatever the search_path.
+	Shadows []bool
 	// BodyError is why PostgreSQL's check of function bodies refuses an
 	// overload (see CheckBodies), or "".
 	BodyError string
@@ -918,7 +923,8 @@ SELECT p.proname, p.prokind::text,
       CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN ', PARALLEL = RESTRICTED' ELSE '' END || ')'
   ELSE pg_get_functiondef(p.oid) END,
   CASE WHEN p.prokind = 'a' AND p.pronargs = 0 THEN '*' ELSE pg_get_function_identity_arguments(p.oid) END,
-  coalesce(obj_description(p.oid, 'pg_proc'), '')
+  coalesce(obj_description(p.oid, 'pg_proc'), ''),
+  EXISTS (SELECT 1 FROM pg_proc b WHERE b.pronamespace = 'pg_catalog'::regnamespace AND b.proname = p.proname AND b.proargtypes = p.proargtypes)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 WHERE n.nspname = $1`+notExt("p.oid", "pg_proc")+`
@@ -931,7 +937,8 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 	var last *CatFunction
 	for rows.Next() {
 		var name, kind, def, args, comment string
-		if err := rows.Scan(&name, &kind, &def, &args, &comment); err != nil {
+		var shadows bool
+		if err := rows.Scan(&name, &kind, &def, &args, &comment, &shadows); err != nil {
 			return err
 		}
 		if last == nil || last.Name != name || last.Kind != kind {
@@ -941,6 +948,7 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 		last.Defs = append(last.Defs, def)
 		last.Args = append(last.Args, args)
 		last.Comments = append(last.Comments, comment)
+		last.Shadows = append(last.Shadows, shadows)
 	}
 	return rows.Err()
 }

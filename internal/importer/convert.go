@@ -3280,8 +3280,13 @@ func (c *converter) function(f CatFunction) *object {
 			def = head + strings.TrimPrefix(def[m[1]:], q)
 		}
 		stmts = append(stmts, def)
+		if f.Shadows[i] && f.Comments[i] != "" {
+			stmts = append(stmts, inCurrentSchema("COMMENT ON "+keyword+" %I.%I(%s) IS %L", f.Name, f.Args[i], f.Comments[i]))
+			continue
+		}
 		stmts[len(stmts)-1] += commentOn(keyword, quoteIdent(f.Name)+"("+f.Args[i]+")", f.Comments[i])
 	}
+	shadows := slices.Index(f.Shadows, true)
 	o := &object{name: objNameOf(f.Name), kind: kind, sql: strings.Join(stmts, ";\n")}
 	if f.BodyError != "" {
 		// Created as the database has it, unchecked: an object of kind
@@ -3289,9 +3294,13 @@ func (c *converter) function(f CatFunction) *object {
 		// CREATE statement.
 		o.sql = "SET check_function_bodies = off;\n" + o.sql + ";\nRESET check_function_bodies"
 	}
-	if f.Kind == "a" || !plain(f.Name) || f.BodyError != "" {
+	if f.Kind == "a" || !plain(f.Name) || f.BodyError != "" || shadows >= 0 {
 		var drops []string
-		for _, a := range f.Args {
+		for i, a := range f.Args {
+			if f.Shadows[i] {
+				drops = append(drops, inCurrentSchema("DROP "+keyword+" %I.%I(%s)", f.Name, a))
+				continue
+			}
 			drops = append(drops, fmt.Sprintf("DROP %s %s(%s)", keyword, quoteIdent(f.Name), a))
 		}
 		o.kind, o.drop = "other", strings.Join(drops, ";\n")
@@ -3304,12 +3313,27 @@ func (c *converter) function(f CatFunction) *object {
 		c.find(kind, f.Name, Changed, "its body does not pass PostgreSQL's check (%s): it was created with check_function_bodies off, as pg_dump's files do, and the sql object creates it so too; fix the body", clipText(f.BodyError))
 		return o
 	}
-	if by := c.beforeTables[f.Name]; by != "" {
+	if shadows >= 0 {
+		c.find(kind, f.Name, Kept, "it has the name and arguments of the built-in pg_catalog.%s(%s), which PostgreSQL finds first for an unqualified name, whatever the search_path: the sql object comments on it and drops it by the name of the schema it is created in (current_schema()); call it by its schema's name", quoteIdent(f.Name), f.Args[shadows])
+	} else if by := c.beforeTables[f.Name]; by != "" {
 		c.find(kind, f.Name, Kept, "%s, so it is created before the tables (before_tables: true); read it with a raw query; migrations create, replace and drop it", by)
 	} else {
 		c.find(kind, f.Name, Kept, "read it with a raw query; migrations create, replace and drop it")
 	}
 	return o
+}
+
+// inCurrentSchema is a DO block running the statement format() makes of
+// format, whose first two %I are the schema it runs in
+// (current_schema()) and an object's name, and of args: what names an
+// object of the schema where an unqualified name would find another,
+// as one of pg_catalog's of the same name.
+func inCurrentSchema(format string, args ...string) string {
+	params := []string{"current_schema()"}
+	for _, a := range args {
+		params = append(params, names.QuoteLiteral(a))
+	}
+	return fmt.Sprintf("DO $cpcgen$ BEGIN EXECUTE format(%s, %s); END $cpcgen$", names.QuoteLiteral(format), strings.Join(params, ", "))
 }
 
 func (c *converter) view(v CatView) *object {

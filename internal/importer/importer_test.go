@@ -1163,3 +1163,57 @@ WHERE attrelid = 'accounts_1'::regclass AND attnum > 0 AND NOT attisdropped`).Sc
 		t.Errorf("partition made again from its sql object has columns %s, want %s", got, want)
 	}
 }
+
+// TestFunctionShadowingBuiltin: a function with the name and arguments
+// of one of pg_catalog's (graphile/starter's app_public."current_user"()),
+// which PostgreSQL finds first for an unqualified name, is commented on
+// and dropped by the name of the schema it is created in: COMMENT ON
+// FUNCTION "current_user"() gave pg_catalog's function the comment, and
+// the down migration's DROP FUNCTION failed on it.
+func TestFunctionShadowingBuiltin(t *testing.T) {
+	ddl := `CREATE FUNCTION "current_user"() RETURNS text LANGUAGE sql STABLE AS 'SELECT ''me''';
+COMMENT ON FUNCTION public."current_user"() IS 'the user';
+CREATE FUNCTION "current_user"(n int) RETURNS text LANGUAGE sql AS 'SELECT ''n''';
+COMMENT ON FUNCTION "current_user"(int) IS 'by number';
+`
+	res := convert(t, loadedConn(t, "shadow", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, Kind, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 1 {
+		t.Fatalf("%d sql objects, want 1:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	o := spec.Objects[0]
+	ctx := context.Background()
+	conn := testConn(t)
+	comments := func() []string {
+		rows, err := conn.Query(ctx, `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || '): ' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'current_user' ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	builtin := comments()
+	if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(builtin), "public.current_user(): the user", "public.current_user(n integer): by number")
+	slices.Sort(want)
+	if got := comments(); !slices.Equal(got, want) {
+		t.Errorf("made from its sql object, the functions named current_user are\n%s\nwant\n%s\nobject:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), o.SQL)
+	}
+	if _, err := ApplyDDL(ctx, conn, o.Name+" drop", o.Drop); err != nil {
+		t.Fatalf("drop: %v\n%s", err, o.Drop)
+	}
+	if got := comments(); !slices.Equal(got, builtin) {
+		t.Errorf("after the drop, the functions named current_user are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(builtin, "\n"))
+	}
+}
