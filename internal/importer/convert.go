@@ -3273,8 +3273,9 @@ func (c *converter) function(f CatFunction) *object {
 	kind := kinds[f.Kind]
 	keyword := strings.ToUpper(kind)
 	q := quoteIdent(c.cat.Schema) + "."
-	for i, def := range f.Defs {
-		def = strings.TrimRight(def, " \n;")
+	order := overloadOrder(f)
+	for _, i := range order {
+		def := strings.TrimRight(f.Defs[i], " \n;")
 		if m := fnHeadRE.FindStringIndex(def); m != nil {
 			head := def[:m[1]]
 			def = head + strings.TrimPrefix(def[m[1]:], q)
@@ -3296,7 +3297,8 @@ func (c *converter) function(f CatFunction) *object {
 	}
 	if f.Kind == "a" || !plain(f.Name) || f.BodyError != "" || shadows >= 0 {
 		var drops []string
-		for i, a := range f.Args {
+		for k := len(order) - 1; k >= 0; k-- {
+			i, a := order[k], f.Args[order[k]]
 			if f.Shadows[i] {
 				drops = append(drops, inCurrentSchema("DROP "+keyword+" %I.%I(%s)", f.Name, a))
 				continue
@@ -3321,6 +3323,26 @@ func (c *converter) function(f CatFunction) *object {
 		c.find(kind, f.Name, Kept, "read it with a raw query; migrations create, replace and drop it")
 	}
 	return o
+}
+
+// overloadOrder is the order f's overloads are created in (and dropped
+// in, reversed): those whose LANGUAGE sql body calls the function's own
+// name, so another overload, which PostgreSQL resolves when it creates
+// the body (Chado's subsequence_by_feature(bigint) calls
+// subsequence_by_feature(bigint, integer, integer)), after the others;
+// each group in the catalog's order.
+func overloadOrder(f CatFunction) []int {
+	var first, last []int
+	for i, def := range f.Defs {
+		text, sqlBody := checkedAtCreate(def)
+		_, rest, _ := strings.Cut(text, "\n") // not the CREATE line, which names the overload itself
+		if sqlBody && len(f.Defs) > 1 && calls(rest, f.Name) {
+			last = append(last, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	return append(first, last...)
 }
 
 // inCurrentSchema is a DO block running the statement format() makes of

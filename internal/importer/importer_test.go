@@ -1217,3 +1217,28 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '
 		t.Errorf("after the drop, the functions named current_user are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(builtin, "\n"))
 	}
 }
+
+// TestOverloadCallingOverload: the overloads of a function are created
+// callees first: a LANGUAGE sql overload calling another (Chado's
+// subsequence_by_feature(bigint) calls subsequence_by_feature(bigint,
+// integer, integer), which sorts after it), whose body PostgreSQL checks
+// when it creates it, comes after the others.
+func TestOverloadCallingOverload(t *testing.T) {
+	ddl := `CREATE FUNCTION sub(bigint, integer, integer) RETURNS text LANGUAGE sql AS 'SELECT $1::text || $2 || $3';
+CREATE FUNCTION sub(bigint) RETURNS text LANGUAGE sql AS 'SELECT sub($1, 0, 0)';
+CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql RETURN sub(length($1)::bigint);
+`
+	res := convert(t, loadedConn(t, "overloads", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 1 {
+		t.Fatalf("%d sql objects, want 1:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	if _, err := ApplyDDL(context.Background(), testConn(t), "sub", spec.Objects[0].SQL); err != nil {
+		t.Errorf("the overloads made again from their sql object: %v", err)
+	}
+}
