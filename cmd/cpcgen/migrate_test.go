@@ -368,6 +368,46 @@ sql_objects:
 	contains(t, "check", out, "schema matches the migrations")
 }
 
+// TestMigrateDiffDevURLSpecText diffs, against a --dev-url, a spec whose
+// default casts a literal to another type than its column's and whose
+// check is written otherwise than PostgreSQL prints it: the migrations
+// write them as the spec does, where they wrote the normalized forms,
+// which lost the cast (so the default's value changed: a timestamp is
+// read in the inserting session's time zone) and made another check
+// than the database the spec was imported from has. The down writes the
+// snapshot's, and a live database made from the spec's own SQL matches.
+func TestMigrateDiffDevURLSpecText(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	spec := `tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: timestamptz, default: {sql: "'2020-01-01 00:00'::timestamp"}}
+      active: {type: varchar(1), nullable: true, check: "active::text = ANY (ARRAY['Y'::varchar, 'N'::varchar]::text[])"}
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000001_init.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "first migration", string(up), `DEFAULT '2020-01-01 00:00'::timestamp`, `CHECK (active::text = ANY (ARRAY['Y'::varchar, 'N'::varchar]::text[]))`)
+	testfile.Write(t, dir, "schema/app.yaml", strings.Replace(spec, "'2020-01-01 00:00'", "'2021-06-01 00:00'", 1))
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "later", "--dev-url", dev)
+	down, err := os.ReadFile(filepath.Join(dir, "migrations", "000002_later.down.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "second migration's down", string(down), `SET DEFAULT '2020-01-01 00:00'::timestamp`)
+	pgtest.Exec(t, live, "CREATE TABLE t (id integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT '2021-06-01 00:00'::timestamp, "+
+		"active varchar(1) CHECK (active::text = ANY (ARRAY['Y'::varchar, 'N'::varchar]::text[])))")
+	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,

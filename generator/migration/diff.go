@@ -152,6 +152,12 @@ type planOptions struct {
 	// objects are the SQL objects after the last migration and the
 	// package's, some of them foreign keys kept as SQL (see lockSafe).
 	objects []*ir.Object
+	// spec, when desired is the spec's schema as a database normalizes
+	// it (--dev-url), is the spec's own, and was, when current is the
+	// schema the migrations produce as that database has it, is the
+	// snapshot's: the statements, and those undoing them, write their
+	// defaults, generation expressions and checks (see specText).
+	spec, was *schema.Schema
 }
 
 // Plan computes the statements that bring current to desired. pkg gives
@@ -239,6 +245,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	changes = withoutSchemaAttrs(changes)
 	changes = missedChanges(current, desired, changes)
+	specText(changes, o.spec, o.was)
 	if err := uncastable(changes); err != nil {
 		return nil, err
 	}

@@ -123,9 +123,12 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		from = cloneSchema(current)
 	}
 	desired := sqlschema.AtlasSchema(pkg)
-	target := desired
+	target, spec, was := desired, (*schema.Schema)(nil), (*schema.Schema)(nil)
 	if opts.Desired != nil {
-		target = opts.Desired
+		target, spec = opts.Desired, desired
+		if opts.Current != nil && dir.HasSnapshot {
+			was = dir.pristineSnapshot()
+		}
 	}
 	if opts.Contract && len(dir.Pending) == 0 {
 		return nil, fmt.Errorf("--contract: no contract is pending in %s; run migrate diff without it", dir.Rel)
@@ -140,6 +143,8 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		usage:    usage,
 		pending:  dir.Pending,
 		contract: opts.Contract,
+		spec:     spec,
+		was:      was,
 	})
 	if err != nil {
 		return nil, err

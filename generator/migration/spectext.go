@@ -1,0 +1,115 @@
+package migration
+
+import (
+	"ariga.io/atlas/sql/schema"
+)
+
+// specText gives the tables and columns the changes create or change,
+// in the spec's schema as a database normalizes it, the defaults,
+// generation expressions and checks of spec, the spec's own schema, by
+// name; and those the changes drop or change from, in the schema the
+// migrations produce as that database has it, those of was, the
+// snapshot, which the statements undoing them write. The comparison
+// that found the changes stays like for like, but the statements write
+// what the specs say, as a diff from the snapshot does: normalized, a
+// default loses a cast that changes its value ('2020-01-01'::timestamp
+// for a timestamptz column is read in the inserting session's time
+// zone) or the schema of a function it calls, and a check takes
+// PostgreSQL's spelling, which creates another one than the spec's. A
+// nil spec or was changes nothing on its side.
+func specText(changes []schema.Change, spec, was *schema.Schema) {
+	table := func(s *schema.Schema, name string) *schema.Table {
+		if s == nil {
+			return nil
+		}
+		t, _ := s.Table(name)
+		return t
+	}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.AddTable:
+			specTable(c.T, table(spec, c.T.Name))
+		case *schema.DropTable:
+			specTable(c.T, table(was, c.T.Name))
+		case *schema.ModifyTable:
+			st, wt := table(spec, c.T.Name), table(was, c.T.Name)
+			for _, tc := range c.Changes {
+				switch tc := tc.(type) {
+				case *schema.AddColumn:
+					specColumn(tc.C, st)
+				case *schema.DropColumn:
+					specColumn(tc.C, wt)
+				case *schema.ModifyColumn:
+					specColumn(tc.To, st)
+					specColumn(tc.From, wt)
+				case *schema.AddCheck:
+					specChecks([]schema.Attr{tc.C}, st)
+				case *schema.DropCheck:
+					specChecks([]schema.Attr{tc.C}, wt)
+				case *schema.ModifyCheck:
+					specChecks([]schema.Attr{tc.To}, st)
+					specChecks([]schema.Attr{tc.From}, wt)
+				}
+			}
+		}
+	}
+}
+
+// specTable sets the defaults, generation expressions and checks of t
+// to those of st, the same table as written; a nil st changes nothing.
+func specTable(t, st *schema.Table) {
+	if st == nil {
+		return
+	}
+	for _, col := range t.Columns {
+		specColumn(col, st)
+	}
+	specChecks(t.Attrs, st)
+}
+
+// specColumn sets the default and generation expression of col to
+// those of the column of the same name of st, the table as written; a
+// nil st changes nothing.
+func specColumn(col *schema.Column, st *schema.Table) {
+	if st == nil {
+		return
+	}
+	sc, ok := st.Column(col.Name)
+	if !ok {
+		return
+	}
+	if col.Default != nil && sc.Default != nil {
+		col.Default = sc.Default
+	}
+	var want *schema.GeneratedExpr
+	for _, a := range sc.Attrs {
+		if g, ok := a.(*schema.GeneratedExpr); ok {
+			want = g
+		}
+	}
+	for i, a := range col.Attrs {
+		if _, ok := a.(*schema.GeneratedExpr); ok && want != nil {
+			col.Attrs[i] = want
+		}
+	}
+}
+
+// specChecks sets the expression of each check of attrs to that of the
+// check of the same name of st, the table as written; a nil st changes
+// nothing.
+func specChecks(attrs []schema.Attr, st *schema.Table) {
+	if st == nil {
+		return
+	}
+	for _, a := range attrs {
+		c, ok := a.(*schema.Check)
+		if !ok || c.Name == "" {
+			continue
+		}
+		for _, sa := range st.Attrs {
+			if sc, ok := sa.(*schema.Check); ok && sc.Name == c.Name {
+				c.Expr = sc.Expr
+			}
+		}
+	}
+}
