@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -309,6 +310,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 		return nil, nil, err
 	}
 	defer drop()
+	scratch = publicSearchPath(scratch)
 
 	sdb, err := atlasdb.Open(scratch)
 	if err != nil {
@@ -385,7 +387,7 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 		return nil, nil, err
 	}
 	defer drop()
-	db, err := atlasdb.Open(scratch)
+	db, err := atlasdb.Open(publicSearchPath(scratch))
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
@@ -426,6 +428,23 @@ WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, sqlschema.SchemaNa
 		return nil, fmt.Errorf("--dev-url: list tables: %w", err)
 	}
 	return out, nil
+}
+
+// publicSearchPath returns the URL of a temporary database of migrate
+// diff --dev-url with the search_path public, which the comparison
+// inspects: one the URL's options or the role set (an application's
+// schema) names a schema the new database lacks, where the replay
+// stopped at "no schema has been selected to create in". A search_path
+// parameter of the startup packet wins over both.
+func publicSearchPath(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return dbURL
+	}
+	q := u.Query()
+	q.Set("search_path", sqlschema.SchemaName)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // createBeforeTables creates the extensions exts, then the objects

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -406,6 +407,35 @@ func TestMigrateDiffDevURLSpecText(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
 	contains(t, "check", out, "schema matches the migrations")
+}
+
+// TestMigrateDiffDevURLSearchPath diffs against a --dev-url whose
+// options set the search_path to an application's schema, which the
+// temporary databases lack: they inspect and replay in public, where
+// the diff stopped at "current_schema() defined in search_path was not
+// found" or, with a sequence, "no schema has been selected to create
+// in".
+func TestMigrateDiffDevURLSearchPath(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	sep := "?"
+	if strings.Contains(dev, "?") {
+		sep = "&"
+	}
+	dev += sep + "options=" + url.QueryEscape("-csearch_path=app")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  ticket:
+    columns:
+      id: {type: bigint, primary_key: true, default: {sql: "nextval('ticket_ids')"}}
+sql_objects:
+  - name: ticket_ids
+    kind: sequence
+    sql: CREATE SEQUENCE ticket_ids
+`)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "ticket"`)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
 }
 
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
