@@ -339,6 +339,20 @@ func testConn(tb testing.TB) *pgx.Conn {
 	return conn
 }
 
+// queryStrings runs query, whose rows are one string each, on conn.
+func queryStrings(t *testing.T, conn *pgx.Conn, query string) []string {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // convert inspects the database of conn and converts it, as import
 // does, with source as the source's name.
 func convert(tb testing.TB, conn *pgx.Conn, source string) *Result {
@@ -1056,21 +1070,13 @@ ALTER MATERIALIZED VIEW mv ALTER COLUMN body SET STORAGE MAIN;
 ALTER MATERIALIZED VIEW mv ALTER COLUMN body SET COMPRESSION pglz;
 `
 	settings := func(conn *pgx.Conn) []string {
-		rows, err := conn.Query(context.Background(), `
+		return queryStrings(t, conn, `
 SELECT format('%s.%s: statistics %s, options %s, storage %s, compression %s, comment %s, clustered %s',
   c.relname, a.attname, coalesce(a.attstattarget::int, -1), a.attoptions, a.attstorage, a.attcompression,
   obj_description(c.oid, 'pg_class'), (SELECT i.indisclustered FROM pg_index i WHERE i.indexrelid = c.oid))
 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relname LIKE 'mv%'
 ORDER BY c.relname, a.attnum`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
 	}
 	orig := loadedConn(t, "mvsettings", tables+ddl)
 	cat, err := Inspect(context.Background(), orig, "")
@@ -1190,16 +1196,8 @@ COMMENT ON FUNCTION "current_user"(int) IS 'by number';
 	ctx := context.Background()
 	conn := testConn(t)
 	comments := func() []string {
-		rows, err := conn.Query(ctx, `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || '): ' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+		return queryStrings(t, conn, `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || '): ' || coalesce(obj_description(p.oid, 'pg_proc'), '')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'current_user' ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
 	}
 	builtin := comments()
 	if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
