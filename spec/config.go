@@ -29,7 +29,7 @@ var Engines = []string{EnginePostgres, EngineCitus, EngineCockroachDB, EngineYug
 var (
 	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine", "methods"}
 	packageKeys    = []string{"name", "dir", "import_path", "store"}
-	migrationsKeys = []string{"dir", "format", "table", "online", "lock_timeout"}
+	migrationsKeys = []string{"dir", "format", "table", "online", "lock_timeout", "external"}
 	docsKeys       = []string{"dir"}
 )
 
@@ -169,6 +169,12 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 			if v, ok := mf.get("lock_timeout"); ok {
 				if s, ok := d.str(v.value, "migrations.lock_timeout"); ok {
 					cfg.Migrations.LockTimeout = d.lockTimeout(v.value.pos, s)
+				}
+			}
+			if v, ok := mf.get("external"); ok {
+				if s, ok := d.relPath(v.value, "migrations.external"); ok {
+					cfg.Migrations.ExternalFile = s
+					extra.dirPos["migrations.external"] = v.value.pos
 				}
 			}
 		}

@@ -167,6 +167,7 @@ func configSchema() (*jsonSchema, []string) {
 			"online": jsBool("Lock-safe plans (default true): indexes built CONCURRENTLY in files of their own, constraints added NOT VALID then validated, SET NOT NULL through a validated check, renames as expand/contract; false plans plain DDL, for databases that are never busy (docs/zero-downtime.md)."),
 			"lock_timeout": {Type: "string", Pattern: `^(off|([0-9]+(\.[0-9]+)?(ms|s|m|h))+)$`,
 				Description: "Longest wait for a lock of each statement cpcgen migrate applies, as 500ms, 5s or 1m, or off (default 5s); a statement that waits longer is retried, then reported with the sessions blocking it."},
+			"external": jsStr("A .sql file, relative to cpcgen.yaml, creating what the migrations use but do not create (another schema's tables, functions and types, as Supabase's auth.users and auth.uid()): run in each temporary database the migrations are replayed into (check --url, migrate baseline, vet, migrate diff --dev-url), never in yours."),
 		}, "dir"),
 		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{
 			"dir": jsStr("Docs directory, relative to cpcgen.yaml: ./docs/db."),

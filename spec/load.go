@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -57,6 +58,18 @@ func Load(path string) (*Project, error) {
 		rel := map[string]string{"package.dir": cfg.Package.Dir, "migrations.dir": cfg.Migrations.Dir, "docs.dir": cfg.Docs.Dir}[key]
 		if err := checkInsideRoot(root, realRoot, rel); err != nil {
 			errs.Add(pos, "%s %q %v", key, rel, err)
+		}
+	}
+	if f := cfg.Migrations.ExternalFile; f != "" {
+		pos := extra.dirPos["migrations.external"]
+		if err := checkInsideRoot(root, realRoot, f); err != nil {
+			errs.Add(pos, "migrations.external %q %v", f, err)
+		} else if data, err := readFile(filepath.Join(root, filepath.FromSlash(f))); errors.Is(err, fs.ErrNotExist) {
+			errs.Add(pos, "migrations.external: %s does not exist; write there the SQL creating what the migrations use but do not create, or remove the key", f)
+		} else if err != nil {
+			errs.Add(pos, "migrations.external: %v", err)
+		} else {
+			cfg.Migrations.External = string(data)
 		}
 	}
 	if cfg.Package.ImportPath == "" && cfg.Package.Dir != "" {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,4 +117,34 @@ func TestLoadOversizedFile(t *testing.T) {
 	})
 	_, err := Load(dir)
 	checkErrors(t, err, "a.yaml:1:1: file is larger than the limit of 8388608 bytes (8 MiB)")
+}
+
+// TestLoadMigrationsExternal reads the file migrations.external names,
+// and says where the key is when the file is missing or outside the
+// project.
+func TestLoadMigrationsExternal(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "version: 1\npackage: {name: db, dir: .}\nspecs: [a.yaml]\nmigrations: {dir: m, external: %s}\n"
+	testfile.WriteAll(t, dir, map[string]string{
+		"cpcgen.yaml":     fmt.Sprintf(cfg, "db/external.sql"),
+		"a.yaml":          "",
+		"db/external.sql": "CREATE SCHEMA auth;\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := p.Config.Migrations; m.External != "CREATE SCHEMA auth;\n" || m.ExternalFile != "db/external.sql" {
+		t.Errorf("migrations.external read as %q from %q", m.External, m.ExternalFile)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"db/missing.sql", `cpcgen.yaml:4:32: migrations.external: db/missing.sql does not exist; write there the SQL`},
+		{"../outside.sql", `cpcgen.yaml:4:32: migrations.external "../outside.sql" leads outside the project root`},
+	} {
+		testfile.Write(t, dir, "cpcgen.yaml", fmt.Sprintf(cfg, tc.file))
+		_, err := Load(dir)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("migrations.external %s: %v, want an error holding %q", tc.file, err, tc.want)
+		}
+	}
 }

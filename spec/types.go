@@ -85,7 +85,14 @@ type MigrationsConfig struct {
 	// statement cpcgen migrate applies (0: the runner's default, 5s;
 	// negative: off, the server's setting applies).
 	LockTimeout time.Duration
-	Pos         Pos
+	// External is the SQL of migrations.external, read from its file:
+	// what the migrations use but do not create (another schema's
+	// tables, functions, types: Supabase's auth.users), run in every
+	// temporary database the migrations are replayed into before them;
+	// "" without the key. ExternalFile is the file, relative to Root.
+	External     string
+	ExternalFile string
+	Pos          Pos
 }
 
 // DocsConfig is the `docs:` section of cpcgen.yaml.

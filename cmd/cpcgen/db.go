@@ -75,9 +75,10 @@ type queryRower interface {
 
 // replayDatabase is scratchDatabase for a database that migrations, or
 // the specs' schema, are created in, given the schema they land in on
-// the database they run on (see replaySchema); live, when not nil,
+// the database they run on (see replaySchema) and what they use but do
+// not create (mc's external SQL, see runExternal); live, when not nil,
 // reads that database. Its errors name flag.
-func replayDatabase(ctx context.Context, serverURL, flag string, live queryRower) (string, func(), error) {
+func replayDatabase(ctx context.Context, serverURL, flag string, live queryRower, mc spec.MigrationsConfig) (string, func(), error) {
 	scratch, drop, err := scratchDatabase(ctx, serverURL, flag)
 	if err != nil {
 		return "", nil, err
@@ -86,7 +87,31 @@ func replayDatabase(ctx context.Context, serverURL, flag string, live queryRower
 		drop()
 		return "", nil, fmt.Errorf("%s: prepare the temporary database: %w", flag, err)
 	}
+	if err := runExternal(ctx, scratch, mc); err != nil {
+		drop()
+		return "", nil, err
+	}
 	return scratch, drop, nil
+}
+
+// runExternal runs the SQL of migrations.external (mc.External) in the
+// temporary database at scratch: what the migrations use but do not
+// create, which exists where they run (another schema's tables and
+// functions, as Supabase's auth.users and auth.uid()). Nothing without
+// the key.
+func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) error {
+	if mc.External == "" {
+		return nil
+	}
+	conn, err := pgx.Connect(ctx, scratch)
+	if err != nil {
+		return fmt.Errorf("connect to the temporary database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, mc.External); err != nil {
+		return fmt.Errorf("migrations.external %s, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, oneLine(err.Error()))
+	}
+	return nil
 }
 
 // replaySchema gives the temporary database at scratch the schema the
@@ -324,7 +349,7 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	if server == "" {
 		server, flag = dbURL, "--url"
 	}
-	scratch, drop, err := replayDatabase(ctx, server, flag, pool)
+	scratch, drop, err := replayDatabase(ctx, server, flag, pool, mc)
 	if err != nil {
 		return nil, nil, "", err
 	}

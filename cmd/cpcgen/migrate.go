@@ -128,7 +128,7 @@ gives the table's size.`,
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 				defer cancel()
 				if devURL != "" {
-					opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, pkg)
+					opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations, pkg)
 					if err != nil {
 						return err
 					}
@@ -291,20 +291,24 @@ func allowFlag(kind string) string {
 // the replay, in a temporary database of its own, since the migrations
 // create those objects again. What the SQL objects of the migrations
 // (the snapshot's) made is left out of the schema returned (see
-// dropObjects). The temporary databases are dropped before returning.
-func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, pkg *ir.Package) (*schema.Schema, *schema.Schema, error) {
+// dropObjects). What the migrations use but do not create (mc's
+// external SQL) is created before the replay. The temporary databases
+// are dropped before returning.
+func replay(ctx context.Context, devURL string, dir *migration.Dir, mc spec.MigrationsConfig, pkg *ir.Package) (*schema.Schema, *schema.Schema, error) {
 	var fsys fs.FS
 	if len(dir.Files) > 0 {
 		// Without migrations there is nothing to replay, and the
 		// directory may not exist yet (a project's first diff).
 		fsys = os.DirFS(dir.Path)
 	}
-	return replayFS(ctx, devURL, fsys, dir.Format, table, pkg, dir.Objects)
+	return replayFS(ctx, devURL, fsys, dir.Format, mc, pkg, dir.Objects)
 }
 
 // replayFS is replay for the migrations of fsys, in the given format (a
-// nil fsys has none), which create the SQL objects objs.
-func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, pkg *ir.Package, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
+// nil fsys has none), which create the SQL objects objs, with the
+// project's migrations config mc.
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc spec.MigrationsConfig, pkg *ir.Package, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
+	table := mc.Table
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
 		return nil, nil, err
@@ -327,6 +331,11 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	}
 	normalized.Name = sqlschema.SchemaName
 	migration.CopySetColumns(desired, normalized)
+	// After the normalization, which the Atlas engine does only in a
+	// database without other schemas.
+	if err := runExternal(ctx, scratch, mc); err != nil {
+		return nil, nil, fmt.Errorf("--dev-url: %w", err)
+	}
 	if fsys != nil {
 		if err := replayUp(ctx, scratch, fsys, format, table); err != nil {
 			return nil, nil, err
@@ -756,7 +765,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, pkg, objs)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc, pkg, objs)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

@@ -438,6 +438,57 @@ sql_objects:
 	contains(t, "second diff", out, "no changes")
 }
 
+// TestMigrationsExternal: a project whose migrations use another
+// schema's table and function (Supabase's auth.users, referenced by a
+// foreign key, and auth.uid(), called by a policy) names them in
+// migrations.external: check --url, vet and diff --dev-url replay the
+// migrations into temporary databases that have them, where they
+// stopped at schema "auth" does not exist.
+func TestMigrationsExternal(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	external := `CREATE SCHEMA auth;
+CREATE TABLE auth.users (id uuid PRIMARY KEY);
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULL::uuid $$;
+`
+	testfile.Write(t, dir, "db/external.sql", external)
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  profiles:
+    columns:
+      id: {type: uuid, primary_key: true}
+      name: {type: text, nullable: true}
+sql_objects:
+  - name: profiles_user
+    kind: other
+    sql: ALTER TABLE profiles ADD CONSTRAINT profiles_id_fkey FOREIGN KEY (id) REFERENCES auth.users (id) ON DELETE CASCADE
+    drop: ALTER TABLE profiles DROP CONSTRAINT profiles_id_fkey
+  - name: profiles_own
+    kind: other
+    sql: ALTER TABLE profiles ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON profiles USING (id = auth.uid())
+    drop: DROP POLICY own ON profiles; ALTER TABLE profiles DISABLE ROW LEVEL SECURITY
+`)
+	pgtest.Exec(t, live, strings.Split(strings.TrimSpace(external), "\n")...)
+	migrateInit(t, dir, live)
+	code, _, errOut := cpcgen(t, "-C", dir, "check", "--url", live)
+	if code == 0 || !strings.Contains(errOut, `schema "auth" does not exist`) {
+		t.Fatalf("check --url without migrations.external: exit %d, want a failure naming schema auth:\n%s", code, errOut)
+	}
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
+		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, "schema matches the migrations")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff", out, "no changes")
+	out, _ = mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet", out, "no problems")
+	// A file that does not run says so, naming it.
+	testfile.Write(t, dir, "db/external.sql", "CREATE SCHEMA auth; CREATE TABLE auth.users (id uuid PRIMARY KEY;\n")
+	code, _, errOut = cpcgen(t, "-C", dir, "check", "--url", live)
+	if code == 0 || !strings.Contains(errOut, "migrations.external db/external.sql") {
+		t.Fatalf("check with a broken external file: exit %d\n%s", code, errOut)
+	}
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,

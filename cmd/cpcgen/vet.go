@@ -133,7 +133,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		defer app.Close(context.WithoutCancel(ctx))
 		live = app
 	}
-	scratch, drop, err := replayDatabase(ctx, server, flag, live)
+	scratch, drop, err := replayDatabase(ctx, server, flag, live, proj.Config.Migrations)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		case len(findings) == 0 && len(pkg.Objects) > 0:
 			// The migrations failed; if an SQL object is why, creating
 			// the spec's schema one object at a time says which.
-			diag, derr := diagnoseObjects(ctx, pkg, server, flag, live)
+			diag, derr := diagnoseObjects(ctx, pkg, server, flag, live, proj.Config.Migrations)
 			if derr != nil {
 				return derr
 			}
@@ -298,10 +298,10 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 
 // diagnoseObjects creates the spec's schema in a second temporary
 // database and returns what the server refuses of its SQL objects, for
-// when applying the migrations failed; live is the first one's (see
-// replayDatabase).
-func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string, live queryRower) ([]vet.Finding, error) {
-	scratch, drop, err := replayDatabase(ctx, server, flag, live)
+// when applying the migrations failed; live is the first one's, and mc
+// the project's migrations config (see replayDatabase).
+func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string, live queryRower, mc spec.MigrationsConfig) ([]vet.Finding, error) {
+	scratch, drop, err := replayDatabase(ctx, server, flag, live, mc)
 	if err != nil {
 		return nil, err
 	}

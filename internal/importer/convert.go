@@ -1336,7 +1336,7 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		return col.ElemName + arr, ""
 	}
 	if col.ElemSchema != c.cat.Schema && col.ElemSchema != "pg_catalog" && col.ElemSchema != "information_schema" && !col.ElemExtension {
-		return "", fmt.Sprintf("has type %s, a type of schema %s, which import does not read; that schema must exist where the migrations run", col.Type, col.ElemSchema)
+		return "", fmt.Sprintf("has type %s, a type of schema %s, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", col.Type, col.ElemSchema)
 	}
 	if col.ElemKind == "d" {
 		d := c.domains[col.ElemName]
@@ -2069,7 +2069,7 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	}
 	sql := fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", quoteIdent(t.Name), quoteIdent(k.Name), k.Def)
 	if k.RefSchema != "" && k.RefSchema != c.cat.Schema {
-		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run", k.RefSchema, k.RefTable)
+		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", k.RefSchema, k.RefTable)
 	}
 	sql += constraintComments(t.Name, k)
 	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,

@@ -745,7 +745,7 @@ CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', determinis
 	wantFindings(t, res, func(kind string) bool { return kind == "schema" || kind == "table" },
 		"schema coll: not imported: cpcgen projects hold one schema; import it into a project of its own with --schema coll",
 		"schema foo: not imported: cpcgen projects hold one schema; import it into a project of its own with --schema foo",
-		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run; no Go code is generated for it`)
+		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it`)
 }
 
 // TestSQLTableFunctionDefaults: a table kept as SQL (a partition with an
