@@ -16,6 +16,7 @@ import (
 
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -92,6 +93,21 @@ func replayDatabase(ctx context.Context, serverURL, flag string, live queryRower
 		return "", nil, err
 	}
 	return scratch, drop, nil
+}
+
+// externalHint is what to add to err, a replay of the migrations that
+// failed, when a schema it names does not exist there (SQLSTATE 3F000):
+// that migrations.external is where to create what the migrations use
+// but do not create. "" for another error.
+func externalHint(err error, mc spec.MigrationsConfig) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "3F000" {
+		return ""
+	}
+	if mc.ExternalFile != "" {
+		return fmt.Sprintf("; the temporary database lacks it: create it in %s (migrations.external)", mc.ExternalFile)
+	}
+	return "; the temporary database has only what the migrations create: name a file creating what they use from other schemas in migrations.external (docs/migrations.md)"
 }
 
 // runExternal runs the SQL of migrations.external (mc.External) in the
@@ -355,7 +371,7 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	}
 	defer drop()
 	if err := applyTo(ctx, scratch, dir, mc.Table, lastApplied); err != nil {
-		return nil, nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
+		return nil, nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w%s", err, externalHint(err, mc))
 	}
 	want, wantSchema, err := inspect(ctx, scratch, mc.Table)
 	if err != nil {

@@ -337,7 +337,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	if fsys != nil {
-		if err := replayUp(ctx, scratch, fsys, format, table); err != nil {
+		if err := replayUp(ctx, scratch, fsys, format, mc); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -489,8 +489,10 @@ func dropObjects(ctx context.Context, db *sql.DB, objs []*ir.Object) {
 	}
 }
 
-// replayUp applies the migrations of fsys to the database at dbURL.
-func replayUp(ctx context.Context, dbURL string, fsys fs.FS, format, table string) error {
+// replayUp applies the migrations of fsys to the database at dbURL,
+// with the project's migrations config mc.
+func replayUp(ctx context.Context, dbURL string, fsys fs.FS, format string, mc spec.MigrationsConfig) error {
+	table := mc.Table
 	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
 		return err
@@ -501,7 +503,7 @@ func replayUp(ctx context.Context, dbURL string, fsys fs.FS, format, table strin
 		return err
 	}
 	if _, err := m.Up(ctx); err != nil {
-		return fmt.Errorf("--dev-url: replay the migrations: %w", err)
+		return fmt.Errorf("--dev-url: replay the migrations: %w%s", err, externalHint(err, mc))
 	}
 	return nil
 }

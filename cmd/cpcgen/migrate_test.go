@@ -470,8 +470,12 @@ sql_objects:
 	pgtest.Exec(t, live, strings.Split(strings.TrimSpace(external), "\n")...)
 	migrateInit(t, dir, live)
 	code, _, errOut := cpcgen(t, "-C", dir, "check", "--url", live)
-	if code == 0 || !strings.Contains(errOut, `schema "auth" does not exist`) {
-		t.Fatalf("check --url without migrations.external: exit %d, want a failure naming schema auth:\n%s", code, errOut)
+	if code == 0 || !strings.Contains(errOut, `schema "auth" does not exist`) || !strings.Contains(errOut, "in migrations.external (docs/migrations.md)") {
+		t.Fatalf("check --url without migrations.external: exit %d, want a failure naming schema auth and the key:\n%s", code, errOut)
+	}
+	code, _, errOut = cpcgen(t, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	if code == 0 || !strings.Contains(errOut, "in migrations.external (docs/migrations.md)") {
+		t.Fatalf("diff --dev-url without migrations.external: exit %d, want a failure naming the key:\n%s", code, errOut)
 	}
 	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
 		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
