@@ -339,6 +339,15 @@ func testConn(tb testing.TB) *pgx.Conn {
 	return conn
 }
 
+// specText is every file import wrote for res, one after another.
+func specText(res *Result) string {
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	return all.String()
+}
+
 // queryStrings runs query, whose rows are one string each, on conn.
 func queryStrings(t *testing.T, conn *pgx.Conn, query string) []string {
 	t.Helper()
@@ -410,11 +419,7 @@ ALTER EXTENSION pg_trgm ADD TABLE owned;
 CREATE TABLE mine (id int PRIMARY KEY);
 `)
 	res := convert(t, conn, "test")
-	var all strings.Builder
-	for _, f := range res.Files {
-		all.Write(f.Data)
-	}
-	if got := all.String(); strings.Contains(got, "owned_no_delete") || strings.Contains(got, "owned_all") ||
+	if got := specText(res); strings.Contains(got, "owned_no_delete") || strings.Contains(got, "owned_all") ||
 		strings.Contains(got, "TRIGGER owned_touch") || strings.Contains(got, "  owned:") || !strings.Contains(got, "  mine:") {
 		t.Fatalf("import of a database whose extension owns a table:\n%s", got)
 	}
@@ -539,11 +544,7 @@ func TestEnumWithoutValues(t *testing.T) {
 	res := convert(t, conn, "test")
 	wantFindings(t, res, func(kind string) bool { return kind == "enum" },
 		"enum nothing: kept as sql_object: it has no values (CREATE TYPE … AS ENUM ()), which a spec enum must have: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
-	var all strings.Builder
-	for _, f := range res.Files {
-		all.Write(f.Data)
-	}
-	if got := all.String(); !strings.Contains(got, "CREATE TYPE nothing AS ENUM ()") || strings.Contains(got, "enums:") {
+	if got := specText(res); !strings.Contains(got, "CREATE TYPE nothing AS ENUM ()") || strings.Contains(got, "enums:") {
 		t.Errorf("import of an enum without values:\n%s", got)
 	}
 }
@@ -559,11 +560,7 @@ func TestEnumOfBuiltinTypeName(t *testing.T) {
 	res := convert(t, conn, "test")
 	wantFindings(t, res, func(kind string) bool { return kind == "enum" },
 		"enum bit: kept as sql_object: it has the name of a built-in type, which a spec enum cannot take: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
-	var all strings.Builder
-	for _, f := range res.Files {
-		all.Write(f.Data)
-	}
-	if got := all.String(); !strings.Contains(got, "CREATE TYPE bit AS ENUM ('one', 'two')") || strings.Contains(got, "enums:") ||
+	if got := specText(res); !strings.Contains(got, "CREATE TYPE bit AS ENUM ('one', 'two')") || strings.Contains(got, "enums:") ||
 		!strings.Contains(got, "format('DROP TYPE %I.%I', current_schema(), 'bit')") {
 		t.Errorf("import of an enum named bit:\n%s", got)
 	}
@@ -582,12 +579,8 @@ func TestDomainOverRowType(t *testing.T) {
 	res := convert(t, conn, "test")
 	wantFindings(t, res, func(kind string) bool { return kind == "domain" },
 		"domain projects_domain: kept as sql_object: its base type is the row type of projects, so an sql object of kind other creates it after the tables, where domains are created before them")
-	var all strings.Builder
-	for _, f := range res.Files {
-		all.Write(f.Data)
-	}
 	want := "  - name: projects_domain\n    kind: other\n    depends_on: [projects]\n"
-	if got := all.String(); !strings.Contains(got, want) || !strings.Contains(got, "DROP DOMAIN projects_domain") {
+	if got := specText(res); !strings.Contains(got, want) || !strings.Contains(got, "DROP DOMAIN projects_domain") {
 		t.Errorf("import of a domain over a row type lacks %q:\n%s", want, got)
 	}
 }
@@ -637,11 +630,7 @@ CREATE TABLE post (id int PRIMARY KEY, code text NOT NULL DEFAULT new_code(), at
 CREATE INDEX post_at_desc ON post (neg(at));
 `)
 	res := convert(t, conn, "test")
-	var all strings.Builder
-	for _, f := range res.Files {
-		all.Write(f.Data)
-	}
-	got := all.String()
+	got := specText(res)
 	for _, want := range []string{"code: {type: text, default: new_code()}", `{expr: neg(at)}`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the spec lacks %q:\n%s", want, got)
