@@ -27,6 +27,18 @@ func newMigrationsProject(t *testing.T, format string) string {
 	return dir
 }
 
+// replayedAsPlanned applies the migrations of the project in dir to the
+// database at live and sees, against the --dev-url dev, a second diff
+// plan nothing and check --url find live as the migrations make it.
+func replayedAsPlanned(t *testing.T, dir, live, dev string) {
+	t.Helper()
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
 // migrateInit generates the project in dir, writes its first migration
 // (init) and applies it to the database of url.
 func migrateInit(t *testing.T, dir, url string) {
@@ -274,11 +286,7 @@ func TestMigrateDiffDevURLObjects(t *testing.T) {
 	if n := strings.Count(string(up), ";\n"); n != 2 {
 		t.Errorf("the migration has %d statements, want the 2 objects' drops:\n%s", n, up)
 	}
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
-	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
-	contains(t, "diff after the drops", out, "no changes")
-	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	replayedAsPlanned(t, dir, live, dev)
 }
 
 // TestMigrateDiffDevURLEarlyObjects diffs against a --dev-url a spec
@@ -331,11 +339,7 @@ sql_objects:
 	if strings.Contains(string(up), "serial") {
 		t.Errorf("the first migration makes a serial column:\n%s", up)
 	}
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
-	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
-	contains(t, "second diff", out, "no changes")
-	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	replayedAsPlanned(t, dir, live, dev)
 }
 
 // TestMigrateDiffDevURLEarlyTable writes the first migration, against a
@@ -362,11 +366,7 @@ sql_objects:
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	contains(t, "first diff", out, `create table "ticket"`, `create object "odd"`)
-	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
-	contains(t, "second diff", out, "no changes")
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
-	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	replayedAsPlanned(t, dir, live, dev)
 }
 
 // TestMigrateDiffDevURLSpecText diffs, against a --dev-url, a spec whose

@@ -66,11 +66,7 @@ var goodObjects = strings.Replace(objectsSpec, "NEW.search_text =: lower", "NEW.
 // sets it up: no drift, where inspecting public alone saw every table
 // missing.
 func TestCheckDatabaseSchemaApp(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
-	live := pgtest.URL(t)
-	inSchemaApp(t, live)
-	migrateInit(t, dir, live)
+	dir, live := migratedInSchemaApp(t, goodObjects)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
 	// The tables, the function, the trigger and the view are in app.
@@ -84,12 +80,19 @@ WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`); n != 2 {
 	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
 
-// inSchemaApp creates schema app in the database at live and makes it
-// the database's search_path, as docs/operations.md sets it up.
-func inSchemaApp(t *testing.T, live string) {
+// migratedInSchemaApp writes spec into a new migrations project, and
+// applies its first migration to a test database where schema app is
+// created and made the database's search_path, as docs/operations.md
+// sets it up. It returns the project's directory and the database's URL.
+func migratedInSchemaApp(t *testing.T, spec string) (dir, live string) {
 	t.Helper()
+	dir = newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	live = pgtest.URL(t)
 	pgtest.Exec(t, live, "CREATE SCHEMA app",
 		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	migrateInit(t, dir, live)
+	return dir, live
 }
 
 // appNotesSpec declares a table and a LANGUAGE sql function whose body
@@ -252,11 +255,7 @@ func TestCheckDatabaseSearchPathURL(t *testing.T) {
 // into schema app of the temporary database too, where the function was
 // refused (relation "app.notes" does not exist) in public's.
 func TestCheckDatabaseSchemaQualified(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", appNotesSpec)
-	live := pgtest.URL(t)
-	inSchemaApp(t, live)
-	migrateInit(t, dir, live)
+	dir, live := migratedInSchemaApp(t, appNotesSpec)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
 	pgtest.Exec(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")
@@ -269,11 +268,8 @@ func TestCheckDatabaseSchemaQualified(t *testing.T) {
 // function names app.notes: the temporary database gets schema app too,
 // where the function was a schema error (schema "app" does not exist).
 func TestVetURLSchemaQualified(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "schema/app.yaml", appNotesSpec)
-	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
-	inSchemaApp(t, live)
-	migrateInit(t, dir, live)
+	dir, live := migratedInSchemaApp(t, appNotesSpec)
+	dev := pgtest.Current(t).AdminURL()
 	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", live)
 	contains(t, "vet", out, "no problems")
 }
