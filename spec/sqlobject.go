@@ -247,7 +247,7 @@ func (p *decoder) dependsOn(f *fieldSet, what string) []depRef {
 		if kind, name, ok := strings.Cut(s, " "); ok {
 			d.kind, d.name = kind, strings.TrimSpace(name)
 			if !depKind(kind) || d.name == "" || strings.Contains(d.name, " ") {
-				p.errs.Add(it.pos, "depends_on entry %q of %s: write a name, or a kind and a name (%s)", clip(s), what, depKindsHint)
+				p.errs.Add(it.pos, "depends_on entry %q of %s: write a name, or a kind and a name (%s)", clip(s), what, depKindsHint())
 				continue
 			}
 		}
@@ -274,7 +274,7 @@ func depKind(kind string) bool {
 }
 
 // depKindsHint is how depKind's kinds are listed in messages.
-var depKindsHint = func() string {
+func depKindsHint() string {
 	ks := []string{"table", "enum", "extension"}
 	for _, k := range ObjectKinds {
 		if k.Name != "trigger" {
@@ -282,7 +282,7 @@ var depKindsHint = func() string {
 		}
 	}
 	return `"function designers"; kinds: ` + strings.Join(ks, ", ")
-}()
+}
 
 // nameEntry reads an entry of a list written as a name alone or as a
 // mapping (what, with keys) whose key holds the name. It returns the
@@ -669,9 +669,9 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 					break clause
 				}
 			}
-			returns = " " + normText(rest[:k])
+			returns = " " + sqllex.NormText(rest[:k])
 		}
-		cs.signature = q.String() + "(" + normText(args) + ")" + returns
+		cs.signature = q.String() + "(" + sqllex.NormText(args) + ")" + returns
 	case "trigger":
 		for k := i; k < len(t); k++ {
 			if t[k].Is("on") {

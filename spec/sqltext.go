@@ -45,17 +45,6 @@ func splitSQL(toks []sqllex.Tok) []sqlStmt {
 	return out
 }
 
-// normText joins tokens in their normalized form, one space apart: two
-// spellings of the same tokens (case of keywords, white space, comments)
-// give the same text.
-func normText(toks []sqllex.Tok) string {
-	parts := make([]string, len(toks))
-	for i, t := range toks {
-		parts[i] = t.Norm()
-	}
-	return strings.Join(parts, " ")
-}
-
 // sourceOf returns the source text from the first token to the end of
 // the last, as written.
 func sourceOf(src string, toks []sqllex.Tok) string {

@@ -177,11 +177,7 @@ func normSQL(sql string) string {
 	if err != nil {
 		return sql
 	}
-	parts := make([]string, len(toks))
-	for i, t := range toks {
-		parts[i] = t.Norm()
-	}
-	return strings.Join(parts, " ")
+	return sqllex.NormText(toks)
 }
 
 // joinStatements joins the non-empty statements, each without its last

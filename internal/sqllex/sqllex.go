@@ -58,6 +58,17 @@ func (t Tok) Norm() string {
 	return t.Text
 }
 
+// NormText joins tokens in their normalized form (Norm), one space
+// apart: two spellings of the same tokens (case of keywords, white
+// space, comments) give the same text.
+func NormText(toks []Tok) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.Norm()
+	}
+	return strings.Join(parts, " ")
+}
+
 // Error is text that never ends (an unterminated string, identifier or
 // comment), at a byte offset.
 type Error struct {
