@@ -13,7 +13,7 @@ import (
 )
 
 // The cache keys of the generated files. Every key holds the tool's
-// identity (the cpcgen binary's build ID: emitters, templates, go/format)
+// identity (the cpcgen binary's build ID: emitters, templates, formatter)
 // and the digest of the IR facts its file is rendered from:
 //
 //   - a table's Go file: the package's own facts (name, import path,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/build/constraint"
-	"go/format"
 	"strconv"
 	"strings"
 	"unicode"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/gofmt"
 	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
@@ -102,11 +102,12 @@ func runJobs(jobs []func() (File, error)) ([]File, error) {
 
 // renderFile formats a jennifer file as the package's file name; a
 // failure names the output file. jennifer renders the source without
-// formatting it, the imports are grouped in that source, and gofmt
-// (go/format) runs once on the result: the same bytes as formatting
-// first and grouping the formatted block after (gofmt keeps a blank line
-// between two groups of imports and sorts each, already sorted here),
-// without a second pass over the file and a copy of it.
+// formatting it, the imports are grouped in that source, and package
+// gofmt (go/format's output, faster) runs once on the result: the same
+// bytes as formatting first and grouping the formatted block after
+// (gofmt keeps a blank line between two groups of imports and sorts
+// each, already sorted here), without a second pass over the file and a
+// copy of it.
 func renderFile(pkg *ir.Package, name string, f *jen.File) (File, error) {
 	var buf bytes.Buffer
 	f.NoFormat = true
@@ -114,7 +115,7 @@ func renderFile(pkg *ir.Package, name string, f *jen.File) (File, error) {
 		return File{}, fmt.Errorf("render %s: %w", pkg.Path(name), err)
 	}
 	src := groupImports(buf.Bytes())
-	out, err := format.Source(src)
+	out, err := gofmt.Source(src)
 	if err != nil {
 		return File{}, fmt.Errorf("render %s: %w while formatting source:\n%s", pkg.Path(name), err, src)
 	}
