@@ -13,9 +13,9 @@ import (
 )
 
 // typeColumns returns, by the unqualified name of the type, the columns
-// of current ("table.column") whose type is a composite type, a domain
-// or another type of the project's SQL objects (or an array of one):
-// PostgreSQL refuses to drop such a type while they use it.
+// of current ("table.column", "table.column[]" for an array of it) whose
+// type is a composite type, a domain or another type of the project's
+// SQL objects: PostgreSQL refuses to drop such a type while they use it.
 func typeColumns(current *schema.Schema) map[string][]string {
 	out := map[string][]string{}
 	if current == nil {
@@ -27,7 +27,11 @@ func typeColumns(current *schema.Schema) map[string][]string {
 				continue
 			}
 			if name := userTypeName(c.Type.Type); name != "" {
-				out[name] = append(out[name], t.Name+"."+c.Name)
+				col := t.Name + "." + c.Name
+				if _, ok := c.Type.Type.(*postgres.ArrayType); ok {
+					col += "[]"
+				}
+				out[name] = append(out[name], col)
 			}
 		}
 	}
@@ -112,18 +116,9 @@ func compositeType(sql string) (name string, attrs []typeAttr, comments string, 
 	if end < 0 {
 		return "", nil, "", false
 	}
-	rest := toks[end+1:]
-	if len(rest) > 0 {
-		if !rest[0].IsPunct(";") {
-			return "", nil, "", false
-		}
-		// Only COMMENT ON statements may follow.
-		for k, t := range rest {
-			if t.IsPunct(";") && k+1 < len(rest) && !rest[k+1].Is("comment") {
-				return "", nil, "", false
-			}
-		}
-		comments = strings.TrimSpace(sql[rest[0].End():])
+	// Only COMMENT ON statements may follow.
+	if comments, ok = trailingComments(sql, toks[end+1:]); !ok {
+		return "", nil, "", false
 	}
 	return name, attrs, comments, true
 }
@@ -201,7 +196,8 @@ func typeInUse(o *ir.Object, columns []string, why string) error {
 	}
 	hint := "only attributes added after the others are changed in place (ALTER TYPE … ADD ATTRIBUTE)"
 	if o.Kind == "domain" {
-		hint = "a domain is not changed in place"
+		hint = "a domain's default, NOT NULL, checks and comments are changed in place (ALTER DOMAIN), not its data type or collation, " +
+			"and its checks and NOT NULL only while no column holds an array of it (PostgreSQL checks no such column)"
 	}
 	return fmt.Errorf("%s would be dropped and created again (%s), but %s it, and PostgreSQL drops no type a column uses; %s: change the columns to another type first, in a migration of their own, or write this migration by hand", o.Title(), why, what, hint)
 }

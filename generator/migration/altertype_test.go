@@ -22,23 +22,31 @@ func TestTypeInUseRefused(t *testing.T) {
 	}
 	domain := "\n  - name: code\n    kind: domain\n    sql: CREATE DOMAIN code AS text CHECK (VALUE <> '')\n"
 	spec := strings.Replace(string(before), "      history:", "      code: {type: {sql: code}, nullable: true}\n      history:", 1) + domain
+	withArray := strings.Replace(spec, "      history:", "      codes: {type: {sql: \"code[]\"}, nullable: true}\n      history:", 1)
 	for _, tc := range []struct {
 		name, from, to, want string
+		array                bool // a column holds an array of the domain
 	}{
 		{"attribute retyped", "currency character(3)", "currency text",
-			`type "money_pair" would be dropped and created again (its definition changed), but columns quotes.price, quotes.history use it`},
+			`type "money_pair" would be dropped and created again (its definition changed), but columns quotes.price, quotes.history[] use it`, false},
 		{"attribute dropped", "amount numeric, currency character(3)", "amount numeric",
-			"only attributes added after the others are changed in place"},
+			"only attributes added after the others are changed in place", false},
 		{"attribute added first", "(amount numeric", "(note text, amount numeric",
-			"columns quotes.price, quotes.history use it"},
-		{"domain changed", "CHECK (VALUE <> '')", "CHECK (VALUE <> '' AND length(VALUE) < 9)",
-			`domain "code" would be dropped and created again (its definition changed), but column quotes.code uses it, and PostgreSQL drops no type a column uses; a domain is not changed in place`},
+			"columns quotes.price, quotes.history[] use it", false},
+		{"domain retyped", "code AS text", "code AS varchar(20)",
+			`domain "code" would be dropped and created again (its definition changed), but column quotes.code uses it, and PostgreSQL drops no type a column uses; a domain's default, NOT NULL, checks and comments are changed in place (ALTER DOMAIN), not its data type or collation`, false},
+		{"domain check added, an array of it in use", "CHECK (VALUE <> '')", "CHECK (VALUE <> '') CHECK (length(VALUE) < 9)",
+			"and its checks and NOT NULL only while no column holds an array of it", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			base := spec
+			if tc.array {
+				base = withArray
+			}
 			p := newProject(t, "golang-migrate")
-			p.setSpec([]byte(spec))
+			p.setSpec([]byte(base))
 			p.diff("initial", false)
-			p.setSpec([]byte(strings.Replace(spec, tc.from, tc.to, 1)))
+			p.setSpec([]byte(strings.Replace(base, tc.from, tc.to, 1)))
 			dir, err := migration.ReadDir(p.root, "migrations", p.format)
 			if err != nil {
 				t.Fatal(err)

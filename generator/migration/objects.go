@@ -47,7 +47,8 @@ type objectPlan struct {
 	// why says, for an object dropped and created again, what made it so.
 	why map[string]string
 	// alter holds, by key, the statements that change a composite type
-	// a column uses in place, and back (see alterComposite).
+	// or a domain a column uses in place, and back (see alterComposite,
+	// alterDomain).
 	alter map[string][2]string
 }
 
@@ -292,6 +293,12 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			// Columns use it, so it cannot be dropped: changed in place
 			// when it can be, else refused below.
 			if up, down, ok := alterComposite(o, n); ok {
+				op.alter[n.Key] = [2]string{up, down}
+			} else {
+				redo(n.Key, "its definition changed")
+			}
+		case o.Create != n.Create && o.Kind == "domain" && n.Kind == "domain" && len(typeUsers[objectTypeName(n)]) > 0:
+			if up, down, ok := alterDomain(o, n, typeUsers[objectTypeName(n)]); ok {
 				op.alter[n.Key] = [2]string{up, down}
 			} else {
 				redo(n.Key, "its definition changed")
