@@ -131,3 +131,32 @@ func TestSyntaxError(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSameAsGoFormat formats what the fuzzer makes of small files in
+// the shapes the generator writes (composite literals holding multi-line
+// raw strings, grouped declarations, returns of literals and closures)
+// with Source and with go/format.Source and wants the same result:
+// go test -fuzz FuzzSameAsGoFormat ./internal/gofmt.
+func FuzzSameAsGoFormat(f *testing.F) {
+	for _, src := range []string{
+		"package p\n\nvar op = &runtime.Op{Name: \"t.Create\", Errs: errs, Params: []string{\"id\", \"name\"}, SQL: `-- name: t.Create\nINSERT INTO \"t\" (\"id\")\nVALUES ($1)`}\n",
+		"package p\n\nvar (\n// ErrA is a.\nErrA = &S{Kind: K, Table: \"t\"}\n// ErrLonger is b.\nErrLonger = &S{Kind: KindConflict,\nTable: \"t\"}\n)\n",
+		"package p\n\nfunc f(x int) (T, error) {\nreturn T{A: x, B: func(a, b int) int { return a - b }}, nil\n}\n\nconst (\nsqlA = `SELECT 1`\nsqlLonger = `SELECT\n2`\n)\n",
+		"package p\n\ntype T struct {\nID uuid.UUID `json:\"id\"`\nCustomerID runtime.Null [uuid.UUID] `json:\"customer_id\"`\n}\n\nvar l = &runtime.Keyset[T]{\nFirst: sqlFirst,\nAfter: sqlAfter,\nKey: func(r *T) []any { return []any{r.ID} },\n}\n",
+	} {
+		f.Add([]byte(src))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if _, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ParseComments); err != nil {
+			return
+		}
+		want, werr := format.Source(src)
+		got, gerr := gofmt.Source(src)
+		if (werr != nil) != (gerr != nil) {
+			t.Fatalf("go/format error %v, gofmt error %v", werr, gerr)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("output differs from go/format's at byte %d", firstDiff(got, want))
+		}
+	})
+}
