@@ -1325,8 +1325,8 @@ func parentColumn(t *CatTable, name string) *CatColumn {
 var modsRE = regexp.MustCompile(`\(([0-9, ]+)\)`)
 
 // columnType returns the spec type of a column, or why there is none.
-// A column of a domain gets the domain's base type (the domain is put
-// back by an sql object).
+// A column of a domain, or of an array of one, gets the domain's base
+// type, or an array of it (the domain is put back by an sql object).
 func (c *converter) columnType(col *CatColumn) (string, string) {
 	arr := ""
 	if col.Dims > 0 {
@@ -1340,7 +1340,8 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	}
 	if col.ElemKind == "d" {
 		d := c.domains[col.ElemName]
-		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 {
+		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 && strings.HasSuffix(d.Base, "]") {
+			// Not of the schema, or an array of a domain over an array.
 			return "", fmt.Sprintf("has type %s, a domain import cannot resolve", col.Type)
 		}
 		name, mods := splitType(d.Base)
@@ -1350,7 +1351,7 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 			// its SQL itself.
 			return sqlNamedType(col.Type)
 		}
-		return t.Name + mods, ""
+		return t.Name + mods + arr, ""
 	}
 	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" {
 		return "", fmt.Sprintf("has type %s, an enum an sql object creates (see its note)", col.Type)

@@ -1229,3 +1229,43 @@ CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql RETURN sub(length($1)::bigin
 		t.Errorf("the overloads made again from their sql object: %v", err)
 	}
 }
+
+// TestArrayOfDomainColumn: a column of an array of a domain is declared
+// as an array of the domain's base type and given the domain's array by
+// an sql object, as a column of the domain is; its table is a spec table.
+// An array of a domain over a type cpcgen does not model is named by its
+// SQL; of a domain over an array, the table stays SQL.
+func TestArrayOfDomainColumn(t *testing.T) {
+	ddl := `CREATE DOMAIN code AS varchar(10) CHECK (VALUE <> '');
+CREATE DOMAIN spot AS point;
+CREATE DOMAIN pair AS int[];
+CREATE TABLE acc (id bigint PRIMARY KEY, cs code[], pts spot[]);
+CREATE TABLE pairs (id bigint PRIMARY KEY, ps pair[]);
+`
+	res := convert(t, loadedConn(t, "domainarrays", ddl), "test")
+	var spec struct {
+		Tables  map[string]struct{ Columns map[string]struct{ Type any } }
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	acc, ok := spec.Tables["acc"]
+	if !ok {
+		t.Fatalf("table acc is not a spec table:\n%s", res.Files[0].Data)
+	}
+	if got := acc.Columns["cs"].Type; got != "varchar(10)[]" {
+		t.Errorf("acc.cs has type %v, want varchar(10)[]", got)
+	}
+	if got, _ := acc.Columns["pts"].Type.(map[string]any); got["sql"] != "spot[]" {
+		t.Errorf("acc.pts has type %v, want {sql: spot[]}", acc.Columns["pts"].Type)
+	}
+	if !slices.ContainsFunc(spec.Objects, func(o struct{ Name, SQL string }) bool {
+		return o.SQL == "ALTER TABLE acc ALTER COLUMN cs TYPE code[]"
+	}) {
+		t.Errorf("no sql object gives acc.cs the domain's array:\n%s", res.Files[0].Data)
+	}
+	if _, ok := spec.Tables["pairs"]; ok {
+		t.Errorf("table pairs (an array of a domain over an array) is a spec table:\n%s", res.Files[0].Data)
+	}
+}
