@@ -1325,8 +1325,9 @@ func parentColumn(t *CatTable, name string) *CatColumn {
 var modsRE = regexp.MustCompile(`\(([0-9, ]+)\)`)
 
 // columnType returns the spec type of a column, or why there is none.
-// A column of a domain, or of an array of one, gets the domain's base
-// type, or an array of it (the domain is put back by an sql object).
+// A column of a domain, of an array of one or of a domain over an array
+// gets the domain's base type, or an array of it (the domain is put back
+// by an sql object).
 func (c *converter) columnType(col *CatColumn) (string, string) {
 	arr := ""
 	if col.Dims > 0 {
@@ -1339,12 +1340,28 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		return "", fmt.Sprintf("has type %s, a type of schema %s, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", col.Type, col.ElemSchema)
 	}
 	if col.ElemKind == "d" {
+		// A domain, an array of one, or a domain over an array (whose
+		// category makes Dims 1, its element being the domain itself).
+		if col.ElemExtension {
+			// An extension's domain (lo's lo), which the extension
+			// creates: named by its SQL, as its base types are.
+			return sqlNamedType(col.Type)
+		}
 		d := c.domains[col.ElemName]
-		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 && strings.HasSuffix(d.Base, "]") {
+		colArray := strings.HasSuffix(col.Type, "[]")
+		var base string
+		baseArray := false
+		if d != nil {
+			base, baseArray = strings.CutSuffix(d.Base, "[]")
+		}
+		if d == nil || col.ElemSchema != c.cat.Schema || colArray && baseArray {
 			// Not of the schema, or an array of a domain over an array.
 			return "", fmt.Sprintf("has type %s, a domain import cannot resolve", col.Type)
 		}
-		name, mods := splitType(d.Base)
+		if arr = ""; colArray || baseArray {
+			arr = "[]"
+		}
+		name, mods := splitType(base)
 		t := pgtypes.Find(name)
 		if t == nil {
 			// A domain over a type cpcgen does not model is named by

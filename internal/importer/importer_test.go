@@ -1230,16 +1230,18 @@ CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql RETURN sub(length($1)::bigin
 	}
 }
 
-// TestArrayOfDomainColumn: a column of an array of a domain is declared
-// as an array of the domain's base type and given the domain's array by
-// an sql object, as a column of the domain is; its table is a spec table.
-// An array of a domain over a type cpcgen does not model is named by its
-// SQL; of a domain over an array, the table stays SQL.
+// TestArrayOfDomainColumn: a column of an array of a domain, or of a
+// domain over an array, is declared as an array of the domain's base
+// type and given the domain by an sql object, as a column of the domain
+// is; its table is a spec table. An array of a domain over a type cpcgen
+// does not model, and an extension's domain (lo), are named by their
+// SQL; of an array of a domain over an array, the table stays SQL.
 func TestArrayOfDomainColumn(t *testing.T) {
-	ddl := `CREATE DOMAIN code AS varchar(10) CHECK (VALUE <> '');
+	ddl := `CREATE EXTENSION lo;
+CREATE DOMAIN code AS varchar(10) CHECK (VALUE <> '');
 CREATE DOMAIN spot AS point;
 CREATE DOMAIN pair AS int[];
-CREATE TABLE acc (id bigint PRIMARY KEY, cs code[], pts spot[]);
+CREATE TABLE acc (id bigint PRIMARY KEY, cs code[], pts spot[], p pair, blob lo);
 CREATE TABLE pairs (id bigint PRIMARY KEY, ps pair[]);
 `
 	res := convert(t, loadedConn(t, "domainarrays", ddl), "test")
@@ -1257,13 +1259,18 @@ CREATE TABLE pairs (id bigint PRIMARY KEY, ps pair[]);
 	if got := acc.Columns["cs"].Type; got != "varchar(10)[]" {
 		t.Errorf("acc.cs has type %v, want varchar(10)[]", got)
 	}
-	if got, _ := acc.Columns["pts"].Type.(map[string]any); got["sql"] != "spot[]" {
-		t.Errorf("acc.pts has type %v, want {sql: spot[]}", acc.Columns["pts"].Type)
+	if got := acc.Columns["p"].Type; got != "integer[]" {
+		t.Errorf("acc.p has type %v, want integer[]", got)
 	}
-	if !slices.ContainsFunc(spec.Objects, func(o struct{ Name, SQL string }) bool {
-		return o.SQL == "ALTER TABLE acc ALTER COLUMN cs TYPE code[]"
-	}) {
-		t.Errorf("no sql object gives acc.cs the domain's array:\n%s", res.Files[0].Data)
+	for col, want := range map[string]string{"pts": "spot[]", "blob": "lo"} {
+		if got, _ := acc.Columns[col].Type.(map[string]any); got["sql"] != want {
+			t.Errorf("acc.%s has type %v, want {sql: %s}", col, acc.Columns[col].Type, want)
+		}
+	}
+	for _, want := range []string{"ALTER TABLE acc ALTER COLUMN cs TYPE code[]", "ALTER TABLE acc ALTER COLUMN p TYPE pair"} {
+		if !slices.ContainsFunc(spec.Objects, func(o struct{ Name, SQL string }) bool { return o.SQL == want }) {
+			t.Errorf("no sql object %q:\n%s", want, res.Files[0].Data)
+		}
 	}
 	if _, ok := spec.Tables["pairs"]; ok {
 		t.Errorf("table pairs (an array of a domain over an array) is a spec table:\n%s", res.Files[0].Data)
