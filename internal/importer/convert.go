@@ -142,6 +142,9 @@ type converter struct {
 	enums     map[string]bool
 	enumUsers map[string]string
 	domains   map[string]*CatDomain
+	// generatedUses are the columns a generated column of their table
+	// names: PostgreSQL changes the type of none of them (usedByGenerated).
+	generatedUses map[*CatColumn]bool
 	// collations are the sql objects of the schema's collations, by the
 	// qualified name columns and domains give them (public.musicbrainz).
 	collations map[string]string
@@ -365,6 +368,7 @@ func (c *converter) run() {
 	for i := range cat.Domains {
 		c.domains[cat.Domains[i].Name] = &cat.Domains[i]
 	}
+	c.generatedUses = usedByGenerated(cat.Tables)
 	// Names sql objects must not take: tables, enums, views, sequences …
 	for _, t := range cat.Tables {
 		c.objNames[t.Name] = true
@@ -1347,6 +1351,13 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 			// creates: named by its SQL, as its base types are.
 			return sqlNamedType(col.Type)
 		}
+		if c.generatedUses[col] {
+			// The sql object giving the column the domain would fail:
+			// PostgreSQL changes the type of no column a generated
+			// column uses. Named by its SQL, it has the domain from
+			// the start.
+			return sqlNamedType(col.Type)
+		}
 		d := c.domains[col.ElemName]
 		colArray := strings.HasSuffix(col.Type, "[]")
 		var base string
@@ -1387,6 +1398,30 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		mods = "" // the default precision, which Atlas never writes
 	}
 	return t.Name + mods + arr, ""
+}
+
+// usedByGenerated returns the columns that a generated column of their
+// table names in its expression (any identifier of the expression that
+// is the name of a column of the table counts).
+func usedByGenerated(tables []*CatTable) map[*CatColumn]bool {
+	out := map[*CatColumn]bool{}
+	for _, t := range tables {
+		for _, g := range t.Columns {
+			if g.Generated != "s" {
+				continue
+			}
+			toks, err := sqllex.Lex(g.Default)
+			if err != nil {
+				continue
+			}
+			for _, tok := range toks {
+				if col := parentColumn(t, tok.Ident()); col != nil && col != g {
+					out[col] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // sqlTypeMark starts the spec type of a column whose type cpcgen does not
