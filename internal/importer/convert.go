@@ -142,9 +142,9 @@ type converter struct {
 	enums     map[string]bool
 	enumUsers map[string]string
 	domains   map[string]*CatDomain
-	// generatedUses are the columns a generated column of their table
-	// names: PostgreSQL changes the type of none of them (usedByGenerated).
-	generatedUses map[*CatColumn]bool
+	// fixedTypes are the columns whose type PostgreSQL does not change
+	// (fixedTypeColumns).
+	fixedTypes map[*CatColumn]bool
 	// collations are the sql objects of the schema's collations, by the
 	// qualified name columns and domains give them (public.musicbrainz).
 	collations map[string]string
@@ -368,7 +368,7 @@ func (c *converter) run() {
 	for i := range cat.Domains {
 		c.domains[cat.Domains[i].Name] = &cat.Domains[i]
 	}
-	c.generatedUses = usedByGenerated(cat.Tables)
+	c.fixedTypes = fixedTypeColumns(cat.Tables)
 	// Names sql objects must not take: tables, enums, views, sequences …
 	for _, t := range cat.Tables {
 		c.objNames[t.Name] = true
@@ -1351,11 +1351,11 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 			// creates: named by its SQL, as its base types are.
 			return sqlNamedType(col.Type)
 		}
-		if c.generatedUses[col] {
+		if c.fixedTypes[col] {
 			// The sql object giving the column the domain would fail:
 			// PostgreSQL changes the type of no column a generated
-			// column uses. Named by its SQL, it has the domain from
-			// the start.
+			// column uses or the partition key names. Named by its
+			// SQL, it has the domain from the start.
 			return sqlNamedType(col.Type)
 		}
 		d := c.domains[col.ElemName]
@@ -1400,24 +1400,29 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 	return t.Name + mods + arr, ""
 }
 
-// usedByGenerated returns the columns that a generated column of their
-// table names in its expression (any identifier of the expression that
-// is the name of a column of the table counts).
-func usedByGenerated(tables []*CatTable) map[*CatColumn]bool {
+// fixedTypeColumns returns the columns whose type PostgreSQL does not
+// change (ALTER COLUMN … TYPE): those a generated column of their table
+// names in its expression, and those its partition key names (any
+// identifier of the expression or key that is the name of a column of
+// the table counts).
+func fixedTypeColumns(tables []*CatTable) map[*CatColumn]bool {
 	out := map[*CatColumn]bool{}
+	mark := func(t *CatTable, text string, self *CatColumn) {
+		toks, err := sqllex.Lex(text)
+		if err != nil {
+			return
+		}
+		for _, tok := range toks {
+			if col := parentColumn(t, tok.Ident()); col != nil && col != self {
+				out[col] = true
+			}
+		}
+	}
 	for _, t := range tables {
+		mark(t, t.PartKey, nil)
 		for _, g := range t.Columns {
-			if g.Generated != "s" {
-				continue
-			}
-			toks, err := sqllex.Lex(g.Default)
-			if err != nil {
-				continue
-			}
-			for _, tok := range toks {
-				if col := parentColumn(t, tok.Ident()); col != nil && col != g {
-					out[col] = true
-				}
+			if g.Generated == "s" {
+				mark(t, g.Default, g)
 			}
 		}
 	}
