@@ -194,6 +194,17 @@ CREATE VIEW rich AS SELECT code, owner, balance FROM accounts WHERE balance > 10
 INSERT INTO accounts VALUES ('A1', 'ann', 500, 'EU');
 INSERT INTO moves (account, region, amt) VALUES ('A1', 'EU', 2000);
 INSERT INTO ledger VALUES (1, 'B', 3);`
+	// Publications of the schema's tables: tables with column lists and
+	// row filters, TABLES IN SCHEMA, what they publish, via the
+	// partition root, a comment (TestPublications: those import leaves
+	// out).
+	cases["publications"] = `CREATE TABLE orgs (id int PRIMARY KEY, slug text NOT NULL, secret text);
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE PUBLICATION "Orgs pub" FOR TABLE orgs (id, slug) WHERE (slug <> 'x') WITH (publish = 'insert, update');
+CREATE PUBLICATION pub_events FOR TABLE events WITH (publish_via_partition_root = true);
+CREATE PUBLICATION pub_schema FOR TABLES IN SCHEMA public WITH (publish = 'delete');
+COMMENT ON PUBLICATION pub_events IS 'events for the warehouse';`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

@@ -50,6 +50,11 @@ type Catalog struct {
 	Policies   []CatStatement
 	Rules      []CatStatement
 	Statistics []CatStatement
+	// Publications are the publications of tables of the schema only
+	// (FOR TABLE, with column lists and row filters, and TABLES IN
+	// SCHEMA of it): their CREATE PUBLICATION and comment, and the
+	// tables they name.
+	Publications []CatPublication
 	// Casts are the casts from or to a type of the schema, or through a
 	// function of it (CREATE CAST), but those a range type makes to its
 	// multirange type.
@@ -401,6 +406,14 @@ type CatTrigger struct {
 // creates it.
 type CatStatement struct{ Name, Table, SQL string }
 
+// CatPublication is a publication of tables of the schema: SQL is its
+// CREATE PUBLICATION statement with its comment, Tables the tables it
+// names.
+type CatPublication struct {
+	Name, SQL string
+	Tables    []string
+}
+
 // Inspect reads one schema of the database conn is connected to. It sets
 // the session's search_path to that schema first, so that the
 // definitions PostgreSQL prints name its objects unqualified.
@@ -446,6 +459,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"policies and rules", r.policies},
 		{"casts", r.casts},
 		{"extended statistics", r.statistics},
+		{"publications", r.publications},
 		{"other objects", r.unsupported},
 		{"privileges", r.privileges},
 	} {
@@ -1005,9 +1019,10 @@ func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
 UNION ALL
-SELECT 'publication', p.pubname FROM pg_publication p WHERE p.puballtables
+SELECT 'publication', p.pubname FROM pg_publication p WHERE (p.puballtables
   OR EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE pr.prpubid = p.oid AND n.nspname = $1)
-  OR EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid AND n.nspname = $1)
+  OR EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid AND n.nspname = $1))
+  AND NOT (`+ownPublication+`)
 UNION ALL
 SELECT 'operator class', oc.opcname || ' USING ' || am.amname FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace JOIN pg_am am ON am.oid = oc.opcmethod WHERE n.nspname = $1`+notExt("oc.oid", "pg_opclass")+`
 UNION ALL
@@ -1088,6 +1103,47 @@ SELECT ca.sig, coalesce(p.proname, ''),
 FROM casts ca LEFT JOIN pg_proc p ON p.oid = ca.castfunc AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
 WHERE p.oid IS NOT NULL OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1)
+ORDER BY 1`, r.schema)
+}
+
+// ownPublication is true of a publication p of tables of schema $1
+// only: not FOR ALL TABLES, naming a table or TABLES IN SCHEMA of it, and
+// no table or schema else.
+const ownPublication = `NOT p.puballtables
+  AND (EXISTS (SELECT 1 FROM pg_publication_rel pr WHERE pr.prpubid = p.oid)
+    OR EXISTS (SELECT 1 FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid))
+  AND NOT EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE pr.prpubid = p.oid AND n.nspname <> $1)
+  AND NOT EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid AND n.nspname <> $1)`
+
+// publications reads the publications of tables of the schema only
+// (ownPublication) and writes each one's CREATE PUBLICATION: its tables
+// by name, with their column lists and row filters, TABLES IN SCHEMA
+// CURRENT_SCHEMA for the schema, what it publishes when not every kind
+// of change, publish_via_partition_root when set; then its comment.
+func (r *reader) publications() error {
+	return appendRows(r, &r.cat.Publications, func(p *CatPublication) []any { return []any{&p.Name, &p.Tables, &p.SQL} }, `
+WITH rels AS (
+  SELECT pr.prpubid, c.relname,
+    quote_ident(c.relname)
+    || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
+         FROM unnest(pr.prattrs::int2[]) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = pr.prrelid AND a.attnum = k.n) || ')', '')
+    || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS item
+  FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid
+)
+SELECT p.pubname, ARRAY(SELECT r.relname FROM rels r WHERE r.prpubid = p.oid ORDER BY 1),
+  'CREATE PUBLICATION ' || quote_ident(p.pubname) || ' FOR ' || concat_ws(', ',
+    'TABLE ' || (SELECT string_agg(r.item, ', ' ORDER BY r.relname) FROM rels r WHERE r.prpubid = p.oid),
+    CASE WHEN EXISTS (SELECT 1 FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid) THEN 'TABLES IN SCHEMA CURRENT_SCHEMA' END)
+  || CASE WHEN p.pubinsert AND p.pubupdate AND p.pubdelete AND p.pubtruncate AND NOT p.pubviaroot THEN '' ELSE
+       ' WITH (' || concat_ws(', ',
+         CASE WHEN NOT (p.pubinsert AND p.pubupdate AND p.pubdelete AND p.pubtruncate) THEN 'publish = ' || quote_literal(concat_ws(', ',
+           CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+           CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END)) END,
+         CASE WHEN p.pubviaroot THEN 'publish_via_partition_root = true' END) || ')' END
+  || coalesce(';' || chr(10) || 'COMMENT ON PUBLICATION ' || quote_ident(p.pubname) || ' IS ' || quote_literal(obj_description(p.oid, 'pg_publication')), '')
+FROM pg_publication p
+WHERE `+ownPublication+`
 ORDER BY 1`, r.schema)
 }
 

@@ -3162,6 +3162,14 @@ func (c *converter) laterObjects() {
 			drop: "DROP STATISTICS " + quoteIdent(st.Name), dependsOn: []string{objNameOf(st.Table)}})
 		c.find("statistics", st.Name, Kept, "extended statistics (CREATE STATISTICS) are SQL objects of kind other, after their table")
 	}
+	for _, pub := range cat.Publications {
+		o := &object{name: c.objName(pub.Name, "publication"), kind: "other", sql: pub.SQL, drop: "DROP PUBLICATION " + quoteIdent(pub.Name)}
+		for _, t := range pub.Tables {
+			o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+		}
+		trigs = append(trigs, o)
+		c.find("publication", pub.Name, Kept, "publications of the schema's tables are SQL objects of kind other, after their tables")
+	}
 	c.early = orderByDeps(append(c.early, early...))
 	c.later = append(c.later, orderByDeps(append(fns, views...))...)
 	c.later = append(c.later, trigs...)

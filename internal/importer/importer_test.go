@@ -678,7 +678,7 @@ func wantFindings(t *testing.T, res *Result, keep func(kind string) bool, want .
 // TestNotCarriedReported: the objects of the schema import does not
 // carry are each reported by kind and name (an operator class with the
 // family it makes once, a family of its own too, a base type made of a
-// shell, a foreign table, a publication of its tables, an event trigger
+// shell, a foreign table, a publication of all tables, an event trigger
 // calling a function of the schema, which is the database's and not in
 // the schema, as Kill Bill's that alters serial columns); an extension's
 // in the same schema (pg_trgm's operator classes and operators) are not,
@@ -696,7 +696,7 @@ CREATE OPERATOR CLASS abs_ops FOR TYPE int USING btree AS OPERATOR 1 <|, FUNCTIO
 CREATE OPERATOR FAMILY loose_ops USING hash;
 CREATE TYPE opaque_thing;
 CREATE TABLE t (id int PRIMARY KEY, name text);
-CREATE PUBLICATION t_changes FOR TABLE t;
+CREATE PUBLICATION t_changes FOR ALL TABLES;
 CREATE FUNCTION on_create() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
 CREATE EVENT TRIGGER on_create_table ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_create();
 `)
@@ -1274,5 +1274,47 @@ CREATE TABLE pairs (id bigint PRIMARY KEY, ps pair[]);
 	}
 	if _, ok := spec.Tables["pairs"]; ok {
 		t.Errorf("table pairs (an array of a domain over an array) is a spec table:\n%s", res.Files[0].Data)
+	}
+}
+
+// TestPublications: a publication of the schema's tables only is an sql
+// object after them; one FOR ALL TABLES, or naming a table of another
+// schema, is left out with a note.
+func TestPublications(t *testing.T) {
+	ddl := `CREATE SCHEMA other;
+CREATE TABLE t (id int PRIMARY KEY, a text, b text);
+CREATE TABLE other.u (id int PRIMARY KEY);
+CREATE PUBLICATION own FOR TABLE t (id, a) WHERE (a IS NOT NULL) WITH (publish = 'insert');
+CREATE PUBLICATION mixed FOR TABLE t, other.u;
+CREATE PUBLICATION everything FOR ALL TABLES;
+`
+	res := convert(t, loadedConn(t, "publications", ddl), "test")
+	var spec struct {
+		Objects []struct {
+			Name, Kind, SQL, Drop string
+			DependsOn             []string `yaml:"depends_on"`
+		} `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	var pubs []string
+	for _, o := range spec.Objects {
+		if strings.Contains(o.SQL, "PUBLICATION") {
+			pubs = append(pubs, fmt.Sprintf("%s %s %v: %s / %s", o.Name, o.Kind, o.DependsOn, o.SQL, o.Drop))
+		}
+	}
+	want := []string{"own_publication other [t]: CREATE PUBLICATION own FOR TABLE t (id, a) WHERE ((a IS NOT NULL)) WITH (publish = 'insert') / DROP PUBLICATION own"}
+	if !slices.Equal(pubs, want) {
+		t.Errorf("publications imported:\n%s\nwant\n%s", strings.Join(pubs, "\n"), strings.Join(want, "\n"))
+	}
+	var left []string
+	for _, f := range res.Findings {
+		if f.Kind == "publication" && f.Action == NotImported {
+			left = append(left, f.Name)
+		}
+	}
+	if !slices.Equal(left, []string{"everything", "mixed"}) {
+		t.Errorf("publications left out: %v, want [everything mixed]", left)
 	}
 }
