@@ -164,22 +164,45 @@ func trailingComments(sql string, rest []sqllex.Tok) (string, bool) {
 // PostgreSQL checks the columns' values against each). ok is false for
 // any other change (its data type or collation), which PostgreSQL
 // cannot make in place while a column uses the domain, and for a change
-// of its checks or NOT NULL when one of users (typeColumns) is an array
-// of it: PostgreSQL refuses to add either to such a domain.
-func alterDomain(o, n *ir.Object, users []string) (up, down string, ok bool) {
+// of its checks or NOT NULL when contained is set (a column holds an
+// array of it, or a composite type holding it): PostgreSQL refuses to
+// add either to such a domain.
+func alterDomain(o, n *ir.Object, contained bool) (up, down string, ok bool) {
 	was, ok1 := parseDomain(o.Create)
 	now, ok2 := parseDomain(n.Create)
 	if !ok1 || !ok2 || was.base != now.base || normSQL(was.name) != normSQL(now.name) {
 		return "", "", false
 	}
-	if was.notNull != now.notNull || !slices.Equal(was.checkNorm, now.checkNorm) {
-		if slices.ContainsFunc(users, func(c string) bool { return strings.HasSuffix(c, "[]") }) {
-			return "", "", false
-		}
+	if contained && (was.notNull != now.notNull || !slices.Equal(was.checkNorm, now.checkNorm)) {
+		return "", "", false
 	}
 	up = joinStatements(append(append([]string{uncomment(o.Create, n.Create)}, domainChanges(was, now)...), now.comments)...)
 	down = joinStatements(append(append([]string{uncomment(n.Create, o.Create)}, domainChanges(now, was)...), was.comments)...)
 	return up, down, true
+}
+
+// domainContained reports whether a column holds the domain named name
+// inside another type: an array of it (typeColumns marks such a column
+// "[]"), or a composite type of objs (or an array of one) with an
+// attribute of it or of an array of it.
+func domainContained(name string, objs []*ir.Object, typeUsers map[string][]string) bool {
+	isArray := func(c string) bool { return strings.HasSuffix(c, "[]") }
+	if slices.ContainsFunc(typeUsers[name], isArray) {
+		return true
+	}
+	for _, x := range objs {
+		if x.Kind != "type" || len(typeUsers[objectTypeName(x)]) == 0 {
+			continue
+		}
+		_, attrs, _, _ := compositeType(x.Create)
+		for _, a := range attrs {
+			toks, _ := sqllex.Lex(a.def)
+			if slices.ContainsFunc(toks, func(t sqllex.Tok) bool { return t.Ident() == name }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // domainChanges returns the ALTER DOMAIN statements from a to b.

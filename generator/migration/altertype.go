@@ -197,7 +197,7 @@ func typeInUse(o *ir.Object, columns []string, why string) error {
 	hint := "only attributes added after the others are changed in place (ALTER TYPE … ADD ATTRIBUTE)"
 	if o.Kind == "domain" {
 		hint = "a domain's default, NOT NULL, checks and comments are changed in place (ALTER DOMAIN), not its data type or collation, " +
-			"and its checks and NOT NULL only while no column holds an array of it (PostgreSQL checks no such column)"
+			"and its checks and NOT NULL only while no column holds an array of it or a composite type holding it (PostgreSQL checks no such column)"
 	}
 	return fmt.Errorf("%s would be dropped and created again (%s), but %s it, and PostgreSQL drops no type a column uses; %s: change the columns to another type first, in a migration of their own, or write this migration by hand", o.Title(), why, what, hint)
 }

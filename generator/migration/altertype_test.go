@@ -1,6 +1,7 @@
 package migration_test
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,26 +24,27 @@ func TestTypeInUseRefused(t *testing.T) {
 	domain := "\n  - name: code\n    kind: domain\n    sql: CREATE DOMAIN code AS text CHECK (VALUE <> '')\n"
 	spec := strings.Replace(string(before), "      history:", "      code: {type: {sql: code}, nullable: true}\n      history:", 1) + domain
 	withArray := strings.Replace(spec, "      history:", "      codes: {type: {sql: \"code[]\"}, nullable: true}\n      history:", 1)
+	// money_pair, which columns use, holds the domain: created after it.
+	withComposite := strings.Replace(spec, "    sql: CREATE TYPE money_pair AS (amount numeric, currency character(3))", "    depends_on: [code]\n    sql: CREATE TYPE money_pair AS (amount numeric, currency character(3), c code)", 1)
 	for _, tc := range []struct {
 		name, from, to, want string
-		array                bool // a column holds an array of the domain
+		base                 string // the spec before, if not spec
 	}{
 		{"attribute retyped", "currency character(3)", "currency text",
-			`type "money_pair" would be dropped and created again (its definition changed), but columns quotes.price, quotes.history[] use it`, false},
+			`type "money_pair" would be dropped and created again (its definition changed), but columns quotes.price, quotes.history[] use it`, ""},
 		{"attribute dropped", "amount numeric, currency character(3)", "amount numeric",
-			"only attributes added after the others are changed in place", false},
+			"only attributes added after the others are changed in place", ""},
 		{"attribute added first", "(amount numeric", "(note text, amount numeric",
-			"columns quotes.price, quotes.history[] use it", false},
+			"columns quotes.price, quotes.history[] use it", ""},
 		{"domain retyped", "code AS text", "code AS varchar(20)",
-			`domain "code" would be dropped and created again (its definition changed), but column quotes.code uses it, and PostgreSQL drops no type a column uses; a domain's default, NOT NULL, checks and comments are changed in place (ALTER DOMAIN), not its data type or collation`, false},
+			`domain "code" would be dropped and created again (its definition changed), but column quotes.code uses it, and PostgreSQL drops no type a column uses; a domain's default, NOT NULL, checks and comments are changed in place (ALTER DOMAIN), not its data type or collation`, ""},
 		{"domain check added, an array of it in use", "CHECK (VALUE <> '')", "CHECK (VALUE <> '') CHECK (length(VALUE) < 9)",
-			"and its checks and NOT NULL only while no column holds an array of it", true},
+			"and its checks and NOT NULL only while no column holds an array of it", withArray},
+		{"domain check added, a composite type of it in use", "CHECK (VALUE <> '')", "CHECK (VALUE <> '') CHECK (length(VALUE) < 9)",
+			"or a composite type holding it", withComposite},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			base := spec
-			if tc.array {
-				base = withArray
-			}
+			base := cmp.Or(tc.base, spec)
 			p := newProject(t, "golang-migrate")
 			p.setSpec([]byte(base))
 			p.diff("initial", false)

@@ -298,7 +298,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 				redo(n.Key, "its definition changed")
 			}
 		case o.Create != n.Create && o.Kind == "domain" && n.Kind == "domain" && len(typeUsers[objectTypeName(n)]) > 0:
-			if up, down, ok := alterDomain(o, n, typeUsers[objectTypeName(n)]); ok {
+			if up, down, ok := alterDomain(o, n, domainContained(objectTypeName(n), pkg.Objects, typeUsers)); ok {
 				op.alter[n.Key] = [2]string{up, down}
 			} else {
 				redo(n.Key, "its definition changed")
