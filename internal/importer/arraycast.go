@@ -145,47 +145,53 @@ loop:
 
 // keepArrayCoercions applies keepArrayCoercion to every expression and
 // statement of the catalog that PostgreSQL printed from its parse tree.
-func (cat *Catalog) keepArrayCoercions() {
+func (cat *Catalog) keepArrayCoercions() { cat.mapPrinted(keepArrayCoercion) }
+
+// mapPrinted replaces every expression and statement of the catalog that
+// PostgreSQL printed from its parse tree (defaults, constraints,
+// indexes, domains, views, triggers, policies and rules) by what f
+// returns for it.
+func (cat *Catalog) mapPrinted(f func(string) string) {
 	for _, t := range cat.Tables {
 		for _, c := range t.Columns {
-			c.Default = keepArrayCoercion(c.Default)
+			c.Default = f(c.Default)
 		}
 		for _, k := range t.Constraints {
-			k.Def = keepArrayCoercion(k.Def)
+			k.Def = f(k.Def)
 		}
 		for _, x := range t.Indexes {
-			x.Def = keepArrayCoercion(x.Def)
-			x.Where = keepArrayCoercion(x.Where)
+			x.Def = f(x.Def)
+			x.Where = f(x.Where)
 			for i := range x.Keys {
-				x.Keys[i] = keepArrayCoercion(x.Keys[i])
+				x.Keys[i] = f(x.Keys[i])
 			}
 		}
 	}
 	for i := range cat.Domains {
 		d := &cat.Domains[i]
-		d.Default = keepArrayCoercion(d.Default)
+		d.Default = f(d.Default)
 		for j := range d.Checks {
-			d.Checks[j].Def = keepArrayCoercion(d.Checks[j].Def)
+			d.Checks[j].Def = f(d.Checks[j].Def)
 		}
 	}
 	for i := range cat.Views {
 		v := &cat.Views[i]
-		v.Def = keepArrayCoercion(v.Def)
+		v.Def = f(v.Def)
 		for j := range v.Indexes {
-			v.Indexes[j] = keepArrayCoercion(v.Indexes[j])
+			v.Indexes[j] = f(v.Indexes[j])
 		}
 		for _, d := range v.ColumnDefaults {
 			if len(d) == 2 {
-				d[1] = keepArrayCoercion(d[1])
+				d[1] = f(d[1])
 			}
 		}
 	}
 	for i := range cat.Triggers {
-		cat.Triggers[i].Def = keepArrayCoercion(cat.Triggers[i].Def)
+		cat.Triggers[i].Def = f(cat.Triggers[i].Def)
 	}
 	for _, list := range [][]CatStatement{cat.Policies, cat.Rules} {
 		for i := range list {
-			list[i].SQL = keepArrayCoercion(list[i].SQL)
+			list[i].SQL = f(list[i].SQL)
 		}
 	}
 }

@@ -469,6 +469,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 	}
 	cat.keepArrayCoercions()
 	cat.keepSetOpColumnNames()
+	cat.keepExtractFields()
 	return cat, nil
 }
 
