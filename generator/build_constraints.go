@@ -181,7 +181,9 @@ func constraintStem(t *ir.Table, name, suffix string) string {
 // to delete or re-key a referenced row (any but a key that cascades or
 // sets null both ways) its second sentinel, declared with the referenced
 // table: ErrWarehouseReferencedByStock, with the column's field when t
-// has several keys to that table (ErrAccountReferencedByTransferFromID).
+// has several keys to that table (ErrAccountReferencedByTransferFromID);
+// a name another key's already has gets an underscore before the field
+// (ErrAccountHeadingReferencedByAccount_Heading).
 func (b *builder) buildReferencedSentinels(t *ir.Table) {
 	keys := map[*ir.Table]int{}
 	for _, c := range t.Columns {
@@ -204,6 +206,14 @@ func (b *builder) buildReferencedSentinels(t *ir.Table) {
 		name := "Err" + parent.Model + "ReferencedBy" + t.Model
 		if keys[parent] > 1 {
 			name += k.Column.Field
+		}
+		if _, taken := b.idents[name]; taken && !b.clash[t] {
+			// Another child and its column spell the same name (the
+			// key account.heading and account_heading's own key:
+			// Account+Heading and AccountHeading): this one has an
+			// underscore before its column's field, which no name
+			// derived from a table's or a column's name has.
+			name = "Err" + parent.Model + "ReferencedBy" + t.Model + "_" + k.Column.Field
 		}
 		r := &ir.Constraint{
 			Kind: ir.ForeignKeyConstraint, Table: t, Column: k.Column, SQLName: k.SQLName, SpecName: k.SpecName,

@@ -34,3 +34,36 @@ func TestSentinelsSpelledAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestReferencedSentinelsSpelledAlike: the sentinels of rows still
+// referenced can be spelled alike too (LedgerSMB's account.heading, one of
+// two keys of account to account_heading, and account_heading's own
+// parent_id were both ErrAccountHeadingReferencedByAccountHeading, and the
+// imported specs did not build): the later key's has an underscore before
+// its column's field, and the package builds.
+func TestReferencedSentinelsSpelledAlike(t *testing.T) {
+	specYAML := `tables:
+  account_heading:
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: {type: integer, nullable: true, references: account_heading.id}
+  account:
+    columns:
+      id: {type: integer, primary_key: true}
+      heading: {type: integer, nullable: true, references: account_heading.id}
+      other_heading: {type: integer, nullable: true, references: account_heading.id}
+`
+	pkg, _ := generateProject(t, t.TempDir(), "ledgerdb", specYAML)
+	got := map[string]bool{}
+	for _, k := range pkg.Table("account_heading").Referenced {
+		if got[k.Sentinel] {
+			t.Errorf("two keys referencing account_heading have the sentinel %s", k.Sentinel)
+		}
+		got[k.Sentinel] = true
+	}
+	for _, want := range []string{"ErrAccountHeadingReferencedByAccountHeading", "ErrAccountHeadingReferencedByAccountOtherHeading", "ErrAccountHeadingReferencedByAccount_Heading"} {
+		if !got[want] {
+			t.Errorf("no sentinel %s among %v", want, got)
+		}
+	}
+}
