@@ -3052,9 +3052,14 @@ func (c *converter) goNames() {
 func (c *converter) laterObjects() {
 	cat := c.cat
 	var fns, views, trigs []*object
+	// fnObjs are the objects of cat.Functions, in its order; fnIndex
+	// finds them by name, a function or procedure before an aggregate
+	// of the same name (LedgerSMB's compound_array aggregate, whose
+	// SFUNC is the function compound_array).
+	fnObjs := make([]*object, len(cat.Functions))
 	fnIndex := map[string]*object{}
 	early := c.operatorObjects(&fns)
-	for _, f := range cat.Functions {
+	for i, f := range cat.Functions {
 		o := c.function(f)
 		if c.beforeTables[f.Name] != "" {
 			o.beforeTables = true
@@ -3062,7 +3067,10 @@ func (c *converter) laterObjects() {
 		} else {
 			fns = append(fns, o)
 		}
-		fnIndex[f.Name] = o
+		fnObjs[i] = o
+		if fnIndex[f.Name] == nil || f.Kind != "a" {
+			fnIndex[f.Name] = o
+		}
 	}
 	viewObj := map[string]*object{}
 	for _, v := range cat.Views {
@@ -3075,16 +3083,16 @@ func (c *converter) laterObjects() {
 	}
 	// LANGUAGE sql functions are checked when created: one that reads a
 	// view needs it first. Find those uses by name.
-	for _, f := range cat.Functions {
-		o := fnIndex[f.Name]
+	for i, f := range cat.Functions {
+		o := fnObjs[i]
 		body := strings.Join(f.Defs, "\n")
 		lower := strings.ToLower(body)
 		if f.Kind == "a" {
 			// An aggregate names its functions (SFUNC = first_agg), which
 			// must exist when it is created.
 			plainBody := strings.ReplaceAll(body, quoteIdent(cat.Schema)+".", "")
-			for _, g := range cat.Functions {
-				if og := fnIndex[g.Name]; og != o && g.Kind != "a" && mentions(plainBody, g.Name) {
+			for j, g := range cat.Functions {
+				if og := fnObjs[j]; og != o && g.Kind != "a" && mentions(plainBody, g.Name) {
 					o.dependsOn = appendUnique(o.dependsOn, og.name)
 				}
 			}
@@ -3115,8 +3123,8 @@ func (c *converter) laterObjects() {
 		// So does one that calls another function (pagila's film_in_stock
 		// calls inventory_in_stock); not when both call each other, which
 		// no order satisfies.
-		for _, g := range cat.Functions {
-			og := fnIndex[g.Name]
+		for j, g := range cat.Functions {
+			og := fnObjs[j]
 			if og == o || !calls(body, g.Name) || calls(strings.Join(g.Defs, "\n"), f.Name) {
 				continue
 			}

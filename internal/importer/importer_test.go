@@ -1104,6 +1104,34 @@ func TestAggregateWithoutArguments(t *testing.T) {
 	readsBackSame(t, fn, "CREATE AGGREGATE counted (*) (SFUNC = dummy, STYPE = int);\n", aggregates)
 }
 
+// TestAggregateNamedLikeItsFunction: an aggregate named like the
+// function it calls (LedgerSMB's compound_array(anyarray), whose SFUNC
+// is compound_array(anyarray, anyarray)) comes first in the catalog's
+// order; its sql object was written before the function's, without
+// depending on it, and the first migration failed creating it. Made in
+// the specs' order, the objects are created.
+func TestAggregateNamedLikeItsFunction(t *testing.T) {
+	ddl := `CREATE FUNCTION compound_array(ary anyarray, elm anyarray) RETURNS anyarray LANGUAGE sql AS 'SELECT array_cat(ary, elm)';
+CREATE AGGREGATE compound_array (BASETYPE = anyarray, STYPE = anyarray, SFUNC = compound_array, INITCOND = '{}');
+`
+	res := convert(t, loadedConn(t, "aggregate_like_function", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 2 {
+		t.Fatalf("%d sql objects, want 2:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	conn := testConn(t)
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
+			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
