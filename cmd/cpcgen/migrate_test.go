@@ -493,6 +493,61 @@ sql_objects:
 	}
 }
 
+// TestMigrateDiffDevURLSpecIndex diffs, against a --dev-url, a spec
+// whose index expression and predicate hold an EXTRACT field written as
+// a text constant in capitals, which PostgreSQL prints bare
+// (EXTRACT(DOW FROM …)) and reads back as the field 'dow': the
+// migrations write the index as the spec does, where they wrote
+// PostgreSQL's spelling, which made another index than the database the
+// spec was imported from has (migrate baseline refused it). The down of
+// a change writes the snapshot's, and a live database made from the
+// spec's own SQL matches.
+func TestMigrateDiffDevURLSpecIndex(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	spec := `tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      d: timestamp
+    indexes:
+      - {name: t_dow, columns: [{expr: "EXTRACT('DOW' FROM d)"}], where: "EXTRACT('YEAR' FROM d) > 2000::numeric"}
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000001_init.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "first migration", string(up), `((EXTRACT('DOW' FROM d))) WHERE EXTRACT('YEAR' FROM d) > 2000::numeric`)
+	testfile.Write(t, dir, "schema/app.yaml", strings.Replace(spec, "2000::numeric", "2010::numeric", 1))
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "later", "--dev-url", dev)
+	later, err := filepath.Glob(filepath.Join(dir, "migrations", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, f := range later {
+		if !strings.Contains(f, "000001_init") {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+	}
+	contains(t, "second migration", all.String(), `EXTRACT('YEAR' FROM d) > 2010::numeric`, `EXTRACT('YEAR' FROM d) > 2000::numeric`)
+	if strings.Contains(all.String(), "EXTRACT(DOW") || strings.Contains(all.String(), "EXTRACT(YEAR") {
+		t.Errorf("second migration writes PostgreSQL's spelling of the index:\n%s", all.String())
+	}
+	pgtest.Exec(t, live, "CREATE TABLE t (id integer PRIMARY KEY, d timestamp NOT NULL); "+
+		"CREATE INDEX t_dow ON t ((extract('DOW' from d))) WHERE extract('YEAR' from d) > 2010")
+	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
 // whose table and columns are named null, which the Atlas engine reads
 // as SQL NULL: the first migration, replayed there, produces the spec,

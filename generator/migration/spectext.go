@@ -1,22 +1,25 @@
 package migration
 
 import (
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
 
 // specText gives the tables and columns the changes create or change,
 // in the spec's schema as a database normalizes it, the defaults,
-// generation expressions and checks of spec, the spec's own schema, by
-// name; and those the changes drop or change from, in the schema the
+// generation expressions, checks and index expressions and predicates
+// of spec, the spec's own schema, by name; and those the changes drop or change from, in the schema the
 // migrations produce as that database has it, those of was, the
 // snapshot, which the statements undoing them write. The comparison
 // that found the changes stays like for like, but the statements write
 // what the specs say, as a diff from the snapshot does: normalized, a
 // default loses a cast that changes its value ('2020-01-01'::timestamp
 // for a timestamptz column is read in the inserting session's time
-// zone) or the schema of a function it calls, and a check takes
-// PostgreSQL's spelling, which creates another one than the spec's. A
-// nil spec or was changes nothing on its side.
+// zone) or the schema of a function it calls, and a check or an index
+// takes PostgreSQL's spelling, which can make another one than the
+// spec's (EXTRACT('DOW' FROM d) prints as EXTRACT(DOW FROM d), which
+// reads back as the field 'dow'). A nil spec or was changes nothing on
+// its side.
 func specText(changes []schema.Change, spec, was *schema.Schema) {
 	table := func(s *schema.Schema, name string) *schema.Table {
 		if s == nil {
@@ -49,6 +52,13 @@ func specText(changes []schema.Change, spec, was *schema.Schema) {
 				case *schema.ModifyCheck:
 					specChecks([]schema.Attr{tc.To}, st)
 					specChecks([]schema.Attr{tc.From}, wt)
+				case *schema.AddIndex:
+					specIndex(tc.I, st)
+				case *schema.DropIndex:
+					specIndex(tc.I, wt)
+				case *schema.ModifyIndex:
+					specIndex(tc.To, st)
+					specIndex(tc.From, wt)
 				}
 			}
 		}
@@ -65,6 +75,9 @@ func specTable(t, st *schema.Table) {
 		specColumn(col, st)
 	}
 	specChecks(t.Attrs, st)
+	for _, idx := range t.Indexes {
+		specIndex(idx, st)
+	}
 }
 
 // specColumn sets the default and generation expression of col to
@@ -110,6 +123,37 @@ func specChecks(attrs []schema.Attr, st *schema.Table) {
 			if sc, ok := sa.(*schema.Check); ok && sc.Name == c.Name {
 				c.Expr = sc.Expr
 			}
+		}
+	}
+}
+
+// specIndex sets the expressions and the predicate of idx to those of
+// the index of the same name of st, the table as written: each
+// expression part to the expression part at its place, and a predicate
+// to the predicate. A nil st, or an index of st with other parts,
+// changes nothing.
+func specIndex(idx *schema.Index, st *schema.Table) {
+	if st == nil {
+		return
+	}
+	si, ok := st.Index(idx.Name)
+	if !ok || len(si.Parts) != len(idx.Parts) {
+		return
+	}
+	for i, p := range idx.Parts {
+		if p.X != nil && si.Parts[i].X != nil {
+			p.X = si.Parts[i].X
+		}
+	}
+	var want *postgres.IndexPredicate
+	for _, a := range si.Attrs {
+		if p, ok := a.(*postgres.IndexPredicate); ok {
+			want = p
+		}
+	}
+	for i, a := range idx.Attrs {
+		if _, ok := a.(*postgres.IndexPredicate); ok && want != nil {
+			idx.Attrs[i] = want
 		}
 	}
 }
