@@ -3104,7 +3104,7 @@ func (c *converter) laterObjects() {
 			// DECLARE sections declare: one of a view's row type
 			// (ThingsBoard's result alarm_info; r v%ROWTYPE; x
 			// v.col%TYPE) needs the view first.
-			decl := c.declareSections(body)
+			decl := ownUnqualified(c.declareSections(body), cat.Schema)
 			for _, v := range cat.Views {
 				if mentions(decl, v.Name) || strings.Contains(decl, names.QuoteIdent(v.Name)) {
 					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
@@ -3115,8 +3115,12 @@ func (c *converter) laterObjects() {
 		if !strings.Contains(lower, "language sql") {
 			continue
 		}
+		// A view of the schema named with its schema
+		// (pgmemento.audit_tables in pgMemento's drop_schema_audit_id)
+		// is the view too.
+		plain := ownUnqualified(body, cat.Schema)
 		for _, v := range cat.Views {
-			if mentions(body, v.Name) {
+			if mentions(plain, v.Name) {
 				o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
 			}
 		}
@@ -3287,6 +3291,23 @@ func mentions(text, name string) bool {
 		wordCache[name] = re
 	}
 	return re.MatchString(text)
+}
+
+// ownUnqualified removes from text the qualifier of the schema's own
+// names (app. in any case, or "app".; "My App". for a name that needs
+// quotes), so that mentions finds them: a qualified name is another
+// schema's to it.
+func ownUnqualified(text, schema string) string {
+	re := wordCache["."+schema]
+	if re == nil {
+		q := regexp.QuoteMeta(quoteIdent(schema))
+		if quoteIdent(schema) == schema {
+			q = `(?i:` + q + `|"` + q + `")`
+		}
+		re = regexp.MustCompile(`(^|[^a-zA-Z0-9_."])` + q + `\.`)
+		wordCache["."+schema] = re
+	}
+	return re.ReplaceAllString(text, "$1")
 }
 
 // calls reports whether text calls the function name, schema-qualified

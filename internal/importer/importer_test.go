@@ -1132,6 +1132,36 @@ CREATE AGGREGATE compound_array (BASETYPE = anyarray, STYPE = anyarray, SFUNC = 
 	}
 }
 
+// TestFunctionNamingQualifiedView: a LANGUAGE sql function that reads a
+// view of the schema named with the schema (pgMemento's
+// drop_schema_audit_id reads pgmemento.audit_tables), and a PL/pgSQL one
+// declaring a variable of its row type so, were written before the view,
+// without depending on it, and the first migration failed creating them.
+// Made in the specs' order, the objects are created.
+func TestFunctionNamingQualifiedView(t *testing.T) {
+	table := "CREATE TABLE t (id int PRIMARY KEY);\n"
+	ddl := table + `CREATE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION f() RETURNS SETOF int LANGUAGE sql AS 'SELECT id FROM public.v';
+CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'DECLARE r "public".v%ROWTYPE; BEGIN RETURN 1; END';
+`
+	res := convert(t, loadedConn(t, "qualified_view", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 3 {
+		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	conn := loadedConn(t, "tables", table)
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
+			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
