@@ -325,7 +325,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 		return nil, nil, err
 	}
 	desired := sqlschema.AtlasSchema(pkg)
-	normalized, earlyTables, err := normalizeDesired(ctx, devURL, sdb, desired, pkg)
+	normalized, earlyTables, err := normalizeDesired(ctx, devURL, sdb, desired, pkg, mc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -361,19 +361,21 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 
 // normalizeDesired returns the desired schema as the server of devURL
 // normalizes it: in sdb, whose schema has no table yet, when the package
-// creates no object before its tables; else in a temporary database
-// where the extensions and those objects are created first, as
-// schema.sql and the migrations create them, so that the tables'
-// defaults, columns and checks that use them can be created. It also
-// returns the tables those objects make (before_tables: true on a CREATE
-// TABLE): the object's, planned by its own statements, which the Atlas
-// engine must not see. The engine normalizes only in a schema without
-// tables: when there are such tables, the schema is normalized in sdb,
-// without the objects, as it was before they were created there.
-func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package) (*schema.Schema, []string, error) {
+// creates no object before its tables and mc has no external SQL; else
+// in a temporary database where the extensions, the external SQL
+// (migrations.external: another schema's sequence a default takes
+// nextval of, as pgMemento's audit_id_seq) and those objects are created
+// first, as schema.sql and the migrations create them, so that the
+// tables' defaults, columns and checks that use them can be created. It
+// also returns the tables those objects make (before_tables: true on a
+// CREATE TABLE): the object's, planned by its own statements, which the
+// Atlas engine must not see. The engine normalizes only in a schema
+// without tables: when there are such tables, the schema is normalized
+// in sdb, without the objects, as it was before they were created there.
+func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package, mc spec.MigrationsConfig) (*schema.Schema, []string, error) {
 	var earlyTables []string
-	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 {
-		normalized, tables, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early)
+	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 || mc.External != "" {
+		normalized, tables, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early, mc)
 		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
 			return normalized, tables, err
 		}
@@ -387,10 +389,10 @@ func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desir
 }
 
 // normalizeAfter normalizes desired in a temporary database on the
-// server of devURL where the extensions exts and the objects early are
-// created first, and returns the tables those make. An error the engine
-// returns is wrapped with %w, with the tables.
-func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object) (*schema.Schema, []string, error) {
+// server of devURL where the extensions exts, the external SQL of mc and
+// the objects early are created first, and returns the tables those
+// make. An error the engine returns is wrapped with %w, with the tables.
+func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, []string, error) {
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
 		return nil, nil, err
@@ -401,14 +403,26 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer db.Close()
-	if err := createBeforeTables(ctx, db.DB, exts, early); err != nil {
+	if err := createBeforeTables(ctx, db.DB, exts, nil); err != nil {
+		return nil, nil, err
+	}
+	if err := runExternal(ctx, publicSearchPath(scratch), mc); err != nil {
+		return nil, nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
 		return nil, nil, err
 	}
 	tables, err := schemaTables(ctx, db.DB)
 	if err != nil {
 		return nil, nil, err
 	}
-	normalized, err := db.NormalizeSchema(ctx, desired)
+	normalize := db.NormalizeSchema
+	if mc.External != "" {
+		// The engine's refuses a database with the external SQL's
+		// schemas as not clean.
+		normalize = db.NormalizeSchemaAmong
+	}
+	normalized, err := normalize(ctx, desired)
 	if err != nil {
 		return nil, tables, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}

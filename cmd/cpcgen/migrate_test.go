@@ -493,6 +493,36 @@ sql_objects:
 	}
 }
 
+// TestMigrationsExternalDefault: a spec table whose default takes
+// nextval of another schema's sequence (pgMemento's audit_id columns,
+// DEFAULT nextval('pgmemento.audit_id_seq')), which migrations.external
+// creates: diff --dev-url created the spec's tables, to read back how
+// PostgreSQL spells them, in a temporary database without the external
+// SQL, and stopped at schema "pgmemento" does not exist. It now writes
+// the first migration, which builds the database the spec came from.
+func TestMigrationsExternalDefault(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	external := "CREATE SCHEMA pgmemento; CREATE SEQUENCE pgmemento.audit_id_seq;\n"
+	testfile.Write(t, dir, "db/external.sql", external)
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
+		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  book:
+    columns:
+      id: {type: integer, primary_key: true}
+      audit_id: {type: bigint, unique: true, default: {sql: "nextval('pgmemento.audit_id_seq'::regclass)"}}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	pgtest.Exec(t, live, external, "CREATE TABLE book (id integer PRIMARY KEY, audit_id bigint NOT NULL UNIQUE DEFAULT nextval('pgmemento.audit_id_seq'))")
+	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff", out, "no changes")
+}
+
 // TestMigrateDiffDevURLSpecIndex diffs, against a --dev-url, a spec
 // whose index expression and predicate hold an EXTRACT field written as
 // a text constant in capitals, which PostgreSQL prints bare

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
@@ -66,6 +68,59 @@ func (a *DB) NormalizeSchema(ctx context.Context, s *schema.Schema) (*schema.Sch
 	}
 	unmarkNames(n)
 	return n, nil
+}
+
+// NormalizeSchemaAmong is NormalizeSchema in a database that may hold
+// other schemas (what migrations.external creates: another schema's
+// tables, sequences and functions, which the tables' defaults, checks
+// and foreign keys use), which the engine's NormalizeSchema refuses as
+// not clean: s is created in the connection's current schema, which must
+// hold no table (else a NotCleanError), and inspected back. Nothing is
+// undone: the database is to be thrown away.
+func (a *DB) NormalizeSchemaAmong(ctx context.Context, s *schema.Schema) (*schema.Schema, error) {
+	dev, err := a.drv.InspectSchema(ctx, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(dev.Tables) > 0 {
+		return nil, &migrate.NotCleanError{State: schema.NewRealm(dev), Reason: fmt.Sprintf("found table %q in connected schema", dev.Tables[0].Name)}
+	}
+	prevName := s.Name
+	s.Name = dev.Name
+	defer func() { s.Name = prevName }()
+	var changes []schema.Change
+	for _, t := range s.Tables {
+		t.Schema = s
+		for _, c := range t.Columns {
+			if e, ok := c.Type.Type.(*schema.EnumType); ok {
+				e.Schema = s
+			}
+		}
+		changes = append(changes, &schema.AddTable{T: t})
+	}
+	for _, o := range s.Objects {
+		if e, ok := o.(*schema.EnumType); ok {
+			e.Schema = s
+		}
+		changes = append(changes, &schema.AddObject{O: o})
+	}
+	if err := a.drv.ApplyChanges(ctx, changes, func(opts *migrate.PlanOptions) {
+		noQualifier := ""
+		opts.SchemaQualifier = &noQualifier
+		opts.Mode = migrate.PlanModeInPlace
+	}); err != nil {
+		return nil, err
+	}
+	ns, err := a.drv.InspectSchema(ctx, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	ns.Name = prevName
+	for _, at := range s.Attrs {
+		schema.ReplaceOrAppend(&ns.Attrs, at)
+	}
+	unmarkNames(ns)
+	return ns, nil
 }
 
 // unmarkNames takes nullMark off the names of s: the schema's, its
