@@ -3086,7 +3086,6 @@ func (c *converter) laterObjects() {
 	for i, f := range cat.Functions {
 		o := fnObjs[i]
 		body := strings.Join(f.Defs, "\n")
-		lower := strings.ToLower(body)
 		if f.Kind == "a" {
 			// An aggregate names its functions (SFUNC = first_agg), which
 			// must exist when it is created.
@@ -3098,41 +3097,45 @@ func (c *converter) laterObjects() {
 			}
 			continue
 		}
-		if strings.Contains(lower, "language plpgsql") {
-			// PL/pgSQL's check compiles the function when it is
-			// created, which resolves the types of the variables its
-			// DECLARE sections declare: one of a view's row type
-			// (ThingsBoard's result alarm_info; r v%ROWTYPE; x
-			// v.col%TYPE) needs the view first.
-			decl := ownUnqualified(c.declareSections(body), cat.Schema)
-			for _, v := range cat.Views {
-				if mentions(decl, v.Name) || strings.Contains(decl, names.QuoteIdent(v.Name)) {
-					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+		// Each overload by its own language: pgTAP's _relcomp has
+		// LANGUAGE sql overloads calling _temptable beside a PL/pgSQL
+		// one, which hid them.
+		for _, def := range f.Defs {
+			switch defLanguage(def) {
+			case "plpgsql":
+				// PL/pgSQL's check compiles the function when it is
+				// created, which resolves the types of the variables its
+				// DECLARE sections declare: one of a view's row type
+				// (ThingsBoard's result alarm_info; r v%ROWTYPE; x
+				// v.col%TYPE) needs the view first.
+				decl := ownUnqualified(c.declareSections(def), cat.Schema)
+				for _, v := range cat.Views {
+					if mentions(decl, v.Name) || strings.Contains(decl, names.QuoteIdent(v.Name)) {
+						o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+					}
+				}
+			case "sql":
+				// A view of the schema named with its schema
+				// (pgmemento.audit_tables in pgMemento's
+				// drop_schema_audit_id) is the view too.
+				plain := ownUnqualified(def, cat.Schema)
+				for _, v := range cat.Views {
+					if mentions(plain, v.Name) {
+						o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+					}
+				}
+				// So does one that calls another function (pagila's
+				// film_in_stock calls inventory_in_stock); not when a
+				// LANGUAGE sql one of those calls it back, which no
+				// order satisfies.
+				for j, g := range cat.Functions {
+					og := fnObjs[j]
+					if og == o || !calls(def, g.Name) || calls(strings.Join(sqlDefs(g.Defs), "\n"), f.Name) {
+						continue
+					}
+					o.dependsOn = appendUnique(o.dependsOn, og.name)
 				}
 			}
-			continue
-		}
-		if !strings.Contains(lower, "language sql") {
-			continue
-		}
-		// A view of the schema named with its schema
-		// (pgmemento.audit_tables in pgMemento's drop_schema_audit_id)
-		// is the view too.
-		plain := ownUnqualified(body, cat.Schema)
-		for _, v := range cat.Views {
-			if mentions(plain, v.Name) {
-				o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
-			}
-		}
-		// So does one that calls another function (pagila's film_in_stock
-		// calls inventory_in_stock); not when both call each other, which
-		// no order satisfies.
-		for j, g := range cat.Functions {
-			og := fnObjs[j]
-			if og == o || !calls(body, g.Name) || calls(strings.Join(g.Defs, "\n"), f.Name) {
-				continue
-			}
-			o.dependsOn = appendUnique(o.dependsOn, og.name)
 		}
 	}
 	for _, tg := range cat.Triggers {
@@ -3291,6 +3294,31 @@ func mentions(text, name string) bool {
 		wordCache[name] = re
 	}
 	return re.MatchString(text)
+}
+
+// languageRE matches the LANGUAGE line of pg_get_functiondef's header.
+var languageRE = regexp.MustCompile(`(?mi)^\s*LANGUAGE\s+"?([a-z0-9_]+)"?\s*$`)
+
+// defLanguage returns the language of a function as pg_get_functiondef
+// prints it (the first LANGUAGE line, in its header), in lower case;
+// "" when there is none.
+func defLanguage(def string) string {
+	m := languageRE.FindStringSubmatch(def)
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(m[1])
+}
+
+// sqlDefs returns those of defs whose language is sql.
+func sqlDefs(defs []string) []string {
+	var out []string
+	for _, d := range defs {
+		if defLanguage(d) == "sql" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // ownUnqualified removes from text the qualifier of the schema's own

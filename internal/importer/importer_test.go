@@ -1162,6 +1162,37 @@ CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'DECLARE r "public".v%ROWTYP
 	}
 }
 
+// TestMixedLanguageOverloads: a LANGUAGE sql overload calling another
+// function or reading a view, beside a PL/pgSQL overload of the same
+// name (pgTAP's _relcomp calls _temptable), was written before what it
+// uses: the PL/pgSQL one hid the others, and the first migration failed
+// creating it. Made in the specs' order, the objects are created.
+func TestMixedLanguageOverloads(t *testing.T) {
+	table := "CREATE TABLE t (id int PRIMARY KEY);\n"
+	ddl := table + `CREATE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION b_callee() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION a_caller(int) RETURNS int LANGUAGE sql AS 'SELECT b_callee() + $1';
+CREATE FUNCTION a_caller(bigint) RETURNS SETOF int LANGUAGE sql AS 'SELECT id FROM v';
+CREATE FUNCTION a_caller(text) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 0; END';
+`
+	res := convert(t, loadedConn(t, "mixed_languages", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 3 {
+		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	conn := loadedConn(t, "tables", table)
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
+			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
