@@ -3448,26 +3448,6 @@ func (c *converter) function(f CatFunction) *object {
 	return o
 }
 
-// overloadOrder is the order f's overloads are created in (and dropped
-// in, reversed): those whose LANGUAGE sql body calls the function's own
-// name, so another overload, which PostgreSQL resolves when it creates
-// the body (Chado's subsequence_by_feature(bigint) calls
-// subsequence_by_feature(bigint, integer, integer)), after the others;
-// each group in the catalog's order.
-func overloadOrder(f CatFunction) []int {
-	var first, last []int
-	for i, def := range f.Defs {
-		text, sqlBody := checkedAtCreate(def)
-		_, rest, _ := strings.Cut(text, "\n") // not the CREATE line, which names the overload itself
-		if sqlBody && len(f.Defs) > 1 && calls(rest, f.Name) {
-			last = append(last, i)
-		} else {
-			first = append(first, i)
-		}
-	}
-	return append(first, last...)
-}
-
 // inCurrentSchema is a DO block running the statement format() makes of
 // format, whose first two %I are the schema it runs in
 // (current_schema()) and an object's name, and of args: what names an

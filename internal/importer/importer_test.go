@@ -1193,6 +1193,34 @@ CREATE FUNCTION a_caller(text) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 0; 
 	}
 }
 
+// TestOverloadChain: LANGUAGE sql overloads calling each other in a
+// chain (pgTAP's col_has_check(name, name) calls col_has_check(name,
+// name, text), which calls col_has_check(name, name[], text)) are created
+// callees first, by the number of arguments each call passes: putting
+// every caller after the others made the first before the second.
+func TestOverloadChain(t *testing.T) {
+	ddl := `CREATE FUNCTION chk(name, name[], text) RETURNS text LANGUAGE sql AS 'SELECT $3';
+CREATE FUNCTION chk(name, name, text) RETURNS text LANGUAGE sql AS 'SELECT chk($1, ARRAY[$2], $3)';
+CREATE FUNCTION chk(name, name) RETURNS text LANGUAGE sql AS $$SELECT chk($1, $2, 'Column ' || quote_ident($1) || '(x, y)')$$;
+CREATE FUNCTION chk(name) RETURNS text LANGUAGE sql AS 'SELECT "chk"($1, ''a'')';
+CREATE FUNCTION chk(integer, integer DEFAULT 1) RETURNS text LANGUAGE sql AS 'SELECT $1::text';
+CREATE FUNCTION chk(bigint) RETURNS text LANGUAGE sql AS 'SELECT public.chk($1::int)';
+`
+	res := convert(t, loadedConn(t, "overload_chain", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 1 {
+		t.Fatalf("%d sql objects, want 1:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	if _, err := ApplyDDL(context.Background(), testConn(t), "chk", spec.Objects[0].SQL); err != nil {
+		t.Errorf("the overloads made again from their sql object: %v", err)
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
