@@ -3128,9 +3128,10 @@ func (c *converter) laterObjects() {
 				// film_in_stock calls inventory_in_stock); not when a
 				// LANGUAGE sql one of those calls it back, which no
 				// order satisfies.
+				_, rest, _ := strings.Cut(def, "\n") // not the CREATE line, which names f itself (and an aggregate of its name)
 				for j, g := range cat.Functions {
 					og := fnObjs[j]
-					if og == o || !calls(def, g.Name) || calls(strings.Join(sqlDefs(g.Defs), "\n"), f.Name) {
+					if og == o || !calls(rest, g.Name) || calls(strings.Join(sqlDefs(g.Defs), "\n"), f.Name) {
 						continue
 					}
 					o.dependsOn = appendUnique(o.dependsOn, og.name)

@@ -1109,20 +1109,29 @@ func TestAggregateWithoutArguments(t *testing.T) {
 // is compound_array(anyarray, anyarray)) comes first in the catalog's
 // order; its sql object was written before the function's, without
 // depending on it, and the first migration failed creating it. Made in
-// the specs' order, the objects are created.
+// the specs' order, the objects are created; and the function, whose
+// CREATE line names the aggregate's name too, does not depend on it.
 func TestAggregateNamedLikeItsFunction(t *testing.T) {
 	ddl := `CREATE FUNCTION compound_array(ary anyarray, elm anyarray) RETURNS anyarray LANGUAGE sql AS 'SELECT array_cat(ary, elm)';
 CREATE AGGREGATE compound_array (BASETYPE = anyarray, STYPE = anyarray, SFUNC = compound_array, INITCOND = '{}');
 `
 	res := convert(t, loadedConn(t, "aggregate_like_function", ddl), "test")
 	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+		Objects []struct {
+			Name, SQL string
+			DependsOn []string `yaml:"depends_on"`
+		} `yaml:"sql_objects"`
 	}
 	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
 		t.Fatal(err)
 	}
 	if len(spec.Objects) != 2 {
 		t.Fatalf("%d sql objects, want 2:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	for _, o := range spec.Objects {
+		if o.Name == "compound_array" && len(o.DependsOn) > 0 {
+			t.Errorf("the function depends on %v, a cycle with the aggregate that calls it", o.DependsOn)
+		}
 	}
 	conn := testConn(t)
 	for _, o := range spec.Objects {
