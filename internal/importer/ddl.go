@@ -227,8 +227,9 @@ func functionTarget(stmt string) string {
 // it.
 var functionWord = regexp.MustCompile(`(?i)\b(?:FUNCTION|PROCEDURE)\s+([^\s(]+)`)
 
-// dataStatement reports whether stmt writes rows: INSERT, UPDATE,
-// DELETE, MERGE or TRUNCATE, or a WITH leading one of them. Import reads
+// dataStatement reports whether stmt writes rows: INSERT, UPDATE (but
+// of pg_settings, which sets the session's settings), DELETE, MERGE or
+// TRUNCATE, or a WITH leading one of them. Import reads
 // schemas, not data, and with the data of COPY left out, a row a file
 // inserts may reference rows that are not there when its foreign key is
 // added (AdventureWorks' install.sql). A statement that writes rows by
@@ -244,12 +245,34 @@ func dataStatement(stmt string) bool {
 	if lead.Is("with") {
 		lead = withMain(toks)
 	}
+	if settingsUpdate(toks) {
+		return false
+	}
 	for _, w := range []string{"insert", "update", "delete", "merge", "truncate"} {
 		if lead.Is(w) {
 			return true
 		}
 	}
 	return false
+}
+
+// settingsUpdate reports whether toks are an UPDATE of pg_settings,
+// which writes no row but sets the session's settings, as SET does
+// (Spacewalk's schema puts each package's schema first in the
+// search_path so: update pg_settings set setting = 'rhn_channel,' ||
+// setting where name = 'search_path').
+func settingsUpdate(toks []sqllex.Tok) bool {
+	if len(toks) < 2 || !toks[0].Is("update") {
+		return false
+	}
+	rest := toks[1:]
+	if rest[0].Is("only") {
+		rest = rest[1:]
+	}
+	if len(rest) >= 3 && rest[0].Ident() == "pg_catalog" && rest[1].IsPunct(".") {
+		rest = rest[2:]
+	}
+	return len(rest) > 0 && rest[0].Ident() == "pg_settings"
 }
 
 // withMain returns the first word of the statement a WITH clause leads,

@@ -271,6 +271,44 @@ END $$;
 	}
 }
 
+// TestApplyDDLSettingsUpdate: an UPDATE of pg_settings sets the
+// session's settings, as SET does (Spacewalk's schema puts each
+// package's schema first in the search_path so, to create its functions
+// there): it ran as data, skipped, and the functions of two packages
+// landed in public, where the second's CREATE OR REPLACE failed on the
+// first's.
+func TestApplyDDLSettingsUpdate(t *testing.T) {
+	ctx := context.Background()
+	conn := testConn(t)
+	_, err := ApplyDDL(ctx, conn, "packages.sql", `CREATE SCHEMA pkg_a;
+CREATE SCHEMA pkg_b;
+update pg_settings set setting = 'pkg_a,' || setting where name = 'search_path';
+CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+update pg_settings set setting = 'pkg_b,' || setting where name = 'search_path';
+CREATE OR REPLACE FUNCTION f(b int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+UPDATE pg_catalog.pg_settings SET setting = 'public' WHERE name = 'search_path';
+CREATE TABLE t (id int PRIMARY KEY);
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var where []string
+	rows, err := conn.Query(ctx, "SELECT p.pronamespace::regnamespace::text FROM pg_proc p WHERE p.proname = 'f' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		where = append(where, s)
+	}
+	if !slices.Equal(where, []string{"pkg_a", "pkg_b"}) {
+		t.Errorf("the functions are in %v, want [pkg_a pkg_b]", where)
+	}
+}
+
 // TestDataStatement: which statements write rows, and so are skipped.
 func TestDataStatement(t *testing.T) {
 	for stmt, want := range map[string]bool{
@@ -286,6 +324,9 @@ func TestDataStatement(t *testing.T) {
 		"DO $$ BEGIN INSERT INTO a VALUES (1); END $$":                                                           false,
 		"CREATE TRIGGER t AFTER DELETE ON a FOR EACH ROW EXECUTE FUNCTION f()":                                   false,
 		"SELECT 1": false,
+		"update pg_settings set setting = 'rhn_channel,' || setting where name = 'search_path'": false,
+		"UPDATE pg_catalog.pg_settings SET setting = 'a' WHERE name = 'search_path'":            false,
+		"UPDATE settings SET setting = 'a'":                                                     true,
 	} {
 		if got := dataStatement(stmt); got != want {
 			t.Errorf("dataStatement(%q) = %v, want %v", stmt, got, want)
