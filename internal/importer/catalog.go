@@ -389,6 +389,11 @@ type CatFunction struct {
 type CatOperator struct {
 	Name, SQL string
 	Uses      []string
+	// Shells are the shell operators of the schema (no function yet)
+	// its COMMUTATOR or NEGATOR names, which its CREATE OPERATOR makes
+	// (Spacewalk's = makes <> (evr_t, evr_t)), by signature: <> (evr_t,
+	// evr_t).
+	Shells []string
 }
 
 // CatCast is a cast: Name is its (source AS target), Function the
@@ -972,17 +977,22 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 // statements, as pg_dump writes them: an operator of another schema
 // (a commutator, a negator) is named OPERATOR(schema.name).
 func (r *reader) operators() error {
-	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any { return []any{&o.Name, &o.SQL, &o.Uses} }, `
+	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any { return []any{&o.Name, &o.SQL, &o.Uses, &o.Shells} }, `
 WITH refs AS (
-  -- How CREATE OPERATOR names an operator: plain in the schema.
-  SELECT o.oid, CASE WHEN n.nspname = $1 THEN o.oprname ELSE 'OPERATOR(' || quote_ident(n.nspname) || '.' || o.oprname || ')' END AS ref
+  -- How CREATE OPERATOR names an operator: plain in the schema; the
+  -- signature of a shell operator of the schema.
+  SELECT o.oid, CASE WHEN n.nspname = $1 THEN o.oprname ELSE 'OPERATOR(' || quote_ident(n.nspname) || '.' || o.oprname || ')' END AS ref,
+    CASE WHEN o.oprcode = 0 AND n.nspname = $1 THEN o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', ' ||
+      coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' END AS shell
   FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
 ), ops AS (
   SELECT o.*,
     o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', ' ||
       coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' AS sig
   FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-  WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
+  -- Not a shell operator (no function), which CREATE OPERATOR makes
+  -- of a COMMUTATOR or NEGATOR not yet defined and makes again.
+  WHERE n.nspname = $1 AND o.oprcode <> 0`+notExt("o.oid", "pg_operator")+`
 )
 SELECT o.sig,
   'CREATE OPERATOR ' || o.oprname || ' (' || chr(10) || '    FUNCTION = ' || o.oprcode::regproc::text ||
@@ -996,7 +1006,8 @@ SELECT o.sig,
   CASE WHEN o.oprcanmerge THEN ',' || chr(10) || '    MERGES' ELSE '' END || chr(10) || ')' ||
   coalesce(';' || chr(10) || 'COMMENT ON OPERATOR ' || o.sig || ' IS ' || quote_literal(obj_description(o.oid, 'pg_operator')), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_proc p
-    WHERE p.oid IN (o.oprcode, o.oprrest, o.oprjoin) AND p.pronamespace = o.oprnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1)
+    WHERE p.oid IN (o.oprcode, o.oprrest, o.oprjoin) AND p.pronamespace = o.oprnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
+  ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[com.shell, neg.shell]) x WHERE x IS NOT NULL ORDER BY 1)
 FROM ops o LEFT JOIN refs com ON com.oid = o.oprcom LEFT JOIN refs neg ON neg.oid = o.oprnegate
 ORDER BY o.sig`, r.schema)
 }

@@ -3199,6 +3199,14 @@ func (c *converter) operatorObjects(later *[]*object) []*object {
 	var early []*object
 	for _, op := range c.cat.Operators {
 		o := &object{name: c.objName(operatorWords(op.Name)...), kind: "other", sql: op.SQL, drop: "DROP OPERATOR " + op.Name}
+		for _, sh := range op.Shells {
+			// The shell operator its CREATE OPERATOR made, which would
+			// outlive it and keep its types from being dropped; not
+			// once another CREATE OPERATOR has defined it.
+			name, args, _ := strings.Cut(sh, " ")
+			o.drop += ";\nDO $$ BEGIN IF EXISTS (SELECT FROM pg_operator WHERE oid = to_regoperator('" + strings.ReplaceAll(name+strings.ReplaceAll(args, ", ", ","), "'", "''") + "'" +
+				") AND oprcode = 0) THEN DROP OPERATOR " + sh + "; END IF; END $$"
+		}
 		for _, fn := range op.Uses {
 			o.dependsOn = append(o.dependsOn, objNameOf(fn))
 		}

@@ -1271,6 +1271,49 @@ CREATE FUNCTION chk(bigint) RETURNS text LANGUAGE sql AS 'SELECT public.chk($1::
 	}
 }
 
+// TestShellOperator: CREATE OPERATOR = (…, NEGATOR = <>) makes the
+// operator <> a shell, without a function (Spacewalk's evr_t
+// operators). Import wrote it as an operator of its own, CREATE OPERATOR
+// <> (FUNCTION = -, …), which the first migration could not create;
+// and the down of the one that made it left it behind, so the type it
+// takes could not be dropped. Made in the specs' order and dropped in
+// the reverse one, the objects leave nothing.
+func TestShellOperator(t *testing.T) {
+	ddl := `CREATE TYPE evr AS (e int, v text);
+CREATE FUNCTION evr_eq(a evr, b evr) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT a.e = b.e AND a.v = b.v';
+CREATE OPERATOR = (FUNCTION = evr_eq, LEFTARG = evr, RIGHTARG = evr, NEGATOR = <>, COMMUTATOR = =);
+`
+	res := convert(t, loadedConn(t, "shell_operator", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn := testConn(t)
+	for _, o := range spec.Objects {
+		if strings.Contains(o.SQL, "FUNCTION = -") {
+			t.Errorf("sql object %s creates a shell operator: %s", o.Name, o.SQL)
+		}
+		if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
+			t.Fatalf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+	for _, o := range slices.Backward(spec.Objects) {
+		drop := o.Drop
+		if drop == "" {
+			continue // a function or type: dropped last, below
+		}
+		if _, err := ApplyDDL(ctx, conn, o.Name, drop); err != nil {
+			t.Fatalf("sql object %s, dropped: %v", o.Name, err)
+		}
+	}
+	if _, err := ApplyDDL(ctx, conn, "rest", "DROP FUNCTION evr_eq(evr, evr); DROP TYPE evr;"); err != nil {
+		t.Errorf("the type, once the operators are dropped: %v", err)
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
