@@ -3097,6 +3097,23 @@ func (c *converter) laterObjects() {
 			}
 			continue
 		}
+		// A function whose arguments or result are of a view's row type
+		// (pgledger's pgledger_create_account RETURNS SETOF
+		// pgledger_accounts_view), whatever its language, needs the view
+		// first.
+		for _, def := range f.Defs {
+			head, _ := checkedAtCreate(def)
+			if defLanguage(def) == "sql" {
+				head, _, _ = strings.Cut(def, "\nAS ")
+			}
+			_, head, _ = strings.Cut(head, "(") // not the function's own name
+			head = ownUnqualified(head, cat.Schema)
+			for _, v := range cat.Views {
+				if mentions(head, v.Name) || strings.Contains(head, names.QuoteIdent(v.Name)) {
+					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+				}
+			}
+		}
 		// Each overload by its own language: pgTAP's _relcomp has
 		// LANGUAGE sql overloads calling _temptable beside a PL/pgSQL
 		// one, which hid them.

@@ -1314,6 +1314,35 @@ CREATE OPERATOR = (FUNCTION = evr_eq, LEFTARG = evr, RIGHTARG = evr, NEGATOR = <
 	}
 }
 
+// TestFunctionOfViewRowType: a function whose result or argument is a
+// view's row type (pgledger's pgledger_create_account RETURNS SETOF
+// pgledger_accounts_view), in PL/pgSQL too, was written before the
+// view, without depending on it, and the first migration failed
+// creating it. Made in the specs' order, the objects are created.
+func TestFunctionOfViewRowType(t *testing.T) {
+	table := "CREATE TABLE t (id int PRIMARY KEY);\n"
+	ddl := table + `CREATE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION f() RETURNS SETOF v LANGUAGE plpgsql AS 'BEGIN RETURN QUERY SELECT id FROM t; END';
+CREATE FUNCTION g(r public.v) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN r.id; END';
+`
+	res := convert(t, loadedConn(t, "view_row_type", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != 3 {
+		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
+	}
+	conn := loadedConn(t, "tables", table)
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
+			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+}
+
 // TestMaterializedViewSettings: what a materialized view and its indexes
 // have besides their definitions (the index it is clustered on, an
 // index's comment and statistics targets, its columns' statistics
