@@ -523,6 +523,46 @@ func TestMigrationsExternalDefault(t *testing.T) {
 	contains(t, "diff", out, "no changes")
 }
 
+// TestMigrateDiffDevURLCheckWithoutColumns diffs, against a --dev-url,
+// a spec whose table has checks naming no column (pgwatch's
+// metrics_template CHECK (false)), which the Atlas engine's inspection
+// leaves out: the first migration wrote the table without them, and
+// check --url did not see one dropped by hand. Now the migration makes
+// them, a diff after it finds nothing to do, a second one adds such a
+// check, and a hand-dropped one is drift.
+func TestMigrateDiffDevURLCheckWithoutColumns(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	spec := `tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+    checks:
+      - {name: t_never, expr: "false"}
+      - {name: t_pos, expr: "id > 0"}
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000001_init.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "first migration", string(up), `CONSTRAINT "t_never" CHECK (false)`, `CONSTRAINT "t_pos" CHECK (id > 0)`)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff", out, "no changes")
+	testfile.Write(t, dir, "schema/app.yaml", spec+"      - {name: t_always, expr: \"true\"}\n")
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "later", "--dev-url", dev, "--allow-destructive")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+	pgtest.Exec(t, live, "ALTER TABLE t DROP CONSTRAINT t_always")
+	code, out, _ := cpcgen(t, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	if code != 1 || !strings.Contains(out, "schema drift") {
+		t.Errorf("check --url after a check naming no column was dropped by hand: exit %d, want schema drift:\n%s", code, out)
+	}
+}
+
 // TestMigrateDiffDevURLSpecIndex diffs, against a --dev-url, a spec
 // whose index expression and predicate hold an EXTRACT field written as
 // a text constant in capitals, which PostgreSQL prints bare

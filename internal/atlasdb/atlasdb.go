@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,6 +152,18 @@ func unmarkNames(s *schema.Schema) {
 			if !ok {
 				continue
 			}
+			if name, ok := strings.CutPrefix(ck.Name, noColumnsMark); ok {
+				// A check naming no column, read with the table's first.
+				ck.Name = name
+				for _, a := range ck.Attrs {
+					if cc, ok := a.(*postgres.CheckColumns); ok {
+						cc.Columns = nil
+					}
+				}
+				for _, c := range t.Columns {
+					c.Attrs = slices.DeleteFunc(c.Attrs, func(a schema.Attr) bool { return a == schema.Attr(ck) })
+				}
+			}
 			for _, a := range ck.Attrs {
 				if cc, ok := a.(*postgres.CheckColumns); ok {
 					for i := range cc.Columns {
@@ -189,6 +202,11 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 	}
 	query = strings.Replace(query, fkFilter, fkFilter+" AND con.conparentid = 0", 1)
 	query = strings.Replace(query, columnDefault, ownDefault, 1)
+	if strings.Contains(query, checksJoin) {
+		query = strings.Replace(query, checksJoin, checksJoinAny, 1)
+		query = strings.Replace(query, checksName, checksNameMarked, 1)
+		query = strings.Replace(query, checksKey, checksKeyAny, 1)
+	}
 	rows, err := c.Conn.QueryContext(ctx, query, args)
 	if err != nil {
 		return nil, err
@@ -212,6 +230,29 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 // the referencing table, which the inspector read as foreign keys of
 // its own, so that a database matched no spec.
 const fkFilter = "AND con.contype = 'f'"
+
+// checksJoin is the join of the inspector's query of checks with the
+// columns each names, which leaves out a check naming none (pgwatch's
+// metrics_template CHECK (false), which keeps rows out of the template
+// its partitions copy): a diff with --dev-url, which reads the spec's
+// tables back from a database, wrote tables without such checks, and
+// check --url did not see them. A markingConn replaces it by
+// checksJoinAny, which joins such a check with the first column of its
+// table, and marks its name (checksNameMarked, with noColumnsMark; its
+// conkey, NULL, as no key: checksKeyAny); unmarkNames takes the mark and
+// the column off again.
+const (
+	checksJoin       = "\tJOIN pg_attribute t2\n\tON t2.attrelid = t1.conrelid\n\tAND t2.attnum = ANY (t1.conkey)"
+	checksJoinAny    = checksJoin + " OR coalesce(cardinality(t1.conkey), 0) = 0 AND t2.attrelid = t1.conrelid AND t2.attnum = (SELECT min(a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t1.conrelid AND a.attnum > 0 AND NOT a.attisdropped)"
+	checksName       = "\tt1.conname AS constraint_name,"
+	checksNameMarked = "\tCASE WHEN coalesce(cardinality(t1.conkey), 0) = 0 THEN chr(2) || t1.conname ELSE t1.conname END AS constraint_name,"
+	checksKey        = "\tt1.conkey as column_indexes,"
+	checksKeyAny     = "\tcoalesce(t1.conkey, '{}') as column_indexes,"
+)
+
+// noColumnsMark is put in front of the name of a check that names no
+// column (see checksJoin).
+const noColumnsMark = "\x02"
 
 // columnDefault is the column of the inspector's query of columns that
 // holds their defaults, which a markingConn replaces by ownDefault.
