@@ -35,11 +35,16 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Notes = append(t.Notes, "FindByIDs is not generated: the primary key has several columns.")
 	}
 
+	unnest := false // CreateMany inserts with a statement, not COPY
 	switch opt := optionalColumns(t.Insert); {
 	case len(t.Insert) == 0:
 		t.Notes = append(t.Notes, "CreateMany is not generated: the table has no column a caller sets.")
 	case len(opt) > maxCopyOptional:
-		t.Notes = append(t.Notes, fmt.Sprintf("CreateMany is not generated: more than %d columns have defaults.", maxCopyOptional))
+		// COPY groups the rows by the optional fields they set, a bit
+		// mask of 64; the statement takes each column's default where a
+		// row leaves it unset (Zabbix's config has 115).
+		unnest = true
+		t.Notes = append(t.Notes, fmt.Sprintf("CreateMany inserts with a statement, not COPY: more than %d columns have defaults.", maxCopyOptional))
 	default:
 		t.Batch.Copier = "copy" + t.Plural
 		b.declareDerived(t, t.Batch.Copier, "the COPY copier of "+what, st.Pos)
@@ -69,6 +74,11 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Batch.Returning = createManySQL(t, "CreateManyReturning", true)
 		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 		b.declareStatement(t, t.Batch.Returning, st.Pos)
+	}
+	if unnest && !t.Batch.ReturningBatch {
+		t.Batch.Insert = createManySQL(t, "CreateMany", false)
+		t.Batch.Insert.Const = sqlName(t, "CreateMany")
+		b.declareStatement(t, t.Batch.Insert, st.Pos)
 	}
 	if t.Batch.Copier != "" && (t.Tenant != nil || !copyable) {
 		// COPY FROM does not run under row-level security, and takes only

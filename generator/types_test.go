@@ -474,3 +474,47 @@ func TestNumberColumnDefaultOfFloatType(t *testing.T) {
 		t.Errorf("ran %d statements, want Create and CreateManyReturning", ran)
 	}
 }
+
+// TestCreateManyManyDefaults: a table with more columns with defaults
+// than COPY's grouping takes (Zabbix's config has 115) was noted as
+// without CreateMany, yet CreateMany was written with an empty
+// statement in a variable named op, and two such tables did not
+// compile (op redeclared). It inserts with INSERT … SELECT FROM unnest,
+// each unset field taking its column's default.
+func TestCreateManyManyDefaults(t *testing.T) {
+	root := t.TempDir()
+	var cols strings.Builder
+	for i := 1; i <= 70; i++ {
+		fmt.Fprintf(&cols, "      c%d: {type: integer, default: %d}\n", i, i)
+	}
+	specYAML := "tables:\n  wides:\n    columns:\n      id: {type: bigint, primary_key: true}\n" + cols.String() +
+		"  others:\n    columns:\n      id: {type: bigint, primary_key: true}\n" + cols.String()
+	pkg, tree := generateProject(t, root, "widedb", specYAML)
+	for _, f := range tree.Files {
+		if strings.Contains(string(f.Data), "var op = ") {
+			t.Errorf("%s declares op, an Op without a statement", f.Path)
+		}
+	}
+	conn := vetSchema(t, schemaSQL(tree), pkg, root)
+	ran := false
+	for _, s := range pkg.Statements() {
+		if s.Name != "wides.CreateMany" {
+			continue
+		}
+		ran = true
+		args := []any{[]any{int64(7)}}
+		for i := 1; i <= 70; i++ {
+			args = append(args, []any{nil})
+		}
+		if _, err := conn.Exec(context.Background(), s.SQL, args...); err != nil {
+			t.Fatalf("%s: %v", s.SQL, err)
+		}
+		var c70 int
+		if err := conn.QueryRow(context.Background(), "SELECT c70 FROM wides WHERE id = 7").Scan(&c70); err != nil || c70 != 70 {
+			t.Errorf("c70 = %d, %v; want its default 70", c70, err)
+		}
+	}
+	if !ran {
+		t.Error("no statement wides.CreateMany")
+	}
+}
