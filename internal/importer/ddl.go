@@ -94,9 +94,14 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	var findings []Finding
-	left := map[string]string{} // the functions left out, by name: their finding's name
+	left := map[string]string{}  // the functions left out, by name: their finding's name
+	skipped, lastSkipped := 0, 0 // the statements writing rows left out, and the line of the last
 	for _, s := range stmts {
-		if dataStatement(s.SQL) || databaseStatement(s.SQL) {
+		if dataStatement(s.SQL) {
+			skipped, lastSkipped = skipped+1, s.Line
+			continue
+		}
+		if databaseStatement(s.SQL) {
 			continue
 		}
 		_, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
@@ -131,6 +136,12 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 					break
 				}
 			}
+		}
+		if lead := leadWords(s.SQL, 1); de.Hint == "" && skipped > 0 && (lead == "SELECT" || lead == "CALL" || lead == "DO") {
+			// Code run by the file may read the rows it wrote before
+			// (LedgerSMB's file_links_vrebuild() makes a view of the
+			// names file_view_catalog's rows hold).
+			de.Hint = fmt.Sprintf("the statement runs code, which may read rows the statements writing rows left out before it would have written (%d, the last at line %d): import from a database the file was run in (--url)", skipped, lastSkipped)
 		}
 		if pgErr != nil && pgErr.Position > 0 {
 			pos := runeOffset(s.SQL, int(pgErr.Position)-1)

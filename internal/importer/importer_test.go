@@ -271,6 +271,30 @@ END $$;
 	}
 }
 
+// TestApplyDDLCodeReadingSkippedRows: a function the file calls that
+// builds DDL from rows the file inserted before (LedgerSMB's
+// file_links_vrebuild(), a view of the names in file_view_catalog)
+// fails once those INSERTs are left out; the error now says so, where it
+// gave the server's syntax error alone.
+func TestApplyDDLCodeReadingSkippedRows(t *testing.T) {
+	_, err := ApplyDDL(context.Background(), testConn(t), "views.sql", `CREATE TABLE catalog (view_name text);
+INSERT INTO catalog VALUES ('t1');
+CREATE TABLE t1 (id int);
+CREATE FUNCTION rebuild() RETURNS bool LANGUAGE plpgsql AS $$
+DECLARE stmt text;
+BEGIN
+  SELECT string_agg('SELECT * FROM ' || quote_ident(view_name), ' UNION ') INTO stmt FROM catalog;
+  EXECUTE 'CREATE VIEW links AS ' || coalesce(stmt, '');
+  RETURN true;
+END $$;
+SELECT rebuild();
+`)
+	var de *DDLError
+	if !errors.As(err, &de) || de.Line != 11 || !strings.Contains(err.Error(), "the statements writing rows left out before it would have written (1, the last at line 2)") {
+		t.Errorf("error %v, want one at line 11 naming the statements left out", err)
+	}
+}
+
 // TestApplyDDLSettingsUpdate: an UPDATE of pg_settings sets the
 // session's settings, as SET does (Spacewalk's schema puts each
 // package's schema first in the search_path so, to create its functions
