@@ -1536,11 +1536,17 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '
 // callees first: a LANGUAGE sql overload calling another (Chado's
 // subsequence_by_feature(bigint) calls subsequence_by_feature(bigint,
 // integer, integer), which sorts after it), whose body PostgreSQL checks
-// when it creates it, comes after the others.
+// when it creates it, comes after the one it calls, along a chain of
+// such calls (sub(bigint) → sub(bigint, integer) → sub(bigint, integer,
+// integer)), through a default argument (sub(text) → sub(text, text
+// DEFAULT …)) and from an SQL-standard body (RETURN).
 func TestOverloadCallingOverload(t *testing.T) {
 	ddl := `CREATE FUNCTION sub(bigint, integer, integer) RETURNS text LANGUAGE sql AS 'SELECT $1::text || $2 || $3';
-CREATE FUNCTION sub(bigint) RETURNS text LANGUAGE sql AS 'SELECT sub($1, 0, 0)';
-CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql RETURN sub(length($1)::bigint);
+CREATE FUNCTION sub(bigint, integer) RETURNS text LANGUAGE sql AS $$ SELECT sub($1, $2, (SELECT 0)) $$;
+CREATE FUNCTION sub(bigint) RETURNS text LANGUAGE sql AS 'SELECT sub($1, 0)';
+CREATE FUNCTION sub(text, text DEFAULT '-') RETURNS text LANGUAGE sql RETURN $1 || $2;
+CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql AS 'SELECT sub(sub(length($1)::bigint), ''x'')';
+CREATE FUNCTION sub(date) RETURNS text LANGUAGE sql RETURN sub($1::text, '+');
 `
 	res := convert(t, loadedConn(t, "overloads", ddl), "test")
 	var spec struct {
