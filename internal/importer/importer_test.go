@@ -361,7 +361,8 @@ func TestDataStatement(t *testing.T) {
 // TestScalars: every string the converter writes reads back the same.
 func TestScalars(t *testing.T) {
 	for _, s := range []string{"", "plain", "true", "no", "null", "1", "1.5", "a: b", "a #b", "-x", "[x]", "{x}", "x, y",
-		"lower(name::text)", "price >= 0::numeric", "it's", `"q"`, "tab\there", "line\nbreak", "trailing ", " lead", "ü", "%x", "@x", "`x`", "!x", "&x", "*x", "|x", ">x", "?x"} {
+		"lower(name::text)", "price >= 0::numeric", "it's", `"q"`, "tab\there", "line\nbreak", "trailing ", " lead", "ü", "%x", "@x", "`x`", "!x", "&x", "*x", "|x", ">x", "?x",
+		"\ufffe sentinel", "x\uffff", "del\x7f", "c1\u0080\u009f", "nel\u0085", "bom\ufeff", "ls\u2028ps\u2029"} {
 		var got struct{ V string }
 		if err := yaml.Unmarshal([]byte("v: "+scalar(s)+"\n"), &got); err != nil || got.V != s {
 			t.Errorf("scalar(%q) = %s reads back as %q (%v)", s, scalar(s), got.V, err)
@@ -371,7 +372,8 @@ func TestScalars(t *testing.T) {
 			t.Errorf("scalar(%q) in a flow mapping reads back as %q (%v)", s, flow.V["a"], err)
 		}
 	}
-	for _, s := range []string{"CREATE VIEW v AS\n SELECT 1", "a\n\n  b\n\tc", " lead\nx", "x\n  \ny", "x\ny\n", "one line"} {
+	for _, s := range []string{"CREATE VIEW v AS\n SELECT 1", "a\n\n  b\n\tc", " lead\nx", "x\n  \ny", "x\ny\n", "one line",
+		"CHECK (length(trim(u&'\ufffe ' FROM value)) > 0)\nx", "a\uffff", "a\x7f\nb", "a\u0090", "a\u0085b", "a\ufeffb"} {
 		var got struct{ V string }
 		doc := "v: " + block(s, "  ") + "\n"
 		if err := yaml.Unmarshal([]byte(doc), &got); err != nil || got.V != s {

@@ -370,13 +370,44 @@ func commentText(s string) string {
 	return s
 }
 
-// quoted writes s double-quoted; JSON's escapes are YAML's.
+// quoted writes s double-quoted; JSON's escapes are YAML's. JSON
+// leaves as they are the characters YAML refuses in a document or reads
+// as a line break (yamlEscaped): those are written as \u escapes.
 func quoted(s string) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
+	out := strings.TrimSuffix(b.String(), "\n")
+	if strings.IndexFunc(out, yamlEscaped) < 0 {
+		return out
+	}
+	var e strings.Builder
+	for _, r := range out {
+		if yamlEscaped(r) {
+			fmt.Fprintf(&e, "\\u%04X", r)
+		} else {
+			e.WriteRune(r)
+		}
+	}
+	return e.String()
+}
+
+// yamlEscaped reports whether YAML cannot hold r as it is in a scalar:
+// r is outside YAML's printable characters (C0 and C1 controls but tab
+// and line feed, DEL, U+FFFE and U+FFFF: a document holding one is
+// refused), or a line break or byte order mark YAML reads otherwise
+// than as the character (carriage return, NEL, U+2028, U+2029, U+FEFF).
+// PostgreSQL keeps such characters of a body or a check as they are
+// (Boundary's sentinel domain trims U+FFFE).
+func yamlEscaped(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n':
+		return false
+	case r < 0x20, r >= 0x7F && r <= 0x9F:
+		return true
+	}
+	return r == 0x2028 || r == 0x2029 || r == 0xFEFF || r == 0xFFFE || r == 0xFFFF
 }
 
 // block writes s as a literal block scalar indented by indent, or
@@ -385,10 +416,8 @@ func block(s, indent string) string {
 	if strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\t") || strings.ContainsAny(s, "\r\x00") || strings.HasSuffix(s, "\n") {
 		return quoted(s)
 	}
-	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xFEFF {
-			return quoted(s)
-		}
+	if strings.IndexFunc(s, yamlEscaped) >= 0 {
+		return quoted(s)
 	}
 	lines := strings.Split(s, "\n")
 	var b strings.Builder
