@@ -340,6 +340,9 @@ type CatView struct {
 	// Uses are the tables, views and functions of the schema the view
 	// reads, by name, without those an extension owns.
 	Uses []string
+	// ColumnUses are the columns of the schema's tables and views the
+	// view reads, each [table, column], in name order.
+	ColumnUses [][]string
 	// ColumnComments are the comments of its columns, each [column,
 	// comment], in the columns' order.
 	ColumnComments [][]string
@@ -876,7 +879,7 @@ func (r *reader) views() error {
 	}()
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
 		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.ColumnDefaults, &v.plain,
-			&v.IndexComments, &v.IndexStatistics, &v.ClusterOn, &v.ColumnSettings}
+			&v.IndexComments, &v.IndexStatistics, &v.ClusterOn, &v.ColumnSettings, &v.ColumnUses}
 	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
@@ -905,7 +908,14 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
       (2, (SELECT 'SET (' || string_agg(o, ', ') || ')' FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_%')),
       (3, CASE WHEN a.attstorage <> t.typstorage THEN 'SET STORAGE ' || `+storageName("a.attstorage")+` END),
       (4, CASE a.attcompression WHEN 'p' THEN 'SET COMPRESSION pglz' WHEN 'l' THEN 'SET COMPRESSION lz4' END)) v(k, clause)
-    WHERE c.relkind = 'm' AND a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND v.clause IS NOT NULL), '{}')
+    WHERE c.relkind = 'm' AND a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND v.clause IS NOT NULL), '{}'),
+  coalesce((SELECT array_agg(DISTINCT ARRAY[dc.relname::text, a.attname::text] ORDER BY ARRAY[dc.relname::text, a.attname::text])
+    FROM pg_rewrite rw
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'
+      AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+    JOIN pg_class dc ON dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid
+    JOIN pg_attribute a ON a.attrelid = dc.oid AND a.attnum = d.refobjsubid
+    WHERE rw.ev_class = c.oid), '{}')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)

@@ -127,7 +127,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 		opts.Dir = "schema"
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
-		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}, seqDefaults: map[string][]*object{}}
+		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}, seqDefaults: map[string][]*object{}, columnTypes: map[string]string{}}
 	c.run()
 	return c.res
 }
@@ -190,6 +190,9 @@ type converter struct {
 	// seqDefaults are the objects setting the defaults that take the
 	// values of another column's serial sequence, by that sequence.
 	seqDefaults map[string][]*object
+	// columnTypes are the objects giving spec tables' columns their
+	// domains, by table and column ("table\x00column").
+	columnTypes map[string]string
 }
 
 // fkKey is an object making a foreign key, and the key ("table.index")
@@ -2594,6 +2597,7 @@ func (c *converter) buildTable(st *specTable) {
 			}
 			c.add(&c.alters, &object{name: typed, kind: "other", sql: sql, drop: drop,
 				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
+			c.columnTypes[t.Name+"\x00"+col.Name] = typed
 			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain%s", col.Type, typ, also)
 		}
 		if set, reset := columnSettings(t, col); set != "" {
@@ -3524,6 +3528,15 @@ func (c *converter) view(v CatView) *object {
 	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
 	for _, u := range v.Uses {
 		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))
+	}
+	// A column the view reads that an object gives its domain: that
+	// object, dropped and created again (its domain changes), changes
+	// the column's type, which PostgreSQL refuses while the view reads
+	// it, and the view's column has the domain only once it ran.
+	for _, tc := range v.ColumnUses {
+		if typed := c.columnTypes[tc[0]+"\x00"+tc[1]]; typed != "" {
+			o.dependsOn = appendUnique(o.dependsOn, typed)
+		}
 	}
 	if !plain(v.Name) {
 		o.kind, o.drop = "other", "DROP "+kw+" "+quoteIdent(v.Name)

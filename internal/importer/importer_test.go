@@ -1653,3 +1653,26 @@ CREATE PUBLICATION everything FOR ALL TABLES;
 		t.Errorf("publications left out: %v, want [everything mixed]", left)
 	}
 }
+
+// TestViewDependsOnColumnDomain: a view reading a column whose domain
+// an sql object gives it depends on that object. When the domain
+// changes, the object is dropped and created again, changing the
+// column's type twice, which PostgreSQL refuses while a view reads the
+// column: the view must be dropped before and created again after.
+func TestViewDependsOnColumnDomain(t *testing.T) {
+	conn := loadedConn(t, "domainview", `
+CREATE DOMAIN public_id AS text CHECK (length(VALUE) > 1);
+CREATE TABLE host (id int PRIMARY KEY, host_id public_id, name text);
+CREATE VIEW host_names AS SELECT id, name FROM host;
+CREATE VIEW host_ids AS SELECT id, host_id FROM host;
+`)
+	got := specText(convert(t, conn, "test"))
+	for _, want := range []string{
+		"  - name: host_ids\n    kind: view\n    depends_on: [host, host_host_id_type]\n",
+		"  - name: host_names\n    kind: view\n    depends_on: [host]\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spec lacks\n%s\n%s", want, got)
+		}
+	}
+}
