@@ -73,7 +73,7 @@ type objectPlan struct {
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), rebuiltIndexes(p.Schema), p.replaced, typeColumns(current))
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), renamedAway(p.Schema), rebuiltIndexes(p.Schema), p.replaced, typeColumns(current))
 	if err != nil {
 		return err
 	}
@@ -255,6 +255,10 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //   - an object whose SQL names an index the migration drops and makes
 //     again (rebuilt: what it sets there, a comment, goes with the old
 //     index) is dropped and created again around it;
+//   - a trigger on a table the migration renames (renamedTables, by
+//     its old name) goes with it, so one the specs declare under the
+//     same name on the table's old name, a table made anew, is dropped
+//     before the rename and created again after;
 //   - an object that uses an enum type the migration replaces (enums,
 //     see rebuildEnums), by its depends_on or by naming it in its SQL,
 //     is dropped before the type is replaced and created again after,
@@ -262,7 +266,7 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string, typeUsers map[string][]string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables, renamedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string, typeUsers map[string][]string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -318,6 +322,12 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			} else if t := namedTable(o.Create, droppedTables); t != "" {
 				redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, which the migration drops: the down migration creates it as it was after the table is back", t))
 			}
+		}
+		if o != nil && !op.create[n.Key] && o.Table != "" && renamedTables[o.Table] {
+			// The trigger goes with its table to the table's new name; the
+			// one the specs declare on the old name is on another table,
+			// made under that name (a table renamed aside and made anew).
+			redo(n.Key, fmt.Sprintf("its table %q is renamed, taking the trigger with it, and this one is on the table now named so", o.Table))
 		}
 		if o != nil && !op.create[n.Key] {
 			// What is set on an index the migration drops and makes again
@@ -457,7 +467,7 @@ func usesEnum(o *ir.Object, e string) bool {
 // drop one while a generated column, default, index or check calls it
 // (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
-	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil, nil)
+	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil, nil, nil)
 	var out []*ir.Object
 	overloaded := map[string]bool{}
 	for _, o := range curObjs {
@@ -765,6 +775,18 @@ func droppedTables(changes []schema.Change) map[string]bool {
 	for _, c := range changes {
 		if d, ok := c.(*schema.DropTable); ok {
 			out[d.T.Name] = true
+		}
+	}
+	return out
+}
+
+// renamedAway returns the tables the schema changes rename, by their
+// names before the change.
+func renamedAway(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range changes {
+		if r, ok := c.(*schema.RenameTable); ok {
+			out[r.From.Name] = true
 		}
 	}
 	return out
