@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"sort"
@@ -248,6 +249,11 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				// The check is a rule of a column this migration adds,
 				// whose default (or NULL) the existing rows take and which
 				// passes the rule: it cannot fail.
+				continue
+			}
+			if col := checkColumn(pkg, table, c.C.Name); col != nil && added[col.SQLName] && columnCheckPasses(col) {
+				// The same for a column's check: comparing it with a
+				// number its default (or NULL) passes.
 				continue
 			}
 			if !pos.IsValid() {
@@ -742,4 +748,62 @@ func shared(a, b string) int {
 		}
 	}
 	return n
+}
+
+// checkColumn returns the column of table whose check: is the check
+// named name, or nil.
+func checkColumn(pkg *ir.Package, table, name string) *ir.Column {
+	t := pkg.Table(table)
+	if t == nil {
+		return nil
+	}
+	for _, c := range t.Columns {
+		if c.Check != "" && c.CheckName == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// comparisonRE matches a check comparing a column with a number:
+// category >= 0, ("max_size" > (-1)).
+var comparisonRE = regexp.MustCompile(`^\(?\s*("?)(\w+)"?\s*(>=|<=|<>|!=|>|<|=)\s*\(?\s*(-?\d+(?:\.\d+)?)\s*\)?\s*\)?$`)
+
+// columnCheckPasses reports whether the check: of col, a column the
+// migration adds, holds for the value every existing row then takes: a
+// comparison of the column with a number, and a literal number default
+// that satisfies it (Nakama adds category smallint NOT NULL DEFAULT 0
+// CHECK (category >= 0)), or no default on a nullable column, whose
+// NULL a comparison passes.
+func columnCheckPasses(col *ir.Column) bool {
+	m := comparisonRE.FindStringSubmatch(strings.TrimSpace(col.Check))
+	if m == nil || m[2] != col.SQLName {
+		return false
+	}
+	d := col.Default
+	switch {
+	case d == nil:
+		return col.Nullable && !col.Identity && col.Generated == ""
+	case d.Kind != ir.DefaultLiteral:
+		return false
+	}
+	v, ok1 := new(big.Rat).SetString(d.Literal)
+	bound, ok2 := new(big.Rat).SetString(m[4])
+	if !ok1 || !ok2 {
+		return false
+	}
+	cmp := v.Cmp(bound)
+	switch m[3] {
+	case ">=":
+		return cmp >= 0
+	case "<=":
+		return cmp <= 0
+	case ">":
+		return cmp > 0
+	case "<":
+		return cmp < 0
+	case "=":
+		return cmp == 0
+	}
+	return cmp != 0
 }
