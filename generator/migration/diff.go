@@ -661,6 +661,7 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	inOrder, taken := droppedInOrder(changes, plan.Changes), map[*schema.Table]int{}
 	out := make([]*Change, 0, len(plan.Changes))
 	// The setval of a column that turns serial while its type changes
 	// (text to integer) reads the converted values: it runs after the
@@ -674,6 +675,10 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 		rev, err := c.ReverseStmts()
 		if err != nil {
 			return nil, fmt.Errorf("plan migration: %w", err)
+		}
+		if t := modifiedTable(c.Source); inOrder[t] != nil {
+			rev = inOrder[t][taken[t]]
+			taken[t]++
 		}
 		if t := droppingColumns(c.Source); t != nil && len(rev) > 0 {
 			// After the columns are back.
@@ -798,6 +803,103 @@ func restoreDropped(changes []schema.Change) (map[*schema.Table][]string, error)
 		}
 	}
 	return out, nil
+}
+
+// droppedInOrder returns, by each table whose change in changes drops
+// several of its columns, the reverse statements of that change's
+// statements in plan (the plan of changes), in their order, taken from a
+// plan of a copy of the change that drops the columns in the opposite
+// of the order they should come back in: the table's, generated columns
+// after the columns they may compute from. Atlas reverses an ALTER TABLE
+// clause by clause, last first, so its down added the dropped columns
+// back last column first, where the columns' own order is closer to the
+// table as it was (PostgreSQL adds each after the others). A table whose
+// statements the two plans do not pair one to one keeps Atlas's reverse.
+func droppedInOrder(changes []schema.Change, plan []*migrate.Change) map[*schema.Table][][]string {
+	tables := map[*schema.Table]bool{}
+	again := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		var at []int
+		if ok {
+			for i, tc := range mt.Changes {
+				if _, ok := tc.(*schema.DropColumn); ok {
+					at = append(at, i)
+				}
+			}
+		}
+		if len(at) < 2 {
+			again = append(again, c)
+			continue
+		}
+		// The order the down adds them back in: the table's, generated
+		// columns after the others, as those may compute from them.
+		drops := make([]schema.Change, len(at))
+		for i, k := range at {
+			drops[i] = mt.Changes[k]
+		}
+		pos := func(c schema.Change) (int, int) {
+			col := c.(*schema.DropColumn).C
+			g := 0
+			if isGenerated(col) {
+				g = 1
+			}
+			return g, slices.Index(mt.T.Columns, col)
+		}
+		slices.SortStableFunc(drops, func(a, b schema.Change) int {
+			ga, pa := pos(a)
+			gb, pb := pos(b)
+			if ga != gb {
+				return ga - gb
+			}
+			return pa - pb
+		})
+		cp := *mt
+		cp.Changes = slices.Clone(mt.Changes)
+		for i, k := range at {
+			cp.Changes[k] = drops[len(drops)-1-i]
+		}
+		tables[mt.T] = true
+		again = append(again, &cp)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	replanned, err := atlasorder.Plan("migration", again)
+	if err != nil {
+		return nil
+	}
+	out := map[*schema.Table][][]string{}
+	for _, c := range replanned.Changes {
+		if t := modifiedTable(c.Source); tables[t] {
+			rev, err := c.ReverseStmts()
+			if err != nil {
+				return nil
+			}
+			out[t] = append(out[t], rev)
+		}
+	}
+	for t, revs := range out {
+		n := 0
+		for _, c := range plan {
+			if modifiedTable(c.Source) == t {
+				n++
+			}
+		}
+		if n != len(revs) {
+			delete(out, t)
+		}
+	}
+	return out
+}
+
+// modifiedTable returns the table a ModifyTable change modifies, or nil
+// for another change.
+func modifiedTable(c schema.Change) *schema.Table {
+	if mt, ok := c.(*schema.ModifyTable); ok {
+		return mt.T
+	}
+	return nil
 }
 
 // fillDropped gives each NOT NULL column without a default that the

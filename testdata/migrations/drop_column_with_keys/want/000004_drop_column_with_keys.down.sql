@@ -3,7 +3,7 @@
 -- cpcgen: note: step 3 of 4 of migration drop_column_with_keys: the schema changes, in one transaction
 
 -- reverse: modify "children" table
-ALTER TABLE "children" DROP CONSTRAINT "children_parent_fk", DROP COLUMN "new_parent", ADD COLUMN "rank" integer NOT NULL, ADD COLUMN "code" text NOT NULL, ADD COLUMN "owner" uuid NOT NULL, ADD COLUMN "old_parent" uuid NOT NULL, ADD CONSTRAINT "children_rank_check" CHECK (rank > 0);
+ALTER TABLE "children" DROP CONSTRAINT "children_parent_fk", DROP COLUMN "new_parent", ADD COLUMN "old_parent" uuid NOT NULL, ADD COLUMN "owner" uuid NOT NULL, ADD COLUMN "code" text NOT NULL, ADD COLUMN "rank" integer NOT NULL, ADD CONSTRAINT "children_rank_check" CHECK (rank > 0);
 ALTER TABLE "children" ADD CONSTRAINT "children_code_key" UNIQUE ("code"), ADD
 CONSTRAINT "children_parent_fk" FOREIGN KEY ("old_parent") REFERENCES "parents" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, ADD
 CONSTRAINT "children_owner_fkey" FOREIGN KEY ("owner") REFERENCES "parents" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION;
