@@ -1182,28 +1182,10 @@ func TestAggregateNamedLikeItsFunction(t *testing.T) {
 	ddl := `CREATE FUNCTION compound_array(ary anyarray, elm anyarray) RETURNS anyarray LANGUAGE sql AS 'SELECT array_cat(ary, elm)';
 CREATE AGGREGATE compound_array (BASETYPE = anyarray, STYPE = anyarray, SFUNC = compound_array, INITCOND = '{}');
 `
-	res := convert(t, loadedConn(t, "aggregate_like_function", ddl), "test")
-	var spec struct {
-		Objects []struct {
-			Name, SQL string
-			DependsOn []string `yaml:"depends_on"`
-		} `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 2 {
-		t.Fatalf("%d sql objects, want 2:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	for _, o := range spec.Objects {
+	objs := madeInOrder(t, convert(t, loadedConn(t, "aggregate_like_function", ddl), "test"), testConn(t), 2)
+	for _, o := range objs {
 		if o.Name == "compound_array" && len(o.DependsOn) > 0 {
 			t.Errorf("the function depends on %v, a cycle with the aggregate that calls it", o.DependsOn)
-		}
-	}
-	conn := testConn(t)
-	for _, o := range spec.Objects {
-		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
-			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
 		}
 	}
 }
@@ -1220,22 +1202,7 @@ func TestFunctionNamingQualifiedView(t *testing.T) {
 CREATE FUNCTION f() RETURNS SETOF int LANGUAGE sql AS 'SELECT id FROM public.v';
 CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'DECLARE r "public".v%ROWTYPE; BEGIN RETURN 1; END';
 `
-	res := convert(t, loadedConn(t, "qualified_view", ddl), "test")
-	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 3 {
-		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	conn := loadedConn(t, "tables", table)
-	for _, o := range spec.Objects {
-		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
-			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
-		}
-	}
+	madeInOrder(t, convert(t, loadedConn(t, "qualified_view", ddl), "test"), loadedConn(t, "tables", table), 3)
 }
 
 // TestMixedLanguageOverloads: a LANGUAGE sql overload calling another
@@ -1251,22 +1218,7 @@ CREATE FUNCTION a_caller(int) RETURNS int LANGUAGE sql AS 'SELECT b_callee() + $
 CREATE FUNCTION a_caller(bigint) RETURNS SETOF int LANGUAGE sql AS 'SELECT id FROM v';
 CREATE FUNCTION a_caller(text) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 0; END';
 `
-	res := convert(t, loadedConn(t, "mixed_languages", ddl), "test")
-	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 3 {
-		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	conn := loadedConn(t, "tables", table)
-	for _, o := range spec.Objects {
-		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
-			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
-		}
-	}
+	madeInOrder(t, convert(t, loadedConn(t, "mixed_languages", ddl), "test"), loadedConn(t, "tables", table), 3)
 }
 
 // TestOverloadChain: LANGUAGE sql overloads calling each other in a
@@ -1351,22 +1303,7 @@ func TestFunctionOfViewRowType(t *testing.T) {
 CREATE FUNCTION f() RETURNS SETOF v LANGUAGE plpgsql AS 'BEGIN RETURN QUERY SELECT id FROM t; END';
 CREATE FUNCTION g(r public.v) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN r.id; END';
 `
-	res := convert(t, loadedConn(t, "view_row_type", ddl), "test")
-	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 3 {
-		t.Fatalf("%d sql objects, want 3:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	conn := loadedConn(t, "tables", table)
-	for _, o := range spec.Objects {
-		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
-			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
-		}
-	}
+	madeInOrder(t, convert(t, loadedConn(t, "view_row_type", ddl), "test"), loadedConn(t, "tables", table), 3)
 }
 
 // TestMaterializedViewSettings: what a materialized view and its indexes
@@ -1675,4 +1612,32 @@ CREATE VIEW host_ids AS SELECT id, host_id FROM host;
 			t.Errorf("the spec lacks\n%s\n%s", want, got)
 		}
 	}
+}
+
+// sqlObject is an sql_objects entry as the tests read it.
+type sqlObject struct {
+	Name, SQL string
+	DependsOn []string `yaml:"depends_on"`
+}
+
+// madeInOrder reads the sql objects of the first file res wrote, wants
+// n of them, and creates each on conn in the specs' order, reporting
+// those PostgreSQL refuses; it returns them.
+func madeInOrder(t *testing.T, res *Result, conn *pgx.Conn, n int) []sqlObject {
+	t.Helper()
+	var spec struct {
+		Objects []sqlObject `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Objects) != n {
+		t.Fatalf("%d sql objects, want %d:\n%s", len(spec.Objects), n, res.Files[0].Data)
+	}
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(context.Background(), conn, o.Name, o.SQL); err != nil {
+			t.Errorf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+	return spec.Objects
 }
