@@ -17,27 +17,49 @@ import (
 // regenerate prepares for Atlas's diff the columns whose generation
 // expression changes and the columns that become generated, which the
 // diff refuses: PostgreSQL 15 cannot alter either (ALTER COLUMN … SET
-// EXPRESSION is 17's), so the column is dropped and added again. Each
-// such column is taken out of current, with the indexes, foreign keys
-// and checks that use it, which PostgreSQL drops with it: the diff then
-// adds them all back as desired declares them. The returned changes drop
-// them, by table; regenerated puts them first in their table's change.
+// EXPRESSION is 17's), so the column is dropped and added again. So is a
+// generated column whose expression reads a column whose type changes:
+// PostgreSQL changes the type of no column a generated column uses
+// (0A000), but does within the ALTER TABLE that drops the generated
+// column and adds it back. Each such column is taken out of current,
+// with the indexes, foreign keys and checks that use it, which
+// PostgreSQL drops with it: the diff then adds them all back as desired
+// declares them. The returned changes drop them, by table; regenerated
+// puts them first in their table's change.
 func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 	drops := map[string][]schema.Change{}
 	for ct, dt := range keptTables(current, desired) {
+		var retyped []string
+		for _, dc := range dt.Columns {
+			if cc, ok := ct.Column(dc.Name); ok && !isGenerated(cc) && typeChanges(cc, dc) {
+				retyped = append(retyped, dc.Name)
+			}
+		}
 		for _, dc := range dt.Columns {
 			cc, ok := ct.Column(dc.Name)
 			if !ok {
 				continue
 			}
 			from, to := generatedExpr(cc), generatedExpr(dc)
-			if to == nil || from != nil && wrapped(from.Expr) == wrapped(to.Expr) {
+			if to == nil {
+				continue
+			}
+			if from != nil && wrapped(from.Expr) == wrapped(to.Expr) &&
+				!slices.ContainsFunc(retyped, func(name string) bool { return mentions(from.Expr, name) }) {
 				continue
 			}
 			drops[dt.Name] = append(drops[dt.Name], takeColumn(ct, cc)...)
 		}
 	}
 	return drops
+}
+
+// typeChanges reports whether the column cc becomes dc of another type,
+// as PostgreSQL spells them.
+func typeChanges(cc, dc *schema.Column) bool {
+	from, err1 := postgres.FormatType(cc.Type.Type)
+	to, err2 := postgres.FormatType(dc.Type.Type)
+	return err1 == nil && err2 == nil && from != to
 }
 
 // takeColumn removes the column cc from t, with the indexes, foreign

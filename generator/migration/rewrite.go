@@ -77,7 +77,7 @@ func rewrites(pkg *ir.Package, from *schema.Schema, changes []schema.Change, siz
 				case isIdentity(tc.C):
 					what = fmt.Sprintf("adding %s column %q.%q", numbering(tc.C), table, tc.C.Name)
 				case isGenerated(tc.C) && regen[tc.C.Name]:
-					what = fmt.Sprintf("dropping generated column %q.%q and adding it back (its expression, or a function it calls, changes)", table, tc.C.Name)
+					what = fmt.Sprintf("dropping generated column %q.%q and adding it back (its expression, a function it calls or the type of a column it reads changes)", table, tc.C.Name)
 				case isGenerated(tc.C):
 					what = fmt.Sprintf("adding generated column %q.%q", table, tc.C.Name)
 					hint = "add a plain column the code writes instead, or run again with --allow-rewrite in a maintenance window"
