@@ -35,9 +35,10 @@ func enumLoss(from, to *schema.EnumType) (gone []string, reordered bool) {
 // aside, the new one created, every column of it (or of arrays of it)
 // converted through its text (ALTER COLUMN … TYPE … USING), its default
 // set again as desired has it (the reverse sets the old one), the old
-// type dropped. The partial and expression indexes
-// and the checks that use such a column are dropped before (their SQL
-// compares it with the old type's values) and made again after, as
+// type dropped. The partial and expression indexes, the checks and the
+// generated columns that use such a column are dropped before (their
+// SQL compares it with the old type's values; PostgreSQL changes the
+// type of no column a generated column reads) and made again after, as
 // desired declares them. Every statement has its reverse.
 // current is changed to the state after them, so that Atlas's diff plans
 // nothing more for them; the returned schema changes are the column
@@ -73,7 +74,10 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 			if err != nil {
 				return nil, nil, err
 			}
-			out = append(out, drops...)
+			// Before the rename: the down creates them again after the
+			// type has its name back, which their SQL names.
+			out = slices.Insert(out, rename, drops...)
+			rename += len(drops)
 			for _, c := range t.Columns {
 				typ, cast := enumColumn(c, from)
 				if typ == "" {
@@ -231,6 +235,14 @@ func dropEnumUses(t *schema.Table, e *schema.EnumType, p *Planned) ([]*Change, e
 	}
 	drops := takeOut(t, func(i *schema.Index) bool { return slices.ContainsFunc(indexExprs(i), uses) },
 		nil, func(c *schema.Check) bool { return uses(c.Expr) })
+	// A generated column reading such a column, whose type PostgreSQL
+	// then does not change (0A000): dropped before with what uses it,
+	// and added back after as desired declares it.
+	for _, g := range slices.Clone(t.Columns) {
+		if x := generatedExpr(g); x != nil && uses(x.Expr) {
+			drops = append(drops, takeColumn(t, g)...)
+		}
+	}
 	for _, d := range drops {
 		switch d := d.(type) {
 		case *schema.DropIndex:

@@ -62,14 +62,16 @@ func typeChanges(cc, dc *schema.Column) bool {
 	return err1 == nil && err2 == nil && from != to
 }
 
-// takeColumn removes the column cc from t, with the indexes, foreign
-// keys and checks that use it, and returns the changes that drop them:
-// PostgreSQL drops them with the column; saying so gives the down
-// migration the statements that create them again.
+// takeColumn removes the column cc from t, with the indexes (over it,
+// or whose expression or predicate reads it), foreign keys and checks
+// that use it, and returns the changes that drop them: PostgreSQL drops
+// them with the column; saying so gives the down migration the
+// statements that create them again.
 func takeColumn(t *schema.Table, cc *schema.Column) []schema.Change {
 	drops := takeOut(t,
 		func(i *schema.Index) bool {
-			return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc })
+			return slices.ContainsFunc(i.Parts, func(p *schema.IndexPart) bool { return p.C == cc }) ||
+				slices.ContainsFunc(indexExprs(i), func(x string) bool { return mentions(x, cc.Name) })
 		},
 		func(fk *schema.ForeignKey) bool { return slices.Contains(fk.Columns, cc) },
 		func(c *schema.Check) bool { return mentions(c.Expr, cc.Name) })
