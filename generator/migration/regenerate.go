@@ -359,28 +359,57 @@ func regeneratedColumns(mt *schema.ModifyTable) map[string]bool {
 	return out
 }
 
+// regeneratedApart returns, as "table.column", the generated columns
+// that one of changes drops and another adds back: an enum's replacement
+// drops those reading its columns before, and the diff adds them after
+// (dropEnumUses).
+func regeneratedApart(changes []schema.Change) map[string]bool {
+	dropped, out := map[string]bool{}, map[string]bool{}
+	for _, c := range changes {
+		if mt, ok := c.(*schema.ModifyTable); ok {
+			for _, tc := range mt.Changes {
+				if d, ok := tc.(*schema.DropColumn); ok && isGenerated(d.C) {
+					dropped[mt.T.Name+"."+d.C.Name] = true
+				}
+			}
+		}
+	}
+	for _, c := range changes {
+		if mt, ok := c.(*schema.ModifyTable); ok {
+			for _, tc := range mt.Changes {
+				if a, ok := tc.(*schema.AddColumn); ok && dropped[mt.T.Name+"."+a.C.Name] {
+					out[mt.T.Name+"."+a.C.Name] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
 // withoutRegenerated returns c without the drops and adds of the columns
-// it regenerates, for Atlas's analyzers, which would report the drop as
-// the loss of the column's values.
-func withoutRegenerated(c schema.Change) schema.Change {
+// it regenerates, or that apart (regeneratedApart) holds, for Atlas's
+// analyzers, which would report the drop as the loss of the column's
+// values and the add of a NOT NULL one as failing on a table with rows.
+func withoutRegenerated(c schema.Change, apart map[string]bool) schema.Change {
 	mt, ok := c.(*schema.ModifyTable)
 	if !ok {
 		return c
 	}
 	regen := regeneratedColumns(mt)
-	if regen == nil {
+	gone := func(c schema.Change) bool {
+		switch c := c.(type) {
+		case *schema.DropColumn:
+			return regen[c.C.Name] || apart[mt.T.Name+"."+c.C.Name]
+		case *schema.AddColumn:
+			return regen[c.C.Name] || apart[mt.T.Name+"."+c.C.Name]
+		}
+		return false
+	}
+	if !slices.ContainsFunc(mt.Changes, gone) {
 		return c
 	}
 	cp := *mt
-	cp.Changes = slices.DeleteFunc(slices.Clone(mt.Changes), func(c schema.Change) bool {
-		switch c := c.(type) {
-		case *schema.DropColumn:
-			return regen[c.C.Name]
-		case *schema.AddColumn:
-			return regen[c.C.Name]
-		}
-		return false
-	})
+	cp.Changes = slices.DeleteFunc(slices.Clone(mt.Changes), gone)
 	return &cp
 }
 

@@ -634,6 +634,13 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 		To:   schema.NewRealm(to),
 	}
 	seen := map[schema.Change]bool{}
+	var sources []schema.Change
+	for _, c := range p.Changes {
+		if c.Source != nil {
+			sources = append(sources, c.Source)
+		}
+	}
+	apart := regeneratedApart(sources)
 	pos := 0
 	for _, c := range p.Changes {
 		stmt := &migrate.Stmt{Pos: pos, Text: c.Cmd}
@@ -642,7 +649,7 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 			continue
 		}
 		seen[c.Source] = true
-		src := withoutRegenerated(c.Source)
+		src := withoutRegenerated(c.Source, apart)
 		f.Changes = append(f.Changes, &sqlcheck.Change{Changes: schema.Changes{src}, Stmt: stmt})
 		f.Sum = append(f.Sum, src)
 	}
