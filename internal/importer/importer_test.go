@@ -1234,19 +1234,7 @@ CREATE FUNCTION chk(name) RETURNS text LANGUAGE sql AS 'SELECT "chk"($1, ''a'')'
 CREATE FUNCTION chk(integer, integer DEFAULT 1) RETURNS text LANGUAGE sql AS 'SELECT $1::text';
 CREATE FUNCTION chk(bigint) RETURNS text LANGUAGE sql AS 'SELECT public.chk($1::int)';
 `
-	res := convert(t, loadedConn(t, "overload_chain", ddl), "test")
-	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 1 {
-		t.Fatalf("%d sql objects, want 1:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	if _, err := ApplyDDL(context.Background(), testConn(t), "chk", spec.Objects[0].SQL); err != nil {
-		t.Errorf("the overloads made again from their sql object: %v", err)
-	}
+	madeInOrder(t, convert(t, loadedConn(t, "overload_chain", ddl), "test"), testConn(t), 1)
 }
 
 // TestShellOperator: CREATE OPERATOR = (…, NEGATOR = <>) makes the
@@ -1487,19 +1475,7 @@ CREATE FUNCTION sub(text, text DEFAULT '-') RETURNS text LANGUAGE sql RETURN $1 
 CREATE FUNCTION sub(text) RETURNS text LANGUAGE sql AS 'SELECT sub(sub(length($1)::bigint), ''x'')';
 CREATE FUNCTION sub(date) RETURNS text LANGUAGE sql RETURN sub($1::text, '+');
 `
-	res := convert(t, loadedConn(t, "overloads", ddl), "test")
-	var spec struct {
-		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
-	}
-	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
-		t.Fatal(err)
-	}
-	if len(spec.Objects) != 1 {
-		t.Fatalf("%d sql objects, want 1:\n%s", len(spec.Objects), res.Files[0].Data)
-	}
-	if _, err := ApplyDDL(context.Background(), testConn(t), "sub", spec.Objects[0].SQL); err != nil {
-		t.Errorf("the overloads made again from their sql object: %v", err)
-	}
+	madeInOrder(t, convert(t, loadedConn(t, "overloads", ddl), "test"), testConn(t), 1)
 }
 
 // TestArrayOfDomainColumn: a column of an array of a domain, or of a
