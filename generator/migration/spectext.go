@@ -94,17 +94,7 @@ func specColumn(col *schema.Column, st *schema.Table) {
 	if col.Default != nil && sc.Default != nil {
 		col.Default = sc.Default
 	}
-	var want *schema.GeneratedExpr
-	for _, a := range sc.Attrs {
-		if g, ok := a.(*schema.GeneratedExpr); ok {
-			want = g
-		}
-	}
-	for i, a := range col.Attrs {
-		if _, ok := a.(*schema.GeneratedExpr); ok && want != nil {
-			col.Attrs[i] = want
-		}
-	}
+	specAttr[*schema.GeneratedExpr](col.Attrs, sc.Attrs)
 }
 
 // specChecks sets the expression of each check of attrs to that of the
@@ -145,15 +135,25 @@ func specIndex(idx *schema.Index, st *schema.Table) {
 			p.X = si.Parts[i].X
 		}
 	}
-	var want *postgres.IndexPredicate
-	for _, a := range si.Attrs {
-		if p, ok := a.(*postgres.IndexPredicate); ok {
-			want = p
+	specAttr[*postgres.IndexPredicate](idx.Attrs, si.Attrs)
+}
+
+// specAttr sets the attribute of type T of attrs (a generation
+// expression, an index predicate) to the last one of spec, the same
+// attributes as written, when both have one.
+func specAttr[T schema.Attr](attrs, spec []schema.Attr) {
+	var want schema.Attr
+	for _, a := range spec {
+		if _, ok := a.(T); ok {
+			want = a
 		}
 	}
-	for i, a := range idx.Attrs {
-		if _, ok := a.(*postgres.IndexPredicate); ok && want != nil {
-			idx.Attrs[i] = want
+	if want == nil {
+		return
+	}
+	for i, a := range attrs {
+		if _, ok := a.(T); ok {
+			attrs[i] = want
 		}
 	}
 }
