@@ -359,11 +359,11 @@ func regeneratedColumns(mt *schema.ModifyTable) map[string]bool {
 	return out
 }
 
-// regeneratedApart returns, as "table.column", the generated columns
-// that one of changes drops and another adds back: an enum's replacement
-// drops those reading its columns before, and the diff adds them after
-// (dropEnumUses).
-func regeneratedApart(changes []schema.Change) map[string]bool {
+// regeneratedIn returns, as "table.column", the generated columns that
+// changes drop and add back: in one ALTER TABLE (regenerate), or in two,
+// as an enum's replacement drops those reading its columns before and
+// the diff adds them after (dropEnumUses).
+func regeneratedIn(changes []schema.Change) map[string]bool {
 	dropped, out := map[string]bool{}, map[string]bool{}
 	for _, c := range changes {
 		if mt, ok := c.(*schema.ModifyTable); ok {
@@ -387,21 +387,20 @@ func regeneratedApart(changes []schema.Change) map[string]bool {
 }
 
 // withoutRegenerated returns c without the drops and adds of the columns
-// it regenerates, or that apart (regeneratedApart) holds, for Atlas's
-// analyzers, which would report the drop as the loss of the column's
-// values and the add of a NOT NULL one as failing on a table with rows.
-func withoutRegenerated(c schema.Change, apart map[string]bool) schema.Change {
+// regen holds (regeneratedIn), for Atlas's analyzers, which would report
+// the drop as the loss of the column's values and the add of a NOT NULL
+// one as failing on a table with rows.
+func withoutRegenerated(c schema.Change, regen map[string]bool) schema.Change {
 	mt, ok := c.(*schema.ModifyTable)
 	if !ok {
 		return c
 	}
-	regen := regeneratedColumns(mt)
 	gone := func(c schema.Change) bool {
 		switch c := c.(type) {
 		case *schema.DropColumn:
-			return regen[c.C.Name] || apart[mt.T.Name+"."+c.C.Name]
+			return regen[mt.T.Name+"."+c.C.Name]
 		case *schema.AddColumn:
-			return regen[c.C.Name] || apart[mt.T.Name+"."+c.C.Name]
+			return regen[mt.T.Name+"."+c.C.Name]
 		}
 		return false
 	}

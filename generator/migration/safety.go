@@ -640,7 +640,7 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 			sources = append(sources, c.Source)
 		}
 	}
-	apart := regeneratedApart(sources)
+	regen := regeneratedIn(sources)
 	pos := 0
 	for _, c := range p.Changes {
 		stmt := &migrate.Stmt{Pos: pos, Text: c.Cmd}
@@ -649,7 +649,7 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 			continue
 		}
 		seen[c.Source] = true
-		src := withoutRegenerated(c.Source, apart)
+		src := withoutRegenerated(c.Source, regen)
 		f.Changes = append(f.Changes, &sqlcheck.Change{Changes: schema.Changes{src}, Stmt: stmt})
 		f.Sum = append(f.Sum, src)
 	}
