@@ -39,6 +39,16 @@ func replayedAsPlanned(t *testing.T, dir, live, dev string) {
 	contains(t, "check", out, "schema matches the migrations")
 }
 
+// baselinedMatches records the migrations of the project in dir as
+// applied on the database of live, made by other means, and wants check
+// --url with --dev-url dev to find it matches them.
+func baselinedMatches(t *testing.T, dir, live, dev string) {
+	t.Helper()
+	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+}
+
 // migrateInit generates the project in dir, writes its first migration
 // (init) and applies it to the database of url.
 func migrateInit(t *testing.T, dir, url string) {
@@ -404,9 +414,7 @@ func TestMigrateDiffDevURLSpecText(t *testing.T) {
 	contains(t, "second migration's down", string(down), `SET DEFAULT '2020-01-01 00:00'::timestamp`)
 	pgtest.Exec(t, live, "CREATE TABLE t (id integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT '2021-06-01 00:00'::timestamp, "+
 		"active varchar(1) CHECK (active::text = ANY (ARRAY['Y'::varchar, 'N'::varchar]::text[])))")
-	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
-	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	baselinedMatches(t, dir, live, dev)
 }
 
 // TestMigrateDiffDevURLSearchPath diffs against a --dev-url whose
@@ -516,10 +524,8 @@ func TestMigrationsExternalDefault(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	pgtest.Exec(t, live, external, "CREATE TABLE book (id integer PRIMARY KEY, audit_id bigint NOT NULL UNIQUE DEFAULT nextval('pgmemento.audit_id_seq'))")
-	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
-	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
-	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	baselinedMatches(t, dir, live, dev)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
 	contains(t, "diff", out, "no changes")
 }
 
@@ -613,9 +619,7 @@ func TestMigrateDiffDevURLSpecIndex(t *testing.T) {
 	}
 	pgtest.Exec(t, live, "CREATE TABLE t (id integer PRIMARY KEY, d timestamp NOT NULL); "+
 		"CREATE INDEX t_dow ON t ((extract('DOW' from d))) WHERE extract('YEAR' from d) > 2010")
-	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
-	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	baselinedMatches(t, dir, live, dev)
 }
 
 // TestMigrateDiffDevURLNullNames diffs, against a --dev-url, a spec
@@ -720,7 +724,5 @@ func TestMigrateDiffDevURLIndexSpecText(t *testing.T) {
 	contains(t, "second migration", string(up), "WHERE "+kindWhere)
 	pgtest.Exec(t, live, "CREATE TABLE t (id integer PRIMARY KEY, status varchar(50), kind varchar(50))",
 		"CREATE INDEX t_status_idx ON t (status) WHERE "+where, "CREATE INDEX t_kind_idx ON t (kind) WHERE "+kindWhere)
-	mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
-	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
-	contains(t, "check", out, "schema matches the migrations")
+	baselinedMatches(t, dir, live, dev)
 }
