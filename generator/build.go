@@ -293,7 +293,7 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 		case suffix == "":
 			suffix = "Value" + strconv.Itoa(i+1)
 		}
-		val := &ir.EnumValue{Label: v.Name, GoName: out.GoName + suffix}
+		val := &ir.EnumValue{Label: v.Name, GoName: out.GoName + suffix, RenamedFrom: v.RenamedFrom}
 		if _, ok := seen[val.GoName]; ok {
 			// Labels that differ only in what is not a letter or digit
 			// ("in_progress", "in progress"): the later one is known by

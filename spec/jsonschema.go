@@ -370,10 +370,18 @@ func specSchema() (*jsonSchema, []string) {
 		"writes": jsList("The tables the query writes: their cached rows are invalidated when it commits. Required for a query that writes a cached table.",
 			&jsonSchema{Type: "string", Pattern: identPattern}),
 	}, "name")
+	label := jsStr("A label.")
+	defs["enum_value"] = &jsonSchema{
+		Description: "A label, or a mapping with label and renamed_from.",
+		AnyOf: []*jsonSchema{label, b.object("enum value", "A label renamed from another.", enumValueKeys, map[string]*jsonSchema{
+			"label":        label,
+			"renamed_from": jsStr("The label's previous name: the value is renamed in place (ALTER TYPE … RENAME VALUE), keeping the rows that hold it."),
+		}, "label")},
+	}
 	defs["enum"] = &jsonSchema{
 		Description: "The labels, or a mapping with values, comment, go_name and renamed_from.",
-		AnyOf: []*jsonSchema{jsList("", jsStr("")), b.object("enum", "An enum type.", enumKeys, map[string]*jsonSchema{
-			"values":       jsList("The labels, in order.", jsStr("")),
+		AnyOf: []*jsonSchema{jsList("", jsRef("enum_value")), b.object("enum", "An enum type.", enumKeys, map[string]*jsonSchema{
+			"values":       jsList("The labels, in order.", jsRef("enum_value")),
 			"comment":      jsStr("Doc comment of the Go type and SQL COMMENT."),
 			"go_name":      {Type: "string", Pattern: goNamePattern, Description: "The Go type name, when the one derived from the enum name collides."},
 			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The enum's previous name."},

@@ -170,6 +170,64 @@ var (
 	enumKeys     = []string{"values", "comment", "go_name", "renamed_from"}
 )
 
+// enumValueKeys are the keys of an enum label written as a mapping.
+var enumValueKeys = []string{"label", "renamed_from"}
+
+// enumValue decodes one item of an enum's values: a label, or a mapping
+// {label: paused, renamed_from: suspended}.
+func (p *parser) enumValue(it *node, enum string) (EnumValue, bool) {
+	v := EnumValue{Pos: it.pos}
+	labelNode := it
+	if it.kind == mappingNode {
+		f := p.fields(it, fmt.Sprintf("a value of enum %q", enum), enumValueKeys...)
+		if f == nil {
+			return v, false
+		}
+		l, ok := f.get("label")
+		if !ok {
+			p.errs.Add(it.pos, "a value of enum %q written as a mapping needs label: (the value's name)", enum)
+			return v, false
+		}
+		labelNode = l.value
+		if r, ok := f.get("renamed_from"); ok {
+			old, ok := p.label(r.value, "renamed_from")
+			if !ok {
+				return v, false
+			}
+			if old == "" {
+				p.errs.Add(r.value.pos, "renamed_from of a value of enum %q is the empty label, which a migration hint cannot name; rename it with ALTER TYPE … RENAME VALUE in a migration of your own", enum)
+				return v, false
+			}
+			v.RenamedFrom, v.RenamedFromPos = old, r.value.pos
+		}
+	}
+	label, ok := p.label(labelNode, "enum label")
+	if !ok {
+		return v, false
+	}
+	v.Name = label
+	if v.RenamedFromPos.Line > 0 && v.RenamedFrom == label {
+		p.errs.Add(v.RenamedFromPos, "label %q of enum %q is renamed from itself; drop renamed_from", label, enum)
+		return v, false
+	}
+	return v, true
+}
+
+// label decodes an enum label: a string of at most 63 bytes. An empty
+// label is valid in PostgreSQL (Coder's parameter_form_type has one for
+// "the default").
+func (p *parser) label(n *node, ctx string) (string, bool) {
+	label, ok := p.str(n, ctx)
+	if !ok {
+		return "", false
+	}
+	if len(label) > MaxIdentLen {
+		p.errs.Add(n.pos, "enum label %q is %d bytes; PostgreSQL allows at most %d", clip(label), len(label), MaxIdentLen)
+		return "", false
+	}
+	return label, true
+}
+
 // enum decodes one entry of `enums:`.
 func (p *parser) enum(pr pair) {
 	name, valid := p.ident(pr.key, "enum")
@@ -205,22 +263,28 @@ func (p *parser) enum(pr pair) {
 	}
 	seen := map[string]Pos{}
 	for _, it := range items {
-		label, ok := p.str(it, "enum label")
+		v, ok := p.enumValue(it, name)
 		if !ok {
 			continue
 		}
-		// An empty label is valid in PostgreSQL (Coder's
-		// parameter_form_type has one for "the default").
-		if len(label) > MaxIdentLen {
-			p.errs.Add(it.pos, "enum label %q is %d bytes; PostgreSQL allows at most %d", clip(label), len(label), MaxIdentLen)
+		if first, dup := seen[v.Name]; dup {
+			p.errs.Add(it.pos, "duplicate label %q in enum %q; first at %s", v.Name, name, first)
 			continue
 		}
-		if first, dup := seen[label]; dup {
-			p.errs.Add(it.pos, "duplicate label %q in enum %q; first at %s", label, name, first)
+		seen[v.Name] = it.pos
+		e.Values = append(e.Values, v)
+	}
+	renamed := map[string]Pos{}
+	for _, v := range e.Values {
+		if v.RenamedFromPos.Line == 0 {
 			continue
 		}
-		seen[label] = it.pos
-		e.Values = append(e.Values, EnumValue{Name: label, Pos: it.pos})
+		if at, taken := seen[v.RenamedFrom]; taken {
+			p.errs.Add(v.RenamedFromPos, "label %q of enum %q is renamed from %q, which the enum still has (at %s); a value renamed keeps its place, so two labels cannot swap names in one migration: rename one of them to a free name first", v.Name, name, v.RenamedFrom, at)
+		} else if first, dup := renamed[v.RenamedFrom]; dup {
+			p.errs.Add(v.RenamedFromPos, "two labels of enum %q are renamed from %q; the other at %s", name, v.RenamedFrom, first)
+		}
+		renamed[v.RenamedFrom] = v.RenamedFromPos
 	}
 	if !valid || !p.declareName("enum", name, pr.key.pos) {
 		return

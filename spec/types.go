@@ -157,7 +157,13 @@ type Enum struct {
 // EnumValue is one label of an enum.
 type EnumValue struct {
 	Name string
-	Pos  Pos
+	// RenamedFrom is the label's previous name (renamed_from:), a
+	// migration hint: the value is renamed in place (ALTER TYPE … RENAME
+	// VALUE), keeping the rows that hold it. RenamedFromPos is where it
+	// was written.
+	RenamedFrom    string
+	RenamedFromPos Pos
+	Pos            Pos
 }
 
 // Table is one table declared under `tables:`.

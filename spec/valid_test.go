@@ -40,7 +40,7 @@ func TestLoadValidProject(t *testing.T) {
 	}
 	cur, stage := p.Enum("currency"), p.Enum("stage")
 	if diff := cmp.Diff(&Enum{Name: "currency", Pos: at(acc, 2, 3), Values: []EnumValue{
-		{"USD", at(acc, 2, 14)}, {"EUR", at(acc, 2, 19)}, {"GBP", at(acc, 2, 24)}}}, cur); diff != "" {
+		{Name: "USD", Pos: at(acc, 2, 14)}, {Name: "EUR", Pos: at(acc, 2, 19)}, {Name: "GBP", Pos: at(acc, 2, 24)}}}, cur); diff != "" {
 		t.Errorf("currency (-want +got):\n%s", diff)
 	}
 	if stage.Comment != "Where a deal stands." || stage.RenamedFrom != "deal_stage" || len(stage.Values) != 4 || p.Enums[1] != stage {

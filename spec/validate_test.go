@@ -71,6 +71,15 @@ func TestInvalidSpecs(t *testing.T) {
 		{"enum empty label twice", "enums:\n  e: ['', a, '']\n", []string{`duplicate label "" in enum "e"`}},
 		{"enum long label", "enums:\n  e: [" + string(make([]byte, 0)) + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n", []string{"PostgreSQL allows at most 63"}},
 		{"enum mapping typo", "enums:\n  e: {value: [a]}\n", []string{`unknown key "value" in enum "e"; did you mean "values"?`}},
+		{"enum value renamed", "enums:\n  e: [a, {label: b, renamed_from: c}]\n", nil},
+		{"enum value renamed from a label it keeps", "enums:\n  e: [a, {label: b, renamed_from: a}]\n",
+			[]string{`schema/a.yaml:2:35: label "b" of enum "e" is renamed from "a", which the enum still has (at schema/a.yaml:2:7); a value renamed keeps its place, so two labels cannot swap names in one migration: rename one of them to a free name first`}},
+		{"enum value renamed from itself", "enums:\n  e: [{label: a, renamed_from: a}]\n", []string{`schema/a.yaml:2:32: label "a" of enum "e" is renamed from itself; drop renamed_from`}},
+		{"enum values renamed from one label", "enums:\n  e: [{label: a, renamed_from: x}, {label: b, renamed_from: x}]\n",
+			[]string{`schema/a.yaml:2:61: two labels of enum "e" are renamed from "x"; the other at schema/a.yaml:2:32`}},
+		{"enum value renamed from the empty label", "enums:\n  e: [{label: a, renamed_from: ''}]\n", []string{`schema/a.yaml:2:32: renamed_from of a value of enum "e" is the empty label`}},
+		{"enum value mapping without label", "enums:\n  e: [{renamed_from: x}]\n", []string{`schema/a.yaml:2:7: a value of enum "e" written as a mapping needs label: (the value's name)`}},
+		{"enum value mapping typo", "enums:\n  e: [{label: a, renamed: x}]\n", []string{`schema/a.yaml:2:18: unknown key "renamed" in a value of enum "e"`}},
 
 		// Types.
 		{"type typo", table("      n: varchr(64)\n"), []string{`schema/a.yaml:5:10: unknown type "varchr"; did you mean "varchar"?`}},

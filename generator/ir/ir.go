@@ -112,6 +112,9 @@ type EnumValue struct {
 	Label string
 	// GoName is the constant's name: CurrencyUSD, DealStageClosedWon.
 	GoName string
+	// RenamedFrom is the label's previous name (renamed_from:), a
+	// migration hint; "" when not given.
+	RenamedFrom string
 }
 
 // Table is one table with everything generated for it.

@@ -64,6 +64,9 @@ type Planned struct {
 	// again as they were (see dropEnumUses), as "table.name": the rows
 	// passed them before, so they cannot fail.
 	again map[string]bool
+	// relabeled are the enum labels the plan renames in place (see
+	// renameEnumValues).
+	relabeled []relabel
 	// replaced are the enum types the plan replaces (see rebuildEnums),
 	// whose users among the SQL objects planObjects creates again.
 	replaced []string
@@ -197,7 +200,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out := &Planned{refusals: map[string]string{}, again: map[string]bool{}}
 	var exps []*expansion
 	if pkg != nil {
-		for _, r := range renameEnums(pkg, current) {
+		for _, r := range append(renameEnums(pkg, current), renameEnumValues(pkg, current, desired, out)...) {
 			out.Changes = append(out.Changes, r)
 			out.Summary = append(out.Summary, r.Comment)
 		}

@@ -189,6 +189,7 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	own := classify(pkg, planned.Schema, planned.Contracted, planned.again, made)
 	own = append(own, classify(pkg, planned.Deferred, nil, nil, made)...)
 	own = append(own, compatibility(pkg, usage, planned.Schema, planned.refusals)...)
+	own = append(own, compatLabels(usage, planned.relabeled)...)
 	own = append(own, rewrites(pkg, from, planned.Schema, opts.TableSizes, !opts.Offline)...)
 	own = append(own, lintQueries(pkg, append(append([]schema.Change(nil), planned.Schema...), planned.Deferred...))...)
 	own = append(own, planned.Notes...)

@@ -1,0 +1,58 @@
+package migration
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// TestArrayElem writes labels as elements of an array literal the way
+// PostgreSQL's array output does, so that relabelExprs finds them in a
+// default PostgreSQL printed.
+func TestArrayElem(t *testing.T) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, label := range []string{"new", "on hold", "it's", "", "NULL", "null", "a,b", "{x}", `say "hi"`, `back\slash`, "tab\there", "ümlaut", "x-y"} {
+		var got string
+		if err := conn.QueryRow(ctx, `SELECT ARRAY['a', $1, 'b']::text[]::text`, label).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		want := "{a," + strings.ReplaceAll(arrayElem(label), "''", "'") + ",b}"
+		if got != want {
+			t.Errorf("label %q: PostgreSQL writes %s, arrayElem %s", label, got, want)
+		}
+	}
+}
+
+// TestRelabelExprs gives a default the new label only where that makes
+// it the desired one: inside an array literal, in a cast literal, and
+// not where the desired default still says the old label.
+func TestRelabelExprs(t *testing.T) {
+	table := func(defaults ...string) *schema.Schema {
+		tb := schema.NewTable("t")
+		for i, d := range defaults {
+			tb.AddColumns(schema.NewColumn(string(rune('a' + i))).SetDefault(&schema.RawExpr{X: d}))
+		}
+		return schema.New("public").AddTables(tb)
+	}
+	current := table(`'{new,"on hold","on hold"}'::state[]`, `'on hold'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`)
+	desired := table(`'{new,paused,paused}'::state[]`, `'paused'::state`, `'on hold'::text`, `'{paused,x}'::state[]`)
+	relabelExprs(current, desired, "on hold", "paused")
+	var got []string
+	for _, c := range current.Tables[0].Columns {
+		got = append(got, defaultSQL(c))
+	}
+	want := []string{`'{new,paused,paused}'::state[]`, `'paused'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`}
+	if strings.Join(got, " | ") != strings.Join(want, " | ") {
+		t.Errorf("defaults after relabelExprs:\n got %q\nwant %q", got, want)
+	}
+}
