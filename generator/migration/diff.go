@@ -200,7 +200,8 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out := &Planned{refusals: map[string]string{}, again: map[string]bool{}}
 	var exps []*expansion
 	if pkg != nil {
-		for _, r := range append(renameEnums(pkg, current), renameEnumValues(pkg, current, desired, out)...) {
+		enumRenames, retyped := renameEnums(pkg, current)
+		for _, r := range append(enumRenames, renameEnumValues(pkg, current, desired, retyped, out)...) {
 			out.Changes = append(out.Changes, r)
 			out.Summary = append(out.Summary, r.Comment)
 		}
@@ -1107,9 +1108,12 @@ func irreversibleReason(c *Change) string {
 }
 
 // renameEnums applies the renamed_from hints of enums to current and
-// returns the ALTER TYPE … RENAME statements.
-func renameEnums(pkg *ir.Package, current *schema.Schema) []*Change {
+// returns the ALTER TYPE … RENAME statements, and the old name of each
+// type renamed, by its new name (renameEnumValues then gives the casts
+// of current's expressions the new name).
+func renameEnums(pkg *ir.Package, current *schema.Schema) ([]*Change, map[string]string) {
 	var out []*Change
+	retyped := map[string]string{}
 	for _, e := range pkg.Enums {
 		old := e.RenamedFrom
 		if old == "" || findEnum(current, e.SQLName) != nil {
@@ -1120,13 +1124,14 @@ func renameEnums(pkg *ir.Package, current *schema.Schema) []*Change {
 			continue
 		}
 		et.T = e.SQLName
+		retyped[e.SQLName] = old
 		out = append(out, &Change{
 			Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(e.SQLName)),
 			Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(e.SQLName), quote(old))},
 			Comment: fmt.Sprintf("rename enum type %q to %q", old, e.SQLName),
 		})
 	}
-	return out
+	return out, retyped
 }
 
 func findEnum(s *schema.Schema, name string) *schema.EnumType {

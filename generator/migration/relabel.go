@@ -11,58 +11,67 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
-// relabel is an enum value the plan renames in place (a label's
-// renamed_from), with the columns holding the type then, as
-// "table.column", for the compatibility check.
+// relabel is an enum type or label the plan renames in place (the
+// renamed_from of the enum or of a label), with the columns holding the
+// type, as "table.column", for the compatibility check.
 type relabel struct {
 	enum     *ir.Enum
 	from, to string
-	columns  []string
+	// label tells a label renamed from a type renamed.
+	label   bool
+	columns []string
 }
 
 // renameEnumValues applies the renamed_from hints of enum labels to
-// current (after renameEnums) and returns the ALTER TYPE … RENAME VALUE
-// statements: the rows keep their values, under the new label, where a
-// replacement of the type would fail on them. A hint whose old label
-// current lacks, or whose new one it has already, plans nothing. The
-// defaults, checks, index expressions and predicates and generation
-// expressions of current that name the old label as a literal are given
-// the new one where that makes them desired's of the same name, as
-// PostgreSQL shows them after the rename (it keeps enum constants by
-// value, not by label): so they are not dropped and made again, which
-// the down migration could not do before the label has its old name
-// back.
-func renameEnumValues(pkg *ir.Package, current, desired *schema.Schema, p *Planned) []*Change {
+// current (after renameEnums, whose renamed types retyped gives, new
+// name to old) and returns the ALTER TYPE … RENAME VALUE statements: the
+// rows keep their values, under the new label, where a replacement of
+// the type would fail on them. A hint whose old label current lacks, or
+// whose new one it has already, plans nothing. The defaults, checks,
+// index expressions and predicates and generation expressions of
+// current that name a renamed label, or cast to a renamed type, are
+// given the new names where that makes them desired's (see alignExprs),
+// as PostgreSQL shows them after the renames (it keeps enum constants
+// by value, and types by OID).
+func renameEnumValues(pkg *ir.Package, current, desired *schema.Schema, retyped map[string]string, p *Planned) []*Change {
 	var out []*Change
 	for _, e := range pkg.Enums {
 		et := findEnum(current, e.SQLName)
 		if et == nil {
 			continue
 		}
+		var cols []string
+		for _, t := range current.Tables {
+			for _, c := range t.Columns {
+				if typ, _ := enumColumn(c, et); typ != "" {
+					cols = append(cols, t.Name+"."+c.Name)
+				}
+			}
+		}
+		oldType, retypedNow := retyped[e.SQLName]
+		if retypedNow {
+			p.relabeled = append(p.relabeled, relabel{enum: e, from: oldType, to: e.SQLName, columns: cols})
+		}
+		var labels []string // old, new, …
 		for _, v := range e.Values {
 			old := v.RenamedFrom
 			i := slices.Index(et.Values, old)
 			if old == "" || i < 0 || slices.Contains(et.Values, v.Label) {
 				continue
 			}
-			var cols []string
-			for _, t := range current.Tables {
-				for _, c := range t.Columns {
-					if typ, _ := enumColumn(c, et); typ != "" {
-						cols = append(cols, t.Name+"."+c.Name)
-					}
-				}
-			}
 			et.Values = slices.Clone(et.Values)
 			et.Values[i] = v.Label
 			relabelColumns(current, et)
-			relabelExprs(current, desired, old, v.Label)
-			p.relabeled = append(p.relabeled, relabel{enum: e, from: old, to: v.Label, columns: cols})
+			labels = append(labels, old, v.Label)
+			p.relabeled = append(p.relabeled, relabel{enum: e, from: old, to: v.Label, label: true, columns: cols})
 			out = append(out, &Change{
 				Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(old), quoteLiteral(v.Label)),
 				Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(v.Label), quoteLiteral(old))},
 				Comment: fmt.Sprintf("rename value %q of enum type %q to %q", old, e.SQLName, v.Label),
 			})
+		}
+		if retypedNow || len(labels) > 0 {
+			alignExprs(current, desired, enumRewrites(oldType, e.SQLName, labels))
 		}
 	}
 	return out
@@ -87,26 +96,58 @@ func relabelColumns(current *schema.Schema, et *schema.EnumType) {
 	}
 }
 
-// relabelExprs replaces the label from by to in the expressions of
-// current's tables, as a string literal ('suspended') or an element of
-// an array literal ('{new,suspended}'), where the result is the
-// expression of the same place in desired (the same table, column,
-// check or index by name).
-func relabelExprs(current, desired *schema.Schema, from, to string) {
-	literal := strings.NewReplacer(quoteLiteral(from), quoteLiteral(to))
-	f, t := arrayElem(from), arrayElem(to)
+// enumRewrites returns the rewrites of an expression that follow an
+// enum's renames: its type's from oldType to newType ("" oldType: not
+// renamed) in casts ('draft'::status), quoted or not, and its labels
+// (old, new, … pairs) as string literals ('suspended') and as elements
+// of array literals ('{new,suspended}'): the labels alone, then each
+// spelling of the type's rename with them.
+func enumRewrites(oldType, newType string, labels []string) func(string) []string {
 	var pairs []string
-	for _, open := range []string{"{", ","} {
-		for _, end := range []string{"}", ","} {
-			pairs = append(pairs, open+f+end, open+t+end)
+	for i := 0; i < len(labels); i += 2 {
+		from, to := labels[i], labels[i+1]
+		pairs = append(pairs, quoteLiteral(from), quoteLiteral(to))
+		f, t := arrayElem(from), arrayElem(to)
+		for _, open := range []string{"{", ","} {
+			for _, end := range []string{"}", ","} {
+				pairs = append(pairs, open+f+end, open+t+end)
+			}
 		}
 	}
-	elems := strings.NewReplacer(pairs...)
+	relabel := strings.NewReplacer(pairs...)
+	var retype []*strings.Replacer
+	if oldType != "" {
+		for _, f := range []string{quote(oldType), oldType} {
+			for _, t := range []string{quote(newType), newType} {
+				retype = append(retype, strings.NewReplacer("::"+f, "::"+t))
+			}
+		}
+	}
+	return func(s string) []string {
+		// Twice: an array element between two that are replaced shares
+		// its commas with them.
+		s = relabel.Replace(relabel.Replace(s))
+		out := []string{s}
+		for _, r := range retype {
+			out = append(out, r.Replace(s))
+		}
+		return out
+	}
+}
+
+// alignExprs rewrites the defaults, generation expressions, checks and
+// index expressions and predicates of current's tables to the first of
+// the rewrites' candidates that is the expression of the same place in
+// desired (the same table and column, check or index by name); an
+// expression none of them makes desired's stays. It makes current what
+// a database shows after a rename that PostgreSQL follows in those
+// expressions (an enum's labels or type), so that the diff does not
+// drop and make them again: the down migration could not make them
+// again before the rename is undone.
+func alignExprs(current, desired *schema.Schema, rewrites func(string) []string) {
 	swap := func(have, want string) (string, bool) {
-		for _, r := range []*strings.Replacer{literal, elems} {
-			// Twice: an element between two that are replaced shares
-			// its commas with them.
-			if got := r.Replace(r.Replace(have)); got != have && got == want {
+		for _, got := range rewrites(have) {
+			if got != have && got == want {
 				return got, true
 			}
 		}
@@ -183,27 +224,34 @@ func relabelExprs(current, desired *schema.Schema, from, to string) {
 	}
 }
 
-// compatLabels returns a Breaking finding for each label the plan
-// renames that the running code may still write to a column of its
-// enum type: after the rename, PostgreSQL refuses the old label.
+// compatLabels returns a Breaking finding for each enum type or label
+// the plan renames that the running code may still use: a label it may
+// write to a column of the type (PostgreSQL refuses it after the
+// rename), a type whose columns it reads or writes (its statements cast
+// their parameters to the type by name).
 func compatLabels(us []*Usage, relabeled []relabel) []Finding {
 	var out []Finding
 	for _, r := range relabeled {
-		var written []string
+		var used []string
 		for _, tc := range r.columns {
 			table, col, _ := strings.Cut(tc, ".")
-			if usageOfTable(us, table).writes(col) {
-				written = append(written, fmt.Sprintf("%q.%q", table, col))
+			u := usageOfTable(us, table)
+			if u.writes(col) || !r.label && u.reads(col) {
+				used = append(used, fmt.Sprintf("%q.%q", table, col))
 			}
 		}
-		if len(written) == 0 {
+		if len(used) == 0 {
 			continue
 		}
-		out = append(out, Finding{
-			Kind: Breaking, Code: "CPC506", Pos: r.enum.Pos,
-			Message: fmt.Sprintf("rename value %q of enum type %q to %q breaks the running code, which may still write %q to %s", r.from, r.enum.SQLName, r.to, r.from, strings.Join(written, ", ")),
-			Hint:    "a label cannot be renamed online: add the new label in one release, switch the code and the rows to it, and drop the old one in a later release; or stop the world: run again with --allow-breaking",
-		})
+		f := Finding{Kind: Breaking, Code: "CPC506", Pos: r.enum.Pos}
+		if r.label {
+			f.Message = fmt.Sprintf("rename value %q of enum type %q to %q breaks the running code, which may still write %q to %s", r.from, r.enum.SQLName, r.to, r.from, strings.Join(used, ", "))
+			f.Hint = "a label cannot be renamed online: add the new label in one release, switch the code and the rows to it, and drop the old one in a later release; or stop the world: run again with --allow-breaking"
+		} else {
+			f.Message = fmt.Sprintf("rename enum type %q to %q breaks the running code, whose statements on %s may cast their parameters to %q", r.from, r.to, strings.Join(used, ", "), r.from)
+			f.Hint = "a type cannot be renamed online; stop the world: run again with --allow-breaking"
+		}
+		out = append(out, f)
 	}
 	return out
 }

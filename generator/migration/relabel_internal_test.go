@@ -33,10 +33,11 @@ func TestArrayElem(t *testing.T) {
 	}
 }
 
-// TestRelabelExprs gives a default the new label only where that makes
-// it the desired one: inside an array literal, in a cast literal, and
-// not where the desired default still says the old label.
-func TestRelabelExprs(t *testing.T) {
+// TestAlignExprs gives a default the new label and type only where
+// that makes it the desired one: inside an array literal, in a cast
+// literal, under the type's new name, and not where the desired
+// default still says the old label.
+func TestAlignExprs(t *testing.T) {
 	table := func(defaults ...string) *schema.Schema {
 		tb := schema.NewTable("t")
 		for i, d := range defaults {
@@ -44,15 +45,15 @@ func TestRelabelExprs(t *testing.T) {
 		}
 		return schema.New("public").AddTables(tb)
 	}
-	current := table(`'{new,"on hold","on hold"}'::state[]`, `'on hold'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`)
-	desired := table(`'{new,paused,paused}'::state[]`, `'paused'::state`, `'on hold'::text`, `'{paused,x}'::state[]`)
-	relabelExprs(current, desired, "on hold", "paused")
+	current := table(`'{new,"on hold","on hold"}'::state[]`, `'on hold'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::state`, `'x'::"state"`)
+	desired := table(`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{paused,x}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`)
+	alignExprs(current, desired, enumRewrites("state", "Stage", []string{"on hold", "paused", "gone", "went"}))
 	var got []string
 	for _, c := range current.Tables[0].Columns {
 		got = append(got, defaultSQL(c))
 	}
-	want := []string{`'{new,paused,paused}'::state[]`, `'paused'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`}
+	want := []string{`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`}
 	if strings.Join(got, " | ") != strings.Join(want, " | ") {
-		t.Errorf("defaults after relabelExprs:\n got %q\nwant %q", got, want)
+		t.Errorf("defaults after alignExprs:\n got %q\nwant %q", got, want)
 	}
 }

@@ -1,0 +1,5 @@
+-- Migration 000002 enum_renamed_with_default, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename enum type "status" to "post_state"
+ALTER TYPE "status" RENAME TO "post_state";

@@ -1,0 +1,9 @@
+-- Migration 000002 enum_value_renamed_with_type, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename enum type "status" to "post_state"
+ALTER TYPE "status" RENAME TO "post_state";
+-- rename value "draft" of enum type "post_state" to "pending"
+ALTER TYPE "post_state" RENAME VALUE 'draft' TO 'pending';
+-- rename value "gone" of enum type "post_state" to "it's gone"
+ALTER TYPE "post_state" RENAME VALUE 'gone' TO 'it''s gone';
