@@ -1170,6 +1170,7 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 		}
 		renamed := t.RenamedFrom != "" && len(out) > 0 && isRenameOf(out[len(out)-1], t.SQLName)
 		var cols []schema.Change
+		colRenames := map[string]string{} // the columns renamed, old name to new
 		for _, c := range t.Columns {
 			old := c.RenamedFrom
 			if old == "" {
@@ -1192,41 +1193,65 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 			}
 			from := *oc
 			oc.Name = c.SQLName
-			renameInExprs(ct, old, c.SQLName)
+			colRenames[old] = c.SQLName
 			cols = append(cols, &schema.RenameColumn{From: &from, To: oc})
 		}
 		if len(cols) > 0 {
+			dt, _ := desired.Table(t.SQLName)
+			renameInExprs(ct, dt, colRenames)
 			out = append(out, &schema.ModifyTable{T: ct, Changes: cols})
 		}
 	}
 	return out, exps
 }
 
-// renameInExprs renames column from to to in the expressions of t's
-// checks and indexes (predicates, expression parts), as PostgreSQL does
-// with RENAME COLUMN: the checks and indexes the spec derives for the
-// renamed column then differ from those of t by name only, which
-// pairRenames and renameChecks turn into renames, instead of dropping
-// them and adding them again (whose reverse, run before the column is
-// renamed back, named the old column).
-func renameInExprs(t *schema.Table, from, to string) {
-	for _, a := range t.Attrs {
-		if ck, ok := a.(*schema.Check); ok {
-			ck.Expr = renameIdent(ck.Expr, from, to)
+// renameInExprs renames the columns of t (renamed: old name to new) in
+// its generation expressions, checks and index expressions and
+// predicates, as PostgreSQL does with a column: each takes the text of
+// the same expression of dt, the table as desired, when that is it with
+// the columns renamed, however they are spelt there ("qty" or qty); else
+// the columns are renamed in it, quoted.
+func renameInExprs(t, dt *schema.Table, renamed map[string]string) {
+	alignTable(t, dt, func(have, want string) (string, bool) {
+		if want != "" && sameRenamed(have, want, renamed) {
+			return want, want != have
+		}
+		got := have
+		for from, to := range renamed {
+			got = renameIdent(got, from, to)
+		}
+		return got, got != have
+	})
+}
+
+// sameRenamed reports whether the SQL expression want is have with the
+// identifiers renamed names (old name to new) spelt by their new names,
+// quoted or not, token by token: the same tokens otherwise, white space
+// and comments aside. As in renameIdent, a function's name (followed by
+// "(") or a type's (after "::") is no column.
+func sameRenamed(have, want string, renamed map[string]string) bool {
+	h, err := sqllex.Lex(have)
+	if err != nil {
+		return false
+	}
+	w, err := sqllex.Lex(want)
+	if err != nil || len(w) != len(h) {
+		return false
+	}
+	for i, t := range h {
+		to, ok := renamed[t.Ident()]
+		if ok && (t.Kind == sqllex.Word || t.Kind == sqllex.Quoted) &&
+			!(i+1 < len(h) && h[i+1].IsPunct("(")) && !(i >= 2 && h[i-1].IsPunct(":") && h[i-2].IsPunct(":")) {
+			if (w[i].Kind != sqllex.Word && w[i].Kind != sqllex.Quoted) || w[i].Ident() != to {
+				return false
+			}
+			continue
+		}
+		if t.Kind != w[i].Kind || t.Text != w[i].Text {
+			return false
 		}
 	}
-	for _, idx := range t.Indexes {
-		for _, a := range idx.Attrs {
-			if p, ok := a.(*postgres.IndexPredicate); ok {
-				p.P = renameIdent(p.P, from, to)
-			}
-		}
-		for _, part := range idx.Parts {
-			if x, ok := part.X.(*schema.RawExpr); ok {
-				x.X = renameIdent(x.X, from, to)
-			}
-		}
-	}
+	return true
 }
 
 // renameIdent returns the SQL expression expr with each identifier that

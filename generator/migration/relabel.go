@@ -145,79 +145,107 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 // drop and make them again: the down migration could not make them
 // again before the rename is undone.
 func alignExprs(current, desired *schema.Schema, rewrites func(string) []string) {
-	swap := func(have, want string) (string, bool) {
-		for _, got := range rewrites(have) {
-			if got != have && got == want {
-				return got, true
-			}
-		}
-		return "", false
-	}
 	for _, t := range current.Tables {
 		dt, ok := desired.Table(t.Name)
 		if !ok {
 			continue
 		}
-		for _, c := range t.Columns {
-			dc, ok := dt.Column(c.Name)
+		alignTable(t, dt, func(have, want string) (string, bool) {
+			for _, got := range rewrites(have) {
+				if got != have && got == want {
+					return got, true
+				}
+			}
+			return "", false
+		})
+	}
+}
+
+// alignTable calls swap with each default, generation expression,
+// check, and index expression and predicate of t and the expression of
+// the same place in dt, the same table as desired ("" where dt has
+// none), and puts the expression swap returns in its place when it
+// returns true.
+func alignTable(t, dt *schema.Table, swap func(have, want string) (string, bool)) {
+	for _, c := range t.Columns {
+		var dc *schema.Column
+		if dt != nil {
+			dc, _ = dt.Column(c.Name)
+		}
+		var wantDefault, wantGen string
+		if dc != nil {
+			wantDefault = defaultSQL(dc)
+			if dg := generatedExpr(dc); dg != nil {
+				wantGen = dg.Expr
+			}
+		}
+		switch d := c.Default.(type) {
+		case *schema.RawExpr:
+			if got, ok := swap(d.X, wantDefault); ok {
+				c.Default = &schema.RawExpr{X: got}
+			}
+		case *schema.Literal:
+			if got, ok := swap(d.V, wantDefault); ok {
+				c.Default = &schema.Literal{V: got}
+			}
+		}
+		for i, a := range c.Attrs {
+			if g, ok := a.(*schema.GeneratedExpr); ok {
+				if got, ok := swap(g.Expr, wantGen); ok {
+					c.Attrs[i] = &schema.GeneratedExpr{Expr: got, Type: g.Type}
+				}
+			}
+		}
+	}
+	for i, a := range t.Attrs {
+		c, ok := a.(*schema.Check)
+		if !ok {
+			continue
+		}
+		var want string
+		if dt != nil && c.Name != "" {
+			for _, da := range dt.Attrs {
+				if dc, ok := da.(*schema.Check); ok && dc.Name == c.Name {
+					want = dc.Expr
+				}
+			}
+		}
+		if got, ok := swap(c.Expr, want); ok {
+			cp := *c
+			cp.Expr = got
+			t.Attrs[i] = &cp
+		}
+	}
+	for _, idx := range t.Indexes {
+		var di *schema.Index
+		if dt != nil {
+			if d, ok := dt.Index(idx.Name); ok && len(d.Parts) == len(idx.Parts) {
+				di = d
+			}
+		}
+		for i, part := range idx.Parts {
+			x, ok := part.X.(*schema.RawExpr)
 			if !ok {
 				continue
 			}
-			if d, ok := c.Default.(*schema.RawExpr); ok {
-				if got, ok := swap(d.X, defaultSQL(dc)); ok {
-					c.Default = &schema.RawExpr{X: got}
-				}
-			} else if d, ok := c.Default.(*schema.Literal); ok {
-				if got, ok := swap(d.V, defaultSQL(dc)); ok {
-					c.Default = &schema.Literal{V: got}
+			var want string
+			if di != nil {
+				if dx, ok := di.Parts[i].X.(*schema.RawExpr); ok {
+					want = dx.X
 				}
 			}
-			if dg := generatedExpr(dc); dg != nil {
-				for i, a := range c.Attrs {
-					if g, ok := a.(*schema.GeneratedExpr); ok {
-						if got, ok := swap(g.Expr, dg.Expr); ok {
-							c.Attrs[i] = &schema.GeneratedExpr{Expr: got, Type: g.Type}
-						}
-					}
-				}
+			if got, ok := swap(x.X, want); ok {
+				part.X = &schema.RawExpr{X: got}
 			}
 		}
-		for i, a := range t.Attrs {
-			c, ok := a.(*schema.Check)
-			if !ok || c.Name == "" {
-				continue
-			}
-			for _, da := range dt.Attrs {
-				if dc, ok := da.(*schema.Check); ok && dc.Name == c.Name {
-					if got, ok := swap(c.Expr, dc.Expr); ok {
-						cp := *c
-						cp.Expr = got
-						t.Attrs[i] = &cp
-					}
+		for i, a := range idx.Attrs {
+			if pr, ok := a.(*postgres.IndexPredicate); ok {
+				var want string
+				if di != nil {
+					want = predicateOf(di)
 				}
-			}
-		}
-		for _, idx := range t.Indexes {
-			di, ok := dt.Index(idx.Name)
-			if !ok || len(di.Parts) != len(idx.Parts) {
-				continue
-			}
-			for i, part := range idx.Parts {
-				x, ok := part.X.(*schema.RawExpr)
-				dx, ok2 := di.Parts[i].X.(*schema.RawExpr)
-				if ok && ok2 {
-					if got, ok := swap(x.X, dx.X); ok {
-						part.X = &schema.RawExpr{X: got}
-					}
-				}
-			}
-			for i, a := range idx.Attrs {
-				if pr, ok := a.(*postgres.IndexPredicate); ok {
-					if dp := predicateOf(di); dp != "" {
-						if got, ok := swap(pr.P, dp); ok {
-							idx.Attrs[i] = &postgres.IndexPredicate{P: got}
-						}
-					}
+				if got, ok := swap(pr.P, want); ok {
+					idx.Attrs[i] = &postgres.IndexPredicate{P: got}
 				}
 			}
 		}

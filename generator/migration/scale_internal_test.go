@@ -145,3 +145,28 @@ func TestRenameIdent(t *testing.T) {
 		}
 	}
 }
+
+// TestSameRenamed tells an expression written with renamed columns,
+// however they are spelt, from one that changed otherwise.
+func TestSameRenamed(t *testing.T) {
+	renamed := map[string]string{"age": "years", "Label": "title"}
+	for _, c := range []struct {
+		have, want string
+		same       bool
+	}{
+		{`age < 200`, `years < 200`, true},
+		{`age < 200`, `"years" < 200`, true},
+		{`"age" >= 0 AND age <> 7`, `years >= 0 AND "years" <> 7`, true},
+		{`upper("Label") || age`, `upper(title)   ||  years`, true},
+		{`upper("Label")`, `upper(label)`, false},
+		{`age(created_at) > 0`, `years(created_at) > 0`, false},
+		{`x::age IS NULL`, `x::years IS NULL`, false},
+		{`'age' <> '' AND age > 0`, `'years' <> '' AND years > 0`, false},
+		{`age < 200`, `years <= 200`, false},
+		{`age < 200`, `years < 200 AND true`, false},
+	} {
+		if got := sameRenamed(c.have, c.want, renamed); got != c.same {
+			t.Errorf("sameRenamed(%q, %q) = %v, want %v", c.have, c.want, got, c.same)
+		}
+	}
+}

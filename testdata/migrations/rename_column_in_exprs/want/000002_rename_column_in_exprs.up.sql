@@ -1,0 +1,7 @@
+-- Migration 000002 rename_column_in_exprs, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename a column from "qty" to "quantity"
+ALTER TABLE "items" RENAME COLUMN "qty" TO "quantity";
+-- rename a column from "Label" to "title"
+ALTER TABLE "items" RENAME COLUMN "Label" TO "title";
