@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
@@ -294,4 +295,45 @@ func arrayElem(label string) string {
 		e = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(label) + `"`
 	}
 	return strings.ReplaceAll(e, "'", "''")
+}
+
+// renamedLabel reports whether to is from with one label replaced by a
+// new one at its place, and which: what a label renamed without a
+// renamed_from hint looks like.
+func renamedLabel(from, to *schema.EnumType) (old, label string, ok bool) {
+	if len(from.Values) != len(to.Values) {
+		return "", "", false
+	}
+	at := -1
+	for i, v := range from.Values {
+		if v != to.Values[i] {
+			if at >= 0 {
+				return "", "", false
+			}
+			at = i
+		}
+	}
+	if at < 0 || slices.Contains(to.Values, from.Values[at]) || slices.Contains(from.Values, to.Values[at]) {
+		return "", "", false
+	}
+	return from.Values[at], to.Values[at], true
+}
+
+// yamlScalar writes s as a YAML scalar in a hint: as it is when YAML
+// reads it back as that string, else double-quoted.
+func yamlScalar(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null":
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	return strconv.Quote(s)
 }

@@ -315,10 +315,15 @@ func typeChange(table string, c *schema.ModifyColumn, pos ir.Pos) (Finding, bool
 		if len(gone) == 0 {
 			return Finding{}, false // every value converts
 		}
+		hint := fmt.Sprintf("update the rows holding them in an earlier migration (UPDATE %s SET %s = … WHERE …), then run again with --allow-destructive", quote(table), quote(c.To.Name))
+		if old, label, ok := renamedLabel(fe, te); ok {
+			hint = fmt.Sprintf("if %q was renamed to %q, write it {label: %s, renamed_from: %s} in the enum's values, which renames it in place and keeps the rows; else %s",
+				old, label, yamlScalar(label), yamlScalar(old), hint)
+		}
 		return Finding{
 			Kind: Destructive, Code: "CPC105", Pos: pos,
 			Message: fmt.Sprintf("enum type %q drops %s: converting %q.%q to the new type fails while a row holds one", te.T, quotedList(gone), table, c.To.Name),
-			Hint:    fmt.Sprintf("update the rows holding them in an earlier migration (UPDATE %s SET %s = … WHERE …), then run again with --allow-destructive", quote(table), quote(c.To.Name)),
+			Hint:    hint,
 		}, true
 	}
 	from, to := c.From.Type.Type, c.To.Type.Type
