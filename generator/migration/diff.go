@@ -206,7 +206,8 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Summary = append(out.Summary, r.Comment)
 		}
 		var renames []schema.Change
-		renames, exps = renameTables(pkg, current, desired, o.expand, out.refusals)
+		var seqs []*Change
+		renames, exps, seqs = renameTables(pkg, current, desired, o.expand, out.refusals)
 		if len(renames) > 0 {
 			planned, err := planChanges(renames)
 			if err != nil {
@@ -215,6 +216,10 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Changes = append(out.Changes, planned...)
 			out.Schema = append(out.Schema, renames...)
 			out.Summary = append(out.Summary, summarize(renames)...)
+		}
+		for _, c := range seqs {
+			out.Changes = append(out.Changes, c)
+			out.Summary = append(out.Summary, c.Comment)
 		}
 	}
 	if pkg == nil {
@@ -1147,9 +1152,10 @@ func findEnum(s *schema.Schema, name string) *schema.EnumType {
 // current and returns the rename changes. With expand, a renamed column
 // that can be is not renamed but returned as an expansion (see
 // Planned.expand); refusals get the reason of those that cannot.
-func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool, refusals map[string]string) ([]schema.Change, []*expansion) {
+func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool, refusals map[string]string) ([]schema.Change, []*expansion, []*Change) {
 	var out []schema.Change
 	var exps []*expansion
+	var seqs []*Change
 	for _, t := range pkg.Tables {
 		if old := t.RenamedFrom; old != "" {
 			_, hasNew := current.Table(t.SQLName)
@@ -1201,8 +1207,53 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 			renameInExprs(ct, dt, colRenames)
 			out = append(out, &schema.ModifyTable{T: ct, Changes: cols})
 		}
+		oldTable := t.SQLName
+		if renamed {
+			oldTable = t.RenamedFrom
+		}
+		seqs = append(seqs, renameSequences(ct, oldTable, colRenames)...)
 	}
-	return out, exps
+	return out, exps, seqs
+}
+
+// renameSequences returns the statements renaming the sequences of the
+// identity and serial columns of t, whose table was named oldTable and
+// whose columns renamed holds (old name to new), from the names
+// PostgreSQL gave them (table_column_seq) to those it gives them under
+// the new names, as in a database made from the specs. Each renames the
+// sequence only when it is the column's and has the old name, and the
+// new name is free: a sequence named otherwise (an imported project's
+// SQL objects rename it) stays as it is.
+func renameSequences(t *schema.Table, oldTable string, renamed map[string]string) []*Change {
+	var out []*Change
+	for _, c := range t.Columns {
+		if !isIdentity(c) {
+			continue
+		}
+		oldCol := c.Name
+		for o, n := range renamed {
+			if n == c.Name {
+				oldCol = o
+			}
+		}
+		from, to := names.ObjectName(oldTable, oldCol, "seq"), names.ObjectName(t.Name, c.Name, "seq")
+		if from == to {
+			continue
+		}
+		out = append(out, &Change{
+			Cmd:     renameSequence(t.Name, c.Name, from, to),
+			Reverse: []string{renameSequence(t.Name, c.Name, to, from)},
+			Comment: fmt.Sprintf("rename sequence %q of %q.%q to %q", from, t.Name, c.Name, to),
+		})
+	}
+	return out
+}
+
+// renameSequence returns the statement renaming sequence from to to when
+// it is the sequence of table.column and to is free.
+func renameSequence(table, column, from, to string) string {
+	return fmt.Sprintf("DO $cpcgen$ BEGIN IF pg_get_serial_sequence(%s, %s)::regclass = to_regclass(%s) AND to_regclass(%s) IS NULL THEN ALTER SEQUENCE %s RENAME TO %s; END IF; END $cpcgen$",
+		names.QuoteLiteral(quote(table)), names.QuoteLiteral(column), names.QuoteLiteral(quote(from)), names.QuoteLiteral(quote(to)), quote(from), quote(to))
 }
 
 // renameInExprs renames the columns of t (renamed: old name to new) in

@@ -5,6 +5,8 @@
 ALTER TABLE "events" RENAME TO "activities";
 -- rename a table from "sessions" to "visits"
 ALTER TABLE "sessions" RENAME TO "visits";
+-- rename sequence "events_id_seq" of "activities"."id" to "activities_id_seq"
+DO $cpcgen$ BEGIN IF pg_get_serial_sequence('"activities"', 'id')::regclass = to_regclass('"events_id_seq"') AND to_regclass('"activities_id_seq"') IS NULL THEN ALTER SEQUENCE "events_id_seq" RENAME TO "activities_id_seq"; END IF; END $cpcgen$;
 -- rename primary key "events_pkey" of table "activities" to "activities_pkey"
 ALTER INDEX "events_pkey" RENAME TO "activities_pkey";
 -- rename primary key "sessions_pkey" of table "visits" to "visits_pkey"

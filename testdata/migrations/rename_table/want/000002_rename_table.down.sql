@@ -5,5 +5,7 @@
 ALTER INDEX "members_pkey" RENAME TO "users_pkey";
 -- reverse: rename an index from "users_username_key" to "members_username_key"
 ALTER INDEX "members_username_key" RENAME TO "users_username_key";
+-- reverse: rename sequence "users_id_seq" of "members"."id" to "members_id_seq"
+DO $cpcgen$ BEGIN IF pg_get_serial_sequence('"members"', 'id')::regclass = to_regclass('"members_id_seq"') AND to_regclass('"users_id_seq"') IS NULL THEN ALTER SEQUENCE "members_id_seq" RENAME TO "users_id_seq"; END IF; END $cpcgen$;
 -- reverse: rename a table from "users" to "members"
 ALTER TABLE "members" RENAME TO "users";
