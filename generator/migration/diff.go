@@ -254,12 +254,14 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	changes = withoutSchemaAttrs(changes)
 	changes = missedChanges(current, desired, changes)
+	// Pairs compare like for like: before the statements take the specs'
+	// text, which a renamed table's old definition lacks.
+	changes, constraintRenames := pairRenames(changes)
 	specText(changes, o.spec, o.was)
 	if err := uncastable(changes); err != nil {
 		return nil, err
 	}
 	cast := castTypeChanges(changes)
-	changes, constraintRenames := pairRenames(changes)
 	constraintRenames = append(constraintRenames, renameChecks(current, desired, changes)...)
 	checksAfterColumns(changes)
 	changes, pre, err := out.pendingContracts(current, desired, changes, o)
