@@ -201,10 +201,12 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	var exps []*expansion
 	if pkg != nil {
 		enumRenames, retyped := renameEnums(pkg, current)
-		for _, r := range append(enumRenames, renameEnumValues(pkg, current, desired, retyped, out)...) {
+		relabels, enumRewrites := renameEnumValues(pkg, current, retyped, out)
+		for _, r := range append(enumRenames, relabels...) {
 			out.Changes = append(out.Changes, r)
 			out.Summary = append(out.Summary, r.Comment)
 		}
+
 		var renames []schema.Change
 		var seqs []*Change
 		renames, exps, seqs = renameTables(pkg, current, desired, o.expand, out.refusals)
@@ -220,6 +222,11 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		for _, c := range seqs {
 			out.Changes = append(out.Changes, c)
 			out.Summary = append(out.Summary, c.Comment)
+		}
+		// After the tables' renames: the expressions are found by the
+		// names desired gives their tables.
+		for _, rw := range enumRewrites {
+			alignExprs(current, desired, rw)
 		}
 	}
 	if pkg == nil {
@@ -1279,8 +1286,8 @@ func renameInExprs(t, dt *schema.Table, renamed map[string]string) {
 
 // sameRenamed reports whether the SQL expression want is have with the
 // identifiers renamed names (old name to new) spelt by their new names,
-// quoted or not, token by token: the same tokens otherwise, white space
-// and comments aside. As in renameIdent, a function's name (followed by
+// quoted or not, token by token: the same tokens otherwise (sameToken),
+// white space and comments aside. As in renameIdent, a function's name (followed by
 // "(") or a type's (after "::") is no column.
 func sameRenamed(have, want string, renamed map[string]string) bool {
 	h, err := sqllex.Lex(have)
@@ -1300,11 +1307,26 @@ func sameRenamed(have, want string, renamed map[string]string) bool {
 			}
 			continue
 		}
-		if t.Kind != w[i].Kind || t.Text != w[i].Text {
+		if !sameToken(t, w[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// sameToken reports whether two SQL tokens mean the same: the same
+// text, a keyword or unquoted name in any case, or a name quoted in one
+// and not in the other ("points" and points).
+func sameToken(a, b sqllex.Tok) bool {
+	switch {
+	case a.Kind == b.Kind && a.Text == b.Text:
+		return true
+	case a.Kind == sqllex.Word && b.Kind == sqllex.Word:
+		return strings.EqualFold(a.Text, b.Text)
+	case (a.Kind == sqllex.Quoted || b.Kind == sqllex.Quoted) && (a.Kind == sqllex.Word || b.Kind == sqllex.Word):
+		return a.Ident() == b.Ident()
+	}
+	return false
 }
 
 // renameIdent returns the SQL expression expr with each identifier that

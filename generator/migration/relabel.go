@@ -28,14 +28,17 @@ type relabel struct {
 // name to old) and returns the ALTER TYPE … RENAME VALUE statements: the
 // rows keep their values, under the new label, where a replacement of
 // the type would fail on them. A hint whose old label current lacks, or
-// whose new one it has already, plans nothing. The defaults, checks,
-// index expressions and predicates and generation expressions of
-// current that name a renamed label, or cast to a renamed type, are
-// given the new names where that makes them desired's (see alignExprs),
-// as PostgreSQL shows them after the renames (it keeps enum constants
-// by value, and types by OID).
-func renameEnumValues(pkg *ir.Package, current, desired *schema.Schema, retyped map[string]string, p *Planned) []*Change {
+// whose new one it has already, plans nothing. It also returns, for
+// each enum renamed or relabeled, the rewrites that give the defaults,
+// checks, index expressions and predicates and generation expressions
+// of current naming a renamed label, or casting to a renamed type, the
+// new names (see enumRewrites), as PostgreSQL shows them after the
+// renames (it keeps enum constants by value, and types by OID): the
+// caller aligns current with them (alignExprs) once the tables have
+// their new names too.
+func renameEnumValues(pkg *ir.Package, current *schema.Schema, retyped map[string]string, p *Planned) ([]*Change, []func(string) []string) {
 	var out []*Change
+	var rewrites []func(string) []string
 	for _, e := range pkg.Enums {
 		et := findEnum(current, e.SQLName)
 		if et == nil {
@@ -72,10 +75,10 @@ func renameEnumValues(pkg *ir.Package, current, desired *schema.Schema, retyped 
 			})
 		}
 		if retypedNow || len(labels) > 0 {
-			alignExprs(current, desired, enumRewrites(oldType, e.SQLName, labels))
+			rewrites = append(rewrites, enumRewrites(oldType, e.SQLName, labels))
 		}
 	}
-	return out
+	return out, rewrites
 }
 
 // relabelColumns gives the columns of current whose type is the enum
@@ -137,10 +140,11 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 }
 
 // alignExprs rewrites the defaults, generation expressions, checks and
-// index expressions and predicates of current's tables to the first of
-// the rewrites' candidates that is the expression of the same place in
-// desired (the same table and column, check or index by name); an
-// expression none of them makes desired's stays. It makes current what
+// index expressions and predicates of current's tables to the
+// expression of the same place in desired (the same table and column,
+// check or index by name) when one of the rewrites' candidates is it,
+// but for the spelling of names (sameRenamed); an expression none of
+// them makes desired's stays. It makes current what
 // a database shows after a rename that PostgreSQL follows in those
 // expressions (an enum's labels or type), so that the diff does not
 // drop and make them again: the down migration could not make them
@@ -152,9 +156,12 @@ func alignExprs(current, desired *schema.Schema, rewrites func(string) []string)
 			continue
 		}
 		alignTable(t, dt, func(have, want string) (string, bool) {
+			if want == "" {
+				return "", false
+			}
 			for _, got := range rewrites(have) {
-				if got != have && got == want {
-					return got, true
+				if got != have && sameRenamed(got, want, nil) {
+					return want, want != have
 				}
 			}
 			return "", false
