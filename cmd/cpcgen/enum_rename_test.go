@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/internal/testfile"
-	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 // TestEnumValueRenamed renames two labels of an enum type that a column,
@@ -19,19 +16,7 @@ import (
 // plans nothing, check --url is clean, and the down migration gives the
 // rows their old labels back.
 func TestEnumValueRenamed(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
-	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
-	spec := func(name string) string {
-		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "migrations", "enum_value_renamed", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
-	testfile.Write(t, dir, "schema/app.yaml", spec("before.yaml"))
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	dir, dev, live := startFromCase(t, "enum_value_renamed")
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, live)
 	if err != nil {
@@ -58,7 +43,7 @@ VALUES (1, 'suspended', '{suspended,retired}', 'held'), (2, 'retired', '{new}', 
 	}
 	oid := typeOID()
 
-	testfile.Write(t, dir, "schema/app.yaml", spec("after.yaml"))
+	testfile.Write(t, dir, "schema/app.yaml", caseSpec(t, "enum_value_renamed", "after.yaml"))
 	mustRun(t, 0, "-C", dir, "generate")
 	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "rename", "--dev-url", dev)
 	contains(t, "diff", errOut, `schema/app.yaml:2:3: breaking (CPC506): rename value "suspended" of enum type "state" to "paused" breaks the running code`)

@@ -14,24 +14,38 @@ import (
 // the index is renamed, not dropped and built again (which blocked the
 // diff as data-dependent), and the migrations replay as planned.
 func TestRenameTableDevURL(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
-	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
-	spec := func(name string) string {
-		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "migrations", "rename_table_behaviours", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
-	testfile.Write(t, dir, "schema/app.yaml", spec("before.yaml"))
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
-	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
-	testfile.Write(t, dir, "schema/app.yaml", spec("after.yaml"))
+	dir, dev, live := startFromCase(t, "rename_table_behaviours")
+	testfile.Write(t, dir, "schema/app.yaml", caseSpec(t, "rename_table_behaviours", "after.yaml"))
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "rename", "--dev-url", dev, "--allow-breaking")
 	contains(t, "diff", out, `rename table "users" to "members"`, `rename index "users_email_key" to "members_email_key"`,
 		`rename sequence "users_id_seq" of "members"."id" to "members_id_seq"`)
 	replayedAsPlanned(t, dir, live, dev)
 	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
+}
+
+// caseSpec returns the spec file name (before.yaml, after.yaml) of the
+// migration planner's golden case.
+func caseSpec(t *testing.T, name, file string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "migrations", name, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// startFromCase makes a project of the golden case name's before.yaml,
+// generates it, writes its first migration against a --dev-url database
+// and applies it to a new database; it returns the project's directory
+// and the two URLs.
+func startFromCase(t *testing.T, name string) (dir, dev, live string) {
+	t.Helper()
+	dir = newMigrationsProject(t, "golang-migrate")
+	dev, live = pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	testfile.Write(t, dir, "schema/app.yaml", caseSpec(t, name, "before.yaml"))
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	return dir, dev, live
 }
