@@ -843,7 +843,7 @@ func kindOfSQLState(code, message string, err error) Kind {
 		// sequence_generator_limit_exceeded: nothing the caller sent.
 		return KindUnknown
 	case "42601":
-		if inputSyntax(message) {
+		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && inputSyntax(pgErr) {
 			return KindValidation
 		}
 	}
@@ -871,19 +871,34 @@ func safeServerMessage(pgErr *pgconn.PgError) string {
 // data exception (SQLSTATE class 22), or the input syntax error of a
 // type whose input function reports 42601 (inputSyntax).
 func invalidInput(pgErr *pgconn.PgError) bool {
-	return strings.HasPrefix(pgErr.Code, "22") || pgErr.Code == "42601" && inputSyntax(pgErr.Message)
+	return strings.HasPrefix(pgErr.Code, "22") || pgErr.Code == "42601" && inputSyntax(pgErr)
 }
 
-// inputSyntax reports whether the message of a 42601 error is the input
-// function of a type refusing a value, not a statement's syntax: ltree
-// and lquery (`ltree syntax error at character 3`), tsquery and tsvector
+// inputSyntax reports whether a 42601 error is the input function of a
+// type refusing a value, not a statement's syntax: ltree, lquery and
+// ltxtquery (`ltree syntax error at character 3`), tsquery and tsvector
 // (`syntax error in tsquery: "…"`, which quotes the value) and jsonpath
-// (`syntax error at or near "…" of jsonpath input`).
-func inputSyntax(msg string) bool {
+// (`syntax error at or near "…" of jsonpath input`). It reads the
+// server's source file of the error, which does not depend on the
+// language of its messages (lc_messages); the English messages serve
+// when the file is not reported.
+func inputSyntax(pgErr *pgconn.PgError) bool {
+	if pgErr.File != "" {
+		return slices.Contains(inputSyntaxFiles, pgErr.File)
+	}
+	msg := pgErr.Message
 	return strings.HasPrefix(msg, "ltree syntax error") || strings.HasPrefix(msg, "lquery syntax error") ||
 		strings.Contains(msg, " in tsquery") || strings.Contains(msg, " in tsvector") ||
 		strings.HasSuffix(msg, " of jsonpath input")
 }
+
+// inputSyntaxFiles are the server's source files whose input functions
+// report a value they refuse as 42601 (syntax_error).
+var inputSyntaxFiles = []string{"tsvector_parser.c", "tsquery.c", "jsonpath_scan.l", "jsonpath_gram.y", "ltree_io.c", "ltxtquery_io.c"}
+
+// localQuotes turns the quotation marks of translated server messages
+// into the double quote of the English ones.
+var localQuotes = strings.NewReplacer("« ", `"`, " »", `"`, "»", `"`, "«", `"`, "„", `"`, "“", `"`, "”", `"`, "「", `"`, "」", `"`)
 
 // byteSequenceRE matches the bytes PostgreSQL shows of a character it
 // cannot read or convert.
@@ -902,6 +917,10 @@ var keptQuoteWords = []string{"encoding", "type", "column", "relation", "constra
 // "LATIN1"`. Names of encodings and types stay. A NUL byte in text (code
 // 22021 or 22P05) is named as such.
 func dataExceptionMessage(code, msg string) string {
+	// The quotes of the server's translated messages (lc_messages: »…«
+	// in German, «…» in Spanish, « … » in French) are read as the
+	// English ones.
+	msg = localQuotes.Replace(msg)
 	nul := (code == "22021" || code == "22P05") && strings.HasSuffix(msg, ": 0x00")
 	if i := strings.Index(msg, `: "`); i >= 0 {
 		msg = msg[:i]

@@ -434,3 +434,30 @@ func TestDataExceptionMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestDataExceptionMessageTranslated hides the value in the messages of
+// servers whose lc_messages is not English: the translations of
+// PostgreSQL 15's data exception messages (its message catalogs), with a
+// value that must not show.
+func TestDataExceptionMessageTranslated(t *testing.T) {
+	for _, msg := range []string{
+		"ungültige Eingabesyntax für Typ uuid: »s3cret«",
+		"Wert »s3cret« ist außerhalb des gültigen Bereichs für Typ integer",
+		"ungültiger Eingabewert für Enum mood: »s3cret«",
+		"Zeitzone »s3cret« nicht erkannt",
+		"ungültiger Wert »s3cret« für »YYYY«",
+		"la sintaxis de entrada no es válida para tipo uuid: «s3cret»",
+		"el valor «s3cret» está fuera de rango para el tipo integer",
+		"syntaxe en entrée invalide pour le type uuid : « s3cret »",
+		"la valeur « s3cret » est en dehors des limites pour le type integer",
+		"valeur « s3cret » invalide pour « YYYY »",
+		`"uuid"型の入力構文が不正です: "s3cret"`,
+		`неверный синтаксис для типа uuid: "s3cret"`,
+		`有缺陷的数组常量:"s3cret"`,
+		"Syntaxfehler in tsquery: »s3cret«",
+	} {
+		if got := runtime.DataExceptionMessage("22P02", msg); strings.Contains(got, "s3cret") || got == "" {
+			t.Errorf("%s: %q", msg, got)
+		}
+	}
+}

@@ -405,3 +405,28 @@ func TestChecksAgreeWithServer(t *testing.T) {
 		t.Error("CheckDate passes a date of year 11755000")
 	}
 }
+
+// TestInputSyntaxTranslated classifies a type's input function refusing
+// a value (SQLSTATE 42601) by the server's source file, as a server whose
+// lc_messages is not English reports it, and hides the value: the
+// German translation of tsquery's message, and ltxtquery's, whose
+// English message the message test did not know. A statement's syntax
+// error (the parser's scan.l) is no invalid input.
+func TestInputSyntaxTranslated(t *testing.T) {
+	for _, c := range []struct {
+		pgErr *pgconn.PgError
+		input bool
+	}{
+		{&pgconn.PgError{Severity: "ERROR", Code: "42601", Message: "Syntaxfehler in tsquery: »" + secret + " & &«", File: "tsquery.c", Routine: "makepol"}, true},
+		{&pgconn.PgError{Severity: "ERROR", Code: "42601", Message: "operand syntax error", File: "ltxtquery_io.c", Routine: "gettoken_query"}, true},
+		{&pgconn.PgError{Severity: "ERROR", Code: "42601", Message: "Syntaxfehler bei »x«", File: "scan.l", Routine: "scanner_yyerror"}, false},
+	} {
+		de := asDbError(t, runtime.WrapParams(c.pgErr, "inputs.Create", "inputs", []string{"", "query"}), nil)
+		if got := de.Kind == runtime.KindValidation; got != c.input {
+			t.Errorf("%s: kind %v", c.pgErr.Message, de.Kind)
+		}
+		if strings.Contains(de.Error(), secret) {
+			t.Errorf("the message shows the value: %s", de.Error())
+		}
+	}
+}
