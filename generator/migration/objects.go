@@ -13,6 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // The prefixes of the snapshot's lines holding the extensions and the
@@ -871,6 +872,12 @@ func objectFinding(c *Change, o *ir.Object, dropped bool, now *ir.Object) *Findi
 		f = &Finding{Kind: Destructive, Code: "CPC122",
 			Message: fmt.Sprintf("%s: its rows go with it", c.Comment),
 			Hint:    "detach it first (ALTER TABLE … DETACH PARTITION) in a migration of its own to keep the rows, or run again with --allow-destructive"}
+	case dropped && len(createdTables(o.Create)) > 0:
+		tables := createdTables(o.Create)
+		f = &Finding{Kind: Destructive, Code: "CPC124",
+			Message: fmt.Sprintf("%s: its SQL creates table %s, whose rows go with it", c.Comment, strings.Join(tables, ", ")),
+			Hint: fmt.Sprintf("to change the table and keep its rows, leave this object's SQL as it is and add an object of kind other after it with the change and its reverse (sql: ALTER TABLE %s …, drop: ALTER TABLE %s …); or run again with --allow-destructive if the rows may go",
+				tables[0], tables[0])}
 	case o.Kind == "materialized_view" && !dropped:
 		f = &Finding{Kind: Lint, Code: "CPC121",
 			Message: fmt.Sprintf("%s runs its query and stores the rows inside the migration's transaction", c.Comment),
@@ -882,6 +889,52 @@ func objectFinding(c *Change, o *ir.Object, dropped bool, now *ir.Object) *Findi
 		f.Pos = now.Pos
 	}
 	return f
+}
+
+// createdTables returns the tables the statements of sql create (CREATE
+// [UNLOGGED | TEMP] TABLE [IF NOT EXISTS] name, a partition or CREATE
+// TABLE … AS included), as written.
+func createdTables(sql string) []string {
+	toks, err := sqllex.Lex(sql)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	start := true // at the start of a statement
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.IsPunct(";") {
+			start = true
+			continue
+		}
+		if !start {
+			continue
+		}
+		start = false
+		if !t.Is("create") {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && (toks[j].Is("global") || toks[j].Is("local") || toks[j].Is("temp") || toks[j].Is("temporary") || toks[j].Is("unlogged")) {
+			j++
+		}
+		if j >= len(toks) || !toks[j].Is("table") {
+			continue
+		}
+		j++
+		if j+2 < len(toks) && toks[j].Is("if") && toks[j+1].Is("not") && toks[j+2].Is("exists") {
+			j += 3
+		}
+		name := ""
+		for ; j < len(toks) && (toks[j].Kind == sqllex.Word || toks[j].Kind == sqllex.Quoted || toks[j].IsPunct(".")); j++ {
+			name += toks[j].Text
+		}
+		if name != "" {
+			out = append(out, name)
+		}
+		i = j - 1
+	}
+	return out
 }
 
 // readsDropped is the finding of an object created (again) whose SQL
