@@ -926,8 +926,18 @@ func createdTables(sql string) []string {
 			j += 3
 		}
 		name := ""
-		for ; j < len(toks) && (toks[j].Kind == sqllex.Word || toks[j].Kind == sqllex.Quoted || toks[j].IsPunct(".")); j++ {
+		ident := func(k int) bool {
+			return k < len(toks) && (toks[k].Kind == sqllex.Word || toks[k].Kind == sqllex.Quoted)
+		}
+		for ident(j) {
 			name += toks[j].Text
+			j++
+			if j+1 < len(toks) && toks[j].IsPunct(".") && ident(j+1) {
+				name += "."
+				j++
+				continue
+			}
+			break
 		}
 		if name != "" {
 			out = append(out, name)
