@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -116,8 +117,9 @@ func rewrites(pkg *ir.Package, from *schema.Schema, changes []schema.Change, siz
 // rewritesType reports whether changing a column from one type to the
 // other makes PostgreSQL rewrite the table: everything but the changes
 // its binary-coercible casts and length-coercion support functions
-// recognize (varchar and numeric widened, varchar to text, timestamps'
-// precision raised).
+// recognize (varchar and numeric widened, varchar to text, the
+// precision of times, timestamps and intervals raised, whatever the
+// type's spelling).
 func rewritesType(from, to schema.Type) bool {
 	switch f := from.(type) {
 	case *schema.StringType:
@@ -146,10 +148,16 @@ func rewritesType(from, to schema.Type) bool {
 		return f.Precision == 0 || t.Scale != f.Scale || t.Precision < f.Precision
 	case *schema.TimeType:
 		t, ok := to.(*schema.TimeType)
-		if !ok || t.T != f.T {
+		if !ok || timeKind(t.T) != timeKind(f.T) || timeKind(t.T) == "" {
 			return true
 		}
-		return t.Precision != nil && (f.Precision == nil || *t.Precision < *f.Precision)
+		return secondDigits(t.Precision) < secondDigits(f.Precision)
+	case *postgres.IntervalType:
+		t, ok := to.(*postgres.IntervalType)
+		if !ok || !strings.EqualFold(t.F, f.F) {
+			return true
+		}
+		return secondDigits(t.Precision) < secondDigits(f.Precision)
 	}
 	return true
 }

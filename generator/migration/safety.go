@@ -383,13 +383,72 @@ func widening(from, to schema.Type) int {
 		}
 	case *schema.FloatType:
 		if t, ok := to.(*schema.FloatType); ok {
-			if t.Precision >= f.Precision {
+			if floatBits(t) >= floatBits(f) {
 				return 1
 			}
-			return -1
+			return -1 // double precision to real rounds every value
+		}
+	case *schema.TimeType:
+		if t, ok := to.(*schema.TimeType); ok {
+			fk, tk := timeKind(f.T), timeKind(t.T)
+			switch {
+			case (fk == "timestamp" || fk == "timestamptz") && tk == "date":
+				return -1 // the time of day goes
+			case fk == tk && fk != "" && secondDigits(t.Precision) >= secondDigits(f.Precision):
+				return 1
+			case fk == tk && fk != "":
+				return -1 // fractions of a second are rounded away
+			}
+		}
+	case *postgres.IntervalType:
+		if t, ok := to.(*postgres.IntervalType); ok {
+			if (t.F == "" || strings.EqualFold(t.F, f.F)) && secondDigits(t.Precision) >= secondDigits(f.Precision) {
+				return 1
+			}
+			return -1 // fields or fractions of a second are cut away
 		}
 	}
 	return 0
+}
+
+// floatBits is the bits of mantissa of a floating-point type: 24 for
+// real, 53 for double precision.
+func floatBits(t *schema.FloatType) int {
+	if t.Precision > 0 {
+		return t.Precision
+	}
+	switch strings.ToLower(t.T) {
+	case "real", "float4":
+		return 24
+	}
+	return 53
+}
+
+// timeKind names a date/time type by its kind, whatever its spelling:
+// timestamp, timestamptz, date, time, timetz; "" for another.
+func timeKind(t string) string {
+	switch strings.ToLower(t) {
+	case "timestamp", "timestamp without time zone":
+		return "timestamp"
+	case "timestamptz", "timestamp with time zone":
+		return "timestamptz"
+	case "date":
+		return "date"
+	case "time", "time without time zone":
+		return "time"
+	case "timetz", "time with time zone":
+		return "timetz"
+	}
+	return ""
+}
+
+// secondDigits is the digits of a second a time, timestamp or interval
+// type keeps: its precision, 6 when it has none.
+func secondDigits(p *int) int {
+	if p == nil {
+		return 6
+	}
+	return *p
 }
 
 // isGenerated reports whether c is a generated column, whose value the
