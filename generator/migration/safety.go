@@ -370,6 +370,16 @@ func widening(from, to schema.Type) int {
 			return -1
 		}
 	case *schema.DecimalType:
+		switch t := to.(type) {
+		case *schema.IntegerType:
+			if f.Precision == 0 || f.Scale > 0 {
+				return -1 // the fractions are rounded away
+			}
+		case *schema.FloatType:
+			if f.Precision == 0 || f.Precision > floatDigits(t) {
+				return -1 // digits the float does not hold are rounded away
+			}
+		}
 		if t, ok := to.(*schema.DecimalType); ok {
 			switch {
 			case t.Precision == 0:
@@ -382,11 +392,18 @@ func widening(from, to schema.Type) int {
 			return -1
 		}
 	case *schema.FloatType:
-		if t, ok := to.(*schema.FloatType); ok {
+		switch t := to.(type) {
+		case *schema.FloatType:
 			if floatBits(t) >= floatBits(f) {
 				return 1
 			}
 			return -1 // double precision to real rounds every value
+		case *schema.IntegerType:
+			return -1 // the fractions are rounded away
+		case *schema.DecimalType:
+			if t.Precision > 0 {
+				return -1 // rounded to the scale
+			}
 		}
 	case *schema.TimeType:
 		if t, ok := to.(*schema.TimeType); ok {
@@ -422,6 +439,15 @@ func floatBits(t *schema.FloatType) int {
 		return 24
 	}
 	return 53
+}
+
+// floatDigits is the decimal digits a floating-point type holds
+// exactly: 6 for real, 15 for double precision.
+func floatDigits(t *schema.FloatType) int {
+	if floatBits(t) <= 24 {
+		return 6
+	}
+	return 15
 }
 
 // timeKind names a date/time type by its kind, whatever its spelling:
