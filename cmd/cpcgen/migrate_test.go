@@ -569,6 +569,55 @@ func TestMigrateDiffDevURLCheckWithoutColumns(t *testing.T) {
 	}
 }
 
+// TestMigrateDiffDevURLUniqueForForeignKey diffs, against a --dev-url,
+// a unique constraint added together with a foreign key referencing its
+// column (PeerDB's uq_qrep_runs_flow_name and the key of qrep_partitions
+// to it). PostgreSQL records the unique index in the foreign key's
+// pg_constraint row too, and the Atlas engine's inspection took the key
+// for a constraint of the index: the diff read the index as an
+// exclusion constraint and stopped. Now the migration builds the index,
+// attaches the constraint and adds the key; it applies, check --url is
+// clean, and its down goes back.
+func TestMigrateDiffDevURLUniqueForForeignKey(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  runs:
+    columns:
+      id: {type: integer, primary_key: true}
+      flow_name: text
+  parts:
+    columns:
+      id: {type: integer, primary_key: true}
+      flow_name: text
+`)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  runs:
+    columns:
+      id: {type: integer, primary_key: true}
+      flow_name: {type: text, unique: true, unique_name: uq_runs_flow_name}
+  parts:
+    columns:
+      id: {type: integer, primary_key: true}
+      flow_name: {type: text, references: runs.flow_name, on_delete: cascade, references_name: fk_parts_flow_name}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "keyed", "--dev-url", dev, "--allow-destructive")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+	if n := queryInt(t, live, "SELECT count(*) FROM pg_constraint WHERE (conname, contype) IN (('uq_runs_flow_name', 'u'), ('fk_parts_flow_name', 'f'))"); n != 2 {
+		t.Errorf("after the migration: %d of the unique constraint and the foreign key, want both", n)
+	}
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff", out, "no changes")
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "3")
+	if n := queryInt(t, live, "SELECT count(*) FROM pg_constraint WHERE conname IN ('uq_runs_flow_name', 'fk_parts_flow_name')"); n != 0 {
+		t.Errorf("after the down: %d of the unique constraint and the foreign key, want none", n)
+	}
+}
+
 // TestMigrateDiffDevURLSpecIndex diffs, against a --dev-url, a spec
 // whose index expression and predicate hold an EXTRACT field written as
 // a text constant in capitals, which PostgreSQL prints bare

@@ -202,6 +202,7 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 	}
 	query = strings.Replace(query, fkFilter, fkFilter+" AND con.conparentid = 0", 1)
 	query = strings.Replace(query, columnDefault, ownDefault, 1)
+	query = strings.Replace(query, indexConstraints, indexConstraintsOwn, 1)
 	if strings.Contains(query, checksJoin) {
 		query = strings.Replace(query, checksJoin, checksJoinAny, 1)
 		query = strings.Replace(query, checksName, checksNameMarked, 1)
@@ -230,6 +231,21 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 // the referencing table, which the inspector read as foreign keys of
 // its own, so that a database matched no spec.
 const fkFilter = "AND con.contype = 'f'"
+
+// indexConstraints is the subquery of the inspector's query of indexes
+// that names the constraints of each index: all those whose conindid is
+// the index, which takes in the foreign keys referencing the columns of
+// a unique index as well (a foreign key records the index of the key it
+// references). The inspector gave such an index a constraint attribute
+// of type "f" for each of them: migrate diff --dev-url of a unique
+// constraint added with a foreign key referencing it read the index as
+// an exclusion constraint and stopped. A markingConn replaces it by
+// indexConstraintsOwn, which keeps the constraints an index belongs to:
+// primary keys, unique and exclusion constraints.
+const (
+	indexConstraints    = "\t    select conindid, jsonb_object_agg(conname, contype) AS nametypes\n\t    from pg_constraint\n\t    group by conindid"
+	indexConstraintsOwn = "\t    select conindid, jsonb_object_agg(conname, contype) AS nametypes\n\t    from pg_constraint\n\t    where contype IN ('p', 'u', 'x')\n\t    group by conindid"
+)
 
 // checksJoin is the join of the inspector's query of checks with the
 // columns each names, which leaves out a check naming none (pgwatch's
