@@ -665,6 +665,54 @@ func droppable(between []*migrate.Change, t *schema.Table) bool {
 	return true
 }
 
+// enumArrayRetypes writes the enum's name as it is in the ALTER COLUMN
+// … TYPE clauses of stmt that make a column of src an array of an enum:
+// Atlas's planner formats the type there by lower-casing it ("Role"[]
+// becomes "role"[], a type that does not exist), where CREATE TABLE and
+// ADD COLUMN name the enum as it is. stmt is a statement of the plan of
+// src, or with reverse one of its reverse statements, which give the
+// columns their From types.
+func enumArrayRetypes(stmt string, src schema.Change, reverse bool) string {
+	var mods []*schema.ModifyColumn
+	switch src := src.(type) {
+	case *schema.ModifyTable:
+		for _, c := range src.Changes {
+			if m, ok := c.(*schema.ModifyColumn); ok {
+				mods = append(mods, m)
+			}
+		}
+	case *schema.ModifyColumn:
+		mods = append(mods, src)
+	}
+	for _, m := range mods {
+		col := m.To
+		if reverse {
+			col = m.From
+		}
+		if col == nil || col.Type == nil {
+			continue
+		}
+		a, ok := col.Type.Type.(*postgres.ArrayType)
+		if !ok {
+			continue
+		}
+		if _, ok := a.Type.(*schema.EnumType); !ok {
+			continue
+		}
+		atlas, err := postgres.FormatType(a)
+		if err != nil {
+			continue
+		}
+		want := castTarget(a)
+		if atlas == want {
+			continue
+		}
+		clause := "ALTER COLUMN " + quote(col.Name) + " TYPE "
+		stmt = strings.ReplaceAll(stmt, clause+atlas, clause+want)
+	}
+	return stmt
+}
+
 // planChanges turns schema changes into statements with Atlas's planner,
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
@@ -693,6 +741,10 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 		rev, err := c.ReverseStmts()
 		if err != nil {
 			return nil, fmt.Errorf("plan migration: %w", err)
+		}
+		c.Cmd = enumArrayRetypes(c.Cmd, c.Source, false)
+		for i := range rev {
+			rev[i] = enumArrayRetypes(rev[i], c.Source, true)
 		}
 		if t := modifiedTable(c.Source); inOrder[t] != nil {
 			rev = inOrder[t][taken[t]]

@@ -233,11 +233,18 @@ func aroundDefault(col, conversion string, drop bool, set string) string {
 	return conversion
 }
 
-// castTarget is the type t as Atlas's statements write it.
+// castTarget is the type t as the planned statements write it: Atlas's
+// spelling, but for an enum and an array of one, named as it is
+// (enumArrayRetypes).
 func castTarget(t schema.Type) string {
 	t = serialInteger(t)
 	if e, ok := t.(*schema.EnumType); ok {
 		return quote(e.T)
+	}
+	if a, ok := t.(*postgres.ArrayType); ok {
+		if e, ok := a.Type.(*schema.EnumType); ok {
+			return quote(e.T) + strings.Repeat("[]", max(strings.Count(a.T, "[]"), 1))
+		}
 	}
 	typ, err := postgres.FormatType(t)
 	if err != nil {
