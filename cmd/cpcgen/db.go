@@ -165,9 +165,7 @@ func replaySchema(ctx context.Context, scratch string, live queryRower) (string,
 		if err != nil {
 			return "", err
 		}
-		v := u.Query()
-		v.Set("search_path", name+", public")
-		u.RawQuery = v.Encode()
+		setConnParam(u, "search_path", name+", public")
 		return u.String(), nil
 	}
 	var current *string
@@ -181,6 +179,29 @@ func replaySchema(ctx context.Context, scratch string, live queryRower) (string,
 		}
 	}
 	return scratch, nil
+}
+
+// setConnParam sets the parameter key of the connection URL u to value,
+// in place of any the URL has, and leaves its other parameters as they
+// are written. The value is escaped as libpq and pgx read a URL, which
+// take "+" for itself: url.Values.Encode writes a space as "+", so
+// "app, public" reached the server as the search_path "app,+public",
+// without public. A parameter is not decoded and encoded again either,
+// where a "+" the URL holds would turn into a space.
+func setConnParam(u *url.URL, key, value string) {
+	var keep []string
+	for _, p := range strings.Split(u.RawQuery, "&") {
+		if p == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(p, "=")
+		if dk, err := url.QueryUnescape(k); err == nil && dk == key {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	u.RawQuery = strings.Join(append(keep, esc(key)+"="+esc(value)), "&")
 }
 
 // searchPathElem is one element of a search_path setting and the comma

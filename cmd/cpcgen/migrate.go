@@ -464,9 +464,7 @@ func publicSearchPath(dbURL string) string {
 	if err != nil {
 		return dbURL
 	}
-	q := u.Query()
-	q.Set("search_path", sqlschema.SchemaName)
-	u.RawQuery = q.Encode()
+	setConnParam(u, "search_path", sqlschema.SchemaName)
 	return u.String()
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
 // objectsSpec declares a table, a trigger function whose body has a
@@ -224,6 +225,34 @@ func TestSearchPathSchema(t *testing.T) {
 	}
 }
 
+// TestSetConnParam sets a parameter of a connection URL the way libpq
+// and pgx read it back: a space as %20, not "+", which they keep; the
+// URL's other parameters as written, a parameter of the same name
+// replaced.
+func TestSetConnParam(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://h/db": "postgres://h/db?search_path=%22app%22%2C%20public",
+		"postgres://h/db?sslmode=disable&search_path=x":         "postgres://h/db?sslmode=disable&search_path=%22app%22%2C%20public",
+		"postgres://h/db?options=-csearch_path%3Dapp,+x&port=5": "postgres://h/db?options=-csearch_path%3Dapp,+x&port=5&search_path=%22app%22%2C%20public",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		setConnParam(u, "search_path", `"app", public`)
+		if got := u.String(); got != want {
+			t.Errorf("setConnParam(%s) = %s, want %s", in, got, want)
+		}
+		cfg, err := pgx.ParseConfig(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.RuntimeParams["search_path"]; got != `"app", public` {
+			t.Errorf("%s: pgx reads search_path %q", u, got)
+		}
+	}
+}
+
 // TestCheckDatabaseSearchPathURL checks a database whose tables live in
 // schema app, named by the search_path parameter of its URL: the
 // temporary database the migrations are replayed into does not take
@@ -247,6 +276,43 @@ func TestCheckDatabaseSearchPathURL(t *testing.T) {
 	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
 	out, _ = mustRun(t, 0, "-C", dir, "migrate", "baseline", "--url", live)
 	contains(t, "baseline", out, "already")
+}
+
+// TestCheckDatabaseSchemaAppThenPublic checks a database whose
+// connections' search_path is app, then public, with an extension in
+// public whose function a LANGUAGE sql function of app calls without
+// its schema: the temporary database the migrations are replayed into
+// has public after app in its search_path too, where the replay
+// stopped at "function crypt(text, text) does not exist", the
+// search_path parameter's space having reached the server as "+".
+func TestCheckDatabaseSchemaAppThenPublic(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `extensions:
+  - {name: pgcrypto, schema: public}
+tables:
+  accounts:
+    columns:
+      id:   {type: bigint, primary_key: true}
+      hash: text
+sql_objects:
+  - name: password_matches
+    kind: function
+    depends_on: [accounts]
+    sql: |-
+      CREATE FUNCTION password_matches(account bigint, password text) RETURNS boolean
+        LANGUAGE sql STABLE
+        AS $$ SELECT hash = crypt(password, hash) FROM accounts WHERE id = account $$
+`)
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app, public', current_database()); END $$")
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
+	if n := queryInt(t, live, `SELECT count(*) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'pgcrypto' AND n.nspname = 'public'`); n != 1 {
+		t.Fatalf("pgcrypto in public: %d", n)
+	}
 }
 
 // TestCheckDatabaseSchemaQualified checks a database whose tables live
