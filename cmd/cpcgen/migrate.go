@@ -325,7 +325,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 		return nil, nil, err
 	}
 	desired := sqlschema.AtlasSchema(pkg)
-	normalized, earlyTables, err := normalizeDesired(ctx, devURL, sdb, desired, pkg, mc)
+	normalized, made, err := normalizeDesired(ctx, devURL, sdb, desired, pkg, mc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -351,11 +351,12 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {
-		if !migrate.RunnerTable(table, t.Name) && !slices.Contains(earlyTables, t.Name) {
+		if !migrate.RunnerTable(table, t.Name) && !slices.Contains(made.tables, t.Name) {
 			keep = append(keep, t)
 		}
 	}
 	current.Tables = keep
+	current.Objects = withoutEnums(current.Objects, made.enums)
 	return current, normalized, nil
 }
 
@@ -367,54 +368,62 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 // nextval of, as pgMemento's audit_id_seq) and those objects are created
 // first, as schema.sql and the migrations create them, so that the
 // tables' defaults, columns and checks that use them can be created. It
-// also returns the tables those objects make (before_tables: true on a
-// CREATE TABLE): the object's, planned by its own statements, which the
+// also returns the tables and enums those objects make (before_tables:
+// true on a CREATE TABLE, or on a CREATE TYPE … AS ENUM that a composite
+// type uses): the object's, planned by its own statements, which the
 // Atlas engine must not see. The engine normalizes only in a schema
 // without tables: when there are such tables, the schema is normalized
 // in sdb, without the objects, as it was before they were created there.
-func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package, mc spec.MigrationsConfig) (*schema.Schema, []string, error) {
-	var earlyTables []string
+func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
+	var made earlyMade
 	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 || mc.External != "" {
-		normalized, tables, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early, mc)
+		normalized, m, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early, mc)
 		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
-			return normalized, tables, err
+			return normalized, m, err
 		}
-		earlyTables = tables
+		made = m
 	}
 	normalized, err := sdb.NormalizeSchema(ctx, desired)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, earlyMade{}, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
-	return normalized, earlyTables, nil
+	return normalized, made, nil
+}
+
+// earlyMade names what the objects created before the tables made in
+// the schema migrations land in: tables and enum types.
+type earlyMade struct {
+	tables, enums []string
 }
 
 // normalizeAfter normalizes desired in a temporary database on the
 // server of devURL where the extensions exts, the external SQL of mc and
-// the objects early are created first, and returns the tables those
-// make. An error the engine returns is wrapped with %w, with the tables.
-func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, []string, error) {
+// the objects early are created first, and returns the tables and enums
+// those make, which the schema returned leaves out. An error the engine
+// returns is wrapped with %w, with what they make.
+func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
-		return nil, nil, err
+		return nil, earlyMade{}, err
 	}
 	defer drop()
 	db, err := atlasdb.Open(publicSearchPath(scratch))
 	if err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: %w", err)
+		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer db.Close()
 	if err := createBeforeTables(ctx, db.DB, exts, nil); err != nil {
-		return nil, nil, err
+		return nil, earlyMade{}, err
 	}
 	if err := runExternal(ctx, publicSearchPath(scratch), mc); err != nil {
-		return nil, nil, fmt.Errorf("--dev-url: %w", err)
+		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
 	}
 	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
-		return nil, nil, err
+		return nil, earlyMade{}, err
 	}
-	tables, err := schemaTables(ctx, db.DB)
+	made, err := schemaMade(ctx, db.DB)
 	if err != nil {
-		return nil, nil, err
+		return nil, earlyMade{}, err
 	}
 	normalize := db.NormalizeSchema
 	if mc.External != "" {
@@ -424,33 +433,56 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 	}
 	normalized, err := normalize(ctx, desired)
 	if err != nil {
-		return nil, tables, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, made, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
-	return normalized, tables, nil
+	normalized.Objects = withoutEnums(normalized.Objects, made.enums)
+	return normalized, made, nil
 }
 
-// schemaTables returns the names of the tables of the schema migrations
-// land in, in db.
-func schemaTables(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT c.relname FROM pg_catalog.pg_class c
+// withoutEnums returns objs without the enum types named in enums.
+func withoutEnums(objs []schema.Object, enums []string) []schema.Object {
+	var keep []schema.Object
+	for _, o := range objs {
+		if e, ok := o.(*schema.EnumType); ok && slices.Contains(enums, e.T) {
+			continue
+		}
+		keep = append(keep, o)
+	}
+	return keep
+}
+
+// schemaMade returns the names of the tables and enum types of the
+// schema migrations land in, in db.
+func schemaMade(ctx context.Context, db *sql.DB) (earlyMade, error) {
+	var made earlyMade
+	rows, err := db.QueryContext(ctx, `SELECT c.relname, false FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, sqlschema.SchemaName)
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+UNION ALL
+SELECT t.typname, true FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = $1 AND t.typtype = 'e'
+ORDER BY 2, 1`, sqlschema.SchemaName)
 	if err != nil {
-		return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+		return made, fmt.Errorf("--dev-url: list tables and enums: %w", err)
 	}
 	defer rows.Close()
-	var out []string
 	for rows.Next() {
 		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+		var enum bool
+		if err := rows.Scan(&name, &enum); err != nil {
+			return made, fmt.Errorf("--dev-url: list tables and enums: %w", err)
 		}
-		out = append(out, name)
+		if enum {
+			made.enums = append(made.enums, name)
+		} else {
+			made.tables = append(made.tables, name)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("--dev-url: list tables: %w", err)
+		return made, fmt.Errorf("--dev-url: list tables and enums: %w", err)
 	}
-	return out, nil
+	return made, nil
 }
 
 // publicSearchPath returns the URL of a temporary database of migrate

@@ -379,6 +379,45 @@ sql_objects:
 	replayedAsPlanned(t, dir, live, dev)
 }
 
+// TestMigrateDiffDevURLEarlyEnum writes the first migration, against a
+// --dev-url, of a spec with an enum an object creates before the tables
+// (as cpcgen import keeps one a composite type uses) and a composite
+// type over it: the spec's tables are normalized where those objects
+// exist, and the enum the engine reads back there is the object's, where
+// the migration created it a second time ("type "color" already
+// exists"). A second diff finds no changes.
+func TestMigrateDiffDevURLEarlyEnum(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	testfile.Write(t, dir, "schema/app.yaml", `enums:
+  letter: [a, b]
+tables:
+  paint:
+    columns:
+      id: {type: bigint, primary_key: true}
+      letter: letter
+      tint: {type: {sql: tint}, nullable: true}
+
+sql_objects:
+  - name: color
+    kind: other
+    before_tables: true
+    sql: CREATE TYPE color AS ENUM ('red', 'green')
+    drop: DROP TYPE color
+  - name: tint
+    kind: type
+    depends_on: [color]
+    sql: CREATE TYPE tint AS (c color, shade integer)
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "first diff", out, `create table "paint"`, `create object "color"`, `create enum type "letter"`)
+	if strings.Contains(out, `create enum type "color"`) {
+		t.Errorf("the first diff creates the object's enum as the spec's too:\n%s", out)
+	}
+	replayedAsPlanned(t, dir, live, dev)
+}
+
 // TestMigrateDiffDevURLSpecText diffs, against a --dev-url, a spec whose
 // default casts a literal to another type than its column's and whose
 // check is written otherwise than PostgreSQL prints it: the migrations
