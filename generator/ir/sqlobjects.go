@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/find"
@@ -30,10 +31,12 @@ type Extension struct {
 // An extension installed into a schema of its own (pg_partman's partman)
 // makes the schema first, where it is missing: CREATE SCHEMA IF NOT
 // EXISTS "partman"; CREATE EXTENSION … SCHEMA "partman". Dropping the
-// extension leaves the schema.
+// extension leaves the schema. Not a system schema, whose name starts
+// with pg_ (adminpack's control file puts it in pg_catalog): PostgreSQL
+// refuses to create one, even with IF NOT EXISTS.
 func (e *Extension) Create() string {
 	s := "CREATE EXTENSION IF NOT EXISTS " + extensionName(e.Name)
-	if e.Schema != "" && e.Schema != "public" {
+	if e.Schema != "" && e.Schema != "public" && !strings.HasPrefix(e.Schema, "pg_") {
 		s = "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n" + s
 	}
 	if e.Schema != "" {
