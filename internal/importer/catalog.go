@@ -1054,6 +1054,12 @@ UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 UNION ALL
 SELECT 'event trigger', e.evtname FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`+notExt("e.oid", "pg_event_trigger")+`
+UNION ALL
+SELECT 'text search parser', x.prsname FROM pg_ts_parser x JOIN pg_namespace n ON n.oid = x.prsnamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_ts_parser")+`
+UNION ALL
+SELECT 'text search template', x.tmplname FROM pg_ts_template x JOIN pg_namespace n ON n.oid = x.tmplnamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_ts_template")+`
+UNION ALL
+SELECT 'conversion', x.conname FROM pg_conversion x JOIN pg_namespace n ON n.oid = x.connamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_conversion")+`
 ORDER BY 1, 2`, r.schema)
 	if err != nil {
 		return err

@@ -747,7 +747,9 @@ func wantFindings(t *testing.T, res *Result, keep func(kind string) bool, want .
 // family it makes once, a family of its own too, a base type made of a
 // shell, a foreign table, a publication of all tables, an event trigger
 // calling a function of the schema, which is the database's and not in
-// the schema, as Kill Bill's that alters serial columns); an extension's
+// the schema, as Kill Bill's that alters serial columns; a text search
+// parser and template and a conversion, which pgAdmin's schema diff
+// tests make); an extension's
 // in the same schema (pg_trgm's operator classes and operators) are not,
 // and operators are carried.
 func TestNotCarriedReported(t *testing.T) {
@@ -766,17 +768,24 @@ CREATE TABLE t (id int PRIMARY KEY, name text);
 CREATE PUBLICATION t_changes FOR ALL TABLES;
 CREATE FUNCTION on_create() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
 CREATE EVENT TRIGGER on_create_table ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_create();
+CREATE TEXT SEARCH PARSER words (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH TEMPLATE plain (LEXIZE = dsimple_lexize);
+CREATE CONVERSION latin_to_utf8 FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 `)
 	wantFindings(t, convert(t, conn, "test"), func(kind string) bool {
-		return strings.HasPrefix(kind, "operator") || kind == "foreign table" || kind == "base type" || kind == "publication" || kind == "event trigger"
+		return strings.HasPrefix(kind, "operator") || kind == "foreign table" || kind == "base type" || kind == "publication" || kind == "event trigger" ||
+			strings.HasPrefix(kind, "text search") || kind == "conversion"
 	},
 		"base type opaque_thing: not imported: import does not carry objects of kind base type; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"conversion latin_to_utf8: not imported: import does not carry objects of kind conversion; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"event trigger on_create_table: not imported: import does not carry objects of kind event trigger; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"foreign table far: not imported: import does not carry objects of kind foreign table; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"operator <| (integer, integer): kept as sql_object: operators are SQL objects of kind other, created before the tables with the functions they call",
 		"operator class abs_ops USING btree: not imported: import does not carry objects of kind operator class; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"operator family loose_ops USING hash: not imported: import does not carry objects of kind operator family; add it by hand as an sql_objects entry of kind other (with drop:)",
-		"publication t_changes: not imported: import does not carry objects of kind publication; add it by hand as an sql_objects entry of kind other (with drop:)")
+		"publication t_changes: not imported: import does not carry objects of kind publication; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"text search parser words: not imported: import does not carry objects of kind text search parser; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"text search template plain: not imported: import does not carry objects of kind text search template; add it by hand as an sql_objects entry of kind other (with drop:)")
 }
 
 // TestOtherSchemaTypes: a schema holding only types (an enum, a domain),
