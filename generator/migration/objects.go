@@ -163,6 +163,9 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	// Sequences, domains and types tables use are created (and created
 	// again) before the tables' changes, and dropped for good after them;
 	// the columns that call one created again are dropped before it.
+	var freed []*Change
+	freed, earlyDrops = enumNamesFreed(p, current, earlyCreates, earlyDrops)
+	drops = append(drops, freed...)
 	unbound := 0
 	if len(p.unbind) > 0 {
 		unbound = slices.Index(p.Changes, p.unbind[len(p.unbind)-1]) + 1
@@ -170,6 +173,77 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	p.Changes = concat(before, drops, p.Changes[:unbound], earlyRedo, earlyCreates, p.Changes[unbound:], creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
 	return nil
+}
+
+// enumNamesFreed handles a name that passes between an enum and an
+// object created before the tables (a domain or type: an enum made a
+// domain over text of the same name, or the other way round): the table
+// changes drop and create enums, after those objects are created and
+// before they are dropped, so the new one was created while the old one
+// still held the name ("type "mood" already exists"). Where no column
+// of the current schema has the old one, it is dropped before: an
+// enum's drop is taken out of p.Changes, and an object's out of
+// earlyDrops (returned without it), to run with the objects' drops
+// before the tables change. One a column has stays where it was (the
+// column is converted in the table changes first).
+func enumNamesFreed(p *Planned, current *schema.Schema, earlyCreates, earlyDrops []*Change) (freed, keep []*Change) {
+	used := typeColumns(current)
+	created := map[string]bool{}
+	for _, c := range earlyCreates {
+		if n := createdTypeName(c.Cmd); n != "" {
+			created[n] = true
+		}
+	}
+	newEnums := map[string]bool{}
+	var changes []*Change
+	for _, c := range p.Changes {
+		switch src := c.Source.(type) {
+		case *schema.DropObject:
+			if e, ok := src.O.(*schema.EnumType); ok && created[e.T] && len(used[e.T]) == 0 {
+				freed = append(freed, c)
+				continue
+			}
+		case *schema.AddObject:
+			if e, ok := src.O.(*schema.EnumType); ok {
+				newEnums[e.T] = true
+			}
+		}
+		changes = append(changes, c)
+	}
+	p.Changes = changes
+	for _, c := range earlyDrops {
+		if n := droppedTypeName(c.Cmd); n != "" && newEnums[n] && len(used[n]) == 0 {
+			freed = append(freed, c)
+			continue
+		}
+		keep = append(keep, c)
+	}
+	return freed, keep
+}
+
+// createdTypeRE and droppedTypeRE read the type or domain a statement
+// creates or drops, by its unqualified name (quoted or not).
+var (
+	createdTypeRE = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:TYPE|DOMAIN)\s+(?:(?:"[^"]+"|[a-z_][a-z0-9_$]*)\.)?("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`)
+	droppedTypeRE = regexp.MustCompile(`(?is)^\s*DROP\s+(?:TYPE|DOMAIN)\s+(?:IF\s+EXISTS\s+)?(?:(?:"[^"]+"|[a-z_][a-z0-9_$]*)\.)?("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`)
+)
+
+// createdTypeName returns the name of the type or domain sql creates
+// first, unquoted (folded to lower case when unquoted), or "".
+func createdTypeName(sql string) string { return typeNameOf(createdTypeRE, sql) }
+
+// droppedTypeName is createdTypeName for a DROP TYPE or DROP DOMAIN.
+func droppedTypeName(sql string) string { return typeNameOf(droppedTypeRE, sql) }
+
+func typeNameOf(re *regexp.Regexp, sql string) string {
+	m := re.FindStringSubmatch(sql)
+	if m == nil {
+		return ""
+	}
+	if n := m[1]; strings.HasPrefix(n, `"`) {
+		return strings.ReplaceAll(n[1:len(n)-1], `""`, `"`)
+	}
+	return strings.ToLower(m[1])
 }
 
 // renamePartitions keeps the partitions of the tables the changes
