@@ -429,6 +429,10 @@ func keptTables(current, desired *schema.Schema) iter.Seq2[*schema.Table, *schem
 //   - checks by the same name whose expression differs: the diff,
 //     outside its normalized mode, finds checks by name and never
 //     compares their expressions;
+//   - a new check whose expression a check by another name has, which
+//     keeps its name (migra's fixture: x becomes price > 10, and y takes
+//     x's price > 0): the diff, finding the new check by expression too,
+//     took it for that one and added it nowhere;
 //   - a unique key by the same name and columns that turns from a unique
 //     constraint into a unique index (`constraint:` dropped): the diff
 //     does not compare the kind of a unique key. (The other way round is
@@ -470,6 +474,9 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 					mods = append(mods, &schema.ModifyCheck{From: from, To: to})
 				}
 			}
+			if !hasCheck(ct, to.Name) && !addsCheck(changes, dt.Name, to.Name) && !renamedCheck(ct, dt, to, changes) {
+				mods = append(mods, &schema.AddCheck{C: to})
+			}
 		}
 		for _, to := range dt.Indexes {
 			from, ok := ct.Index(to.Name)
@@ -492,6 +499,47 @@ func missedChanges(current, desired *schema.Schema, changes []schema.Change) []s
 		mt.Changes = append(mt.Changes, mods...)
 	}
 	return changes
+}
+
+// addsCheck reports whether changes add (or modify into) the check name
+// of table.
+func addsCheck(changes []schema.Change, table, name string) bool {
+	mt := findModify(changes, table)
+	if mt == nil {
+		return false
+	}
+	return slices.ContainsFunc(mt.Changes, func(c schema.Change) bool {
+		switch c := c.(type) {
+		case *schema.AddCheck:
+			return c.C.Name == name
+		case *schema.ModifyCheck:
+			return c.To.Name == name
+		}
+		return false
+	})
+}
+
+// renamedCheck reports whether the check to of dt, which ct lacks, is
+// one of ct's under another name that renameChecks renames: with the
+// same expression, a name dt no longer has, and no change of its own.
+func renamedCheck(ct, dt *schema.Table, to *schema.Check, changes []schema.Change) bool {
+	mt := findModify(changes, dt.Name)
+	return slices.ContainsFunc(namedChecks(ct), func(f *schema.Check) bool {
+		if wrapped(f.Expr) != wrapped(to.Expr) || hasCheck(dt, f.Name) {
+			return false
+		}
+		return mt == nil || !slices.ContainsFunc(mt.Changes, func(c schema.Change) bool {
+			switch c := c.(type) {
+			case *schema.DropCheck:
+				return c.C.Name == f.Name
+			case *schema.AddCheck:
+				return c.C.Name == f.Name
+			case *schema.ModifyCheck:
+				return c.From.Name == f.Name || c.To.Name == f.Name
+			}
+			return false
+		})
+	})
 }
 
 // userTypeChanged reports whether a column of a user-defined type is of

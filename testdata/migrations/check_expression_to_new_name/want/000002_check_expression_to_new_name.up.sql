@@ -1,0 +1,6 @@
+-- Migration 000002 check_expression_to_new_name, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 1 of 2 of migration check_expression_to_new_name: the schema changes, in one transaction
+
+-- modify "products" table
+ALTER TABLE "products" DROP CONSTRAINT "x", ADD CONSTRAINT "x" CHECK (price > 10) NOT VALID, ADD CONSTRAINT "y" CHECK (price > 0) NOT VALID;
