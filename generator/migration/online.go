@@ -161,7 +161,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				rest = append(rest, &schema.DropCheck{C: tc.From}, &schema.AddCheck{C: tc.To, Extra: notValid(nil)})
 				stepped = append(stepped, validate(t, tc.To.Name, "check"))
 			case *schema.ModifyColumn:
-				if !tc.Change.Is(schema.ChangeNull) || tc.To.Type.Null || !tc.From.Type.Null || keyGains(mt.Changes, tc.To.Name) {
+				if !tc.Change.Is(schema.ChangeNull) || tc.To.Type.Null || !tc.From.Type.Null || keyGains(mt.Changes, tc.To.Name) || becomesIdentity(tc.From, tc.To) {
 					rest = append(rest, tc)
 					continue
 				}
@@ -341,6 +341,23 @@ func mentionsAny(x string, columns map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// becomesIdentity reports whether the column from becomes an identity
+// column to (GENERATED … AS IDENTITY; not a serial one): PostgreSQL adds
+// an identity only to a column that is NOT NULL already, so a column
+// that also becomes NOT NULL keeps its plain SET NOT NULL in the schema
+// step, before the identity, where a check validated later left it
+// nullable ("column "c" of relation "t" must be declared NOT NULL before
+// identity can be added").
+func becomesIdentity(from, to *schema.Column) bool {
+	has := func(c *schema.Column) bool {
+		return slices.ContainsFunc(c.Attrs, func(a schema.Attr) bool {
+			_, ok := a.(*postgres.Identity)
+			return ok
+		})
+	}
+	return has(to) && !has(from)
 }
 
 // keyGains reports whether the changes of a table add or modify its
