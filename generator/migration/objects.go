@@ -81,9 +81,10 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	cur, want := op.cur, op.want
 	var drops, creates, earlyDrops, earlyRedo, earlyCreates []*Change
 	var dropSum, createSum []string
+	kept := serialAdoptsSequences(p, curObjs, op)
 	for i := len(curObjs) - 1; i >= 0; i-- {
 		o := curObjs[i]
-		if !op.drop[o.Key] {
+		if !op.drop[o.Key] || kept[o.Key] {
 			continue
 		}
 		c := &Change{Cmd: o.Drop, Reverse: []string{o.Create}}
@@ -758,6 +759,52 @@ func relationNames(s *schema.Schema, objs map[string]*ir.Object) map[string]bool
 	}
 	return out
 }
+
+// serialAdoptsSequences keeps a sequence the specs no longer declare as
+// an sql object of kind sequence when a column becomes serial and its
+// sequence has that name (a column whose default took nextval of the
+// object, made serial: true): Atlas's CREATE SEQUENCE IF NOT EXISTS …
+// OWNED BY did nothing where the sequence existed, and the object's
+// DROP SEQUENCE then failed on the column's default. The statement
+// becomes ALTER SEQUENCE … AS <the column's integer type> OWNED BY the
+// column, whose reverse gives the sequence back its type and no owner,
+// and the sequence keeps its value. It returns the keys of those
+// objects, which are not dropped.
+func serialAdoptsSequences(p *Planned, curObjs []*ir.Object, op objectPlan) map[string]bool {
+	kept := map[string]bool{}
+	for _, o := range curObjs {
+		if o.Kind != "sequence" || !op.drop[o.Key] || op.create[o.Key] {
+			continue
+		}
+		seq := quote(o.Name)
+		for _, c := range p.Changes {
+			m := serialCreateRE.FindStringSubmatch(c.Cmd)
+			if m == nil || m[1] != seq {
+				continue
+			}
+			typ := m[2]
+			was := "bigint"
+			if t := sequenceAsRE.FindStringSubmatch(o.Create); t != nil {
+				was = strings.ToLower(t[1])
+			}
+			c.Cmd = fmt.Sprintf("ALTER SEQUENCE %s AS %s OWNED BY %s.%s", seq, typ, m[3], m[4])
+			c.Reverse = []string{fmt.Sprintf("ALTER SEQUENCE %s AS %s OWNED BY NONE", seq, was)}
+			c.Comment = fmt.Sprintf("make sequence %s, which the specs no longer declare, the serial sequence of %s.%s", seq, m[3], m[4])
+			kept[o.Key] = true
+			break
+		}
+	}
+	return kept
+}
+
+// serialCreateRE reads the statement that makes a column serial, as
+// serialSequence writes it: the sequence, the table, the column and the
+// integer type; sequenceAsRE the data type a CREATE SEQUENCE gives its
+// sequence (bigint when it names none).
+var (
+	serialCreateRE = regexp.MustCompile(`^CREATE SEQUENCE IF NOT EXISTS ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") AS (\w+) OWNED BY ("(?:[^"]|"")+")\.("(?:[^"]|"")+")$`)
+	sequenceAsRE   = regexp.MustCompile(`(?is)^\s*CREATE\s+SEQUENCE\s+.*?\bAS\s+(smallint|integer|bigint|int2|int4|int8)\b`)
+)
 
 // ownedByRE matches the owner of a sequence Atlas creates for a serial
 // column: OWNED BY "table"."column".
