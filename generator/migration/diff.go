@@ -255,6 +255,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		// Not for drift: a database inspected reads no key as dropped.
 		keyDrops = append(keyDrops, unkeyedRefs(current, desired)...)
 	}
+	if err := partitioningChange(pkg, current, desired); err != nil {
+		return nil, err
+	}
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
@@ -1171,6 +1174,32 @@ func irreversibleReason(c *Change) string {
 		return c.Cmd + " cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration"
 	}
 	return c.Comment + ": no reverse statement"
+}
+
+// partitioningChange returns the error of a table desired makes
+// partitioned that current has plain, or the other way: PostgreSQL
+// cannot change that in place (Atlas's diff stops at it without saying
+// where, or how to go on). pkg gives the table's position (nil: none).
+func partitioningChange(pkg *ir.Package, current, desired *schema.Schema) error {
+	for _, ct := range current.Tables {
+		dt, ok := desired.Table(ct.Name)
+		if !ok || isPartitioned(ct) == isPartitioned(dt) {
+			continue
+		}
+		was, now := "plain", "partitioned"
+		if isPartitioned(ct) {
+			was, now = now, was
+		}
+		where := ""
+		if pkg != nil {
+			if pos := tablePos(pkg, ct.Name); pos.IsValid() {
+				where = pos.String() + ": "
+			}
+		}
+		return fmt.Errorf("%stable %q is %s in the specs but %s where the migrations leave it: PostgreSQL cannot make a table %s in place; declare the %s table under a new name, copy the rows into it in a migration of your own and drop the old table from the specs (a later diff drops it), or drop the table in one migration and create it in the next, losing its rows",
+			where, ct.Name, now, was, now, now)
+	}
+	return nil
 }
 
 // renameEnums applies the renamed_from hints of enums to current and
