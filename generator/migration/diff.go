@@ -258,6 +258,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if err := partitioningChange(pkg, current, desired); err != nil {
 		return nil, err
 	}
+	if pkg != nil && o.was != nil {
+		declaredSequences(pkg, current, desired, o.was)
+	}
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)
@@ -1174,6 +1177,65 @@ func irreversibleReason(c *Change) string {
 		return c.Cmd + " cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration"
 	}
 	return c.Comment + ": no reverse statement"
+}
+
+// declaredSequences gives the serial columns of current (the migrations
+// replayed, --dev-url) whose sequence the specs declare as an object of
+// kind sequence, which desired has as a plain integer column taking
+// nextval of it and which was (the snapshot) already has so, desired's
+// type and default. A migration that kept such a sequence owned by its
+// column (adoptSerialSequences) leaves a column a database inspected
+// shows as serial, where the specs write the default: compared as they
+// are, every later diff planned to drop the sequence again. The
+// migration that makes the column so (was still has it serial) is left
+// to compare them as they are.
+func declaredSequences(pkg *ir.Package, current, desired, was *schema.Schema) {
+	declared := map[string]bool{}
+	for _, o := range pkg.Objects {
+		if o.Kind == "sequence" {
+			declared[o.Name] = true
+		}
+	}
+	if len(declared) == 0 {
+		return
+	}
+	for _, ct := range current.Tables {
+		dt, ok := desired.Table(ct.Name)
+		if !ok {
+			continue
+		}
+		for _, c := range ct.Columns {
+			st, ok := c.Type.Type.(*postgres.SerialType)
+			if !ok {
+				continue
+			}
+			seq := st.SequenceName
+			if seq == "" {
+				seq = ct.Name + "_" + c.Name + "_seq"
+			}
+			dc, ok := dt.Column(c.Name)
+			if !ok || !declared[seq] {
+				continue
+			}
+			wt, ok := was.Table(ct.Name)
+			if !ok {
+				continue
+			}
+			if wc, ok := wt.Column(c.Name); !ok || !isIntegerType(wc.Type.Type) {
+				continue
+			}
+			if !isIntegerType(dc.Type.Type) || !strings.Contains(defaultSQL(dc), "nextval(") || !mentions(defaultSQL(dc), seq) {
+				continue
+			}
+			c.Type = &schema.ColumnType{Type: dc.Type.Type, Raw: dc.Type.Raw, Null: c.Type.Null}
+			c.Default = dc.Default
+		}
+	}
+}
+
+func isIntegerType(t schema.Type) bool {
+	_, ok := t.(*schema.IntegerType)
+	return ok
 }
 
 // partitioningChange returns the error of a table desired makes
