@@ -210,15 +210,17 @@ func alignTable(t, dt *schema.Table, swap func(have, want string) (string, bool)
 		if !ok {
 			continue
 		}
-		var want string
-		if dt != nil && c.Name != "" {
-			for _, da := range dt.Attrs {
-				if dc, ok := da.(*schema.Check); ok && dc.Name == c.Name {
-					want = dc.Expr
-				}
+		got, ok := "", false
+		for _, want := range checkCandidates(t, dt, c) {
+			if g, swapped := swap(c.Expr, want); swapped && g == want {
+				got, ok = g, true
+				break
 			}
 		}
-		if got, ok := swap(c.Expr, want); ok {
+		if !ok {
+			got, ok = swap(c.Expr, "")
+		}
+		if ok {
 			cp := *c
 			cp.Expr = got
 			t.Attrs[i] = &cp
@@ -258,6 +260,38 @@ func alignTable(t, dt *schema.Table, swap func(have, want string) (string, bool)
 			}
 		}
 	}
+}
+
+// checkCandidates returns the expressions of dt's checks that the check
+// c of t may be: the one of the same name; without one (a derived name
+// that a rename changes, users_score_check to users_points_check), those
+// of dt's checks whose names t does not have, which the diff pairs with
+// c as a rename when their expressions are the same.
+func checkCandidates(t, dt *schema.Table, c *schema.Check) []string {
+	if dt == nil {
+		return nil
+	}
+	has := map[string]bool{}
+	for _, a := range t.Attrs {
+		if tc, ok := a.(*schema.Check); ok {
+			has[tc.Name] = true
+		}
+	}
+	var named, others []string
+	for _, da := range dt.Attrs {
+		dc, ok := da.(*schema.Check)
+		switch {
+		case !ok:
+		case c.Name != "" && dc.Name == c.Name:
+			named = append(named, dc.Expr)
+		case !has[dc.Name]:
+			others = append(others, dc.Expr)
+		}
+	}
+	if len(named) > 0 {
+		return named
+	}
+	return others
 }
 
 // compatLabels returns a Breaking finding for each enum type or label

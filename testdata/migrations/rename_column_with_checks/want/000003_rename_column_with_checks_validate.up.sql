@@ -1,6 +1,0 @@
--- Migration 000003 rename_column_with_checks_validate, planned by cpcgen migrate diff. Edit it only before it is
--- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 2 of 2 of migration rename_column_with_checks: validates the constraints added NOT VALID, scanning the rows without blocking writes
-
--- validate check "users_years_check" of table "users" against the existing rows
-ALTER TABLE "users" VALIDATE CONSTRAINT "users_years_check";
