@@ -104,8 +104,8 @@ func relabelColumns(current *schema.Schema, et *schema.EnumType) {
 // enum's renames: its type's from oldType to newType ("" oldType: not
 // renamed) in casts ('draft'::status), quoted or not, and its labels
 // (old, new, … pairs) as string literals ('suspended') and as elements
-// of array literals ('{new,suspended}'): the labels alone, then each
-// spelling of the type's rename with them.
+// of array literals ('{new,suspended}'): the labels alone, then with
+// the type's rename.
 func enumRewrites(oldType, newType string, labels []string) func(string) []string {
 	var pairs []string
 	for i := 0; i < len(labels); i += 2 {
@@ -119,23 +119,17 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 		}
 	}
 	relabel := strings.NewReplacer(pairs...)
-	var retype []*strings.Replacer
-	if oldType != "" {
-		for _, f := range []string{quote(oldType), oldType} {
-			for _, t := range []string{quote(newType), newType} {
-				retype = append(retype, strings.NewReplacer("::"+f, "::"+t))
-			}
-		}
-	}
+	// The new name quoted: alignExprs compares names however they are
+	// quoted, so one spelling serves.
+	retype := strings.NewReplacer("::"+quote(oldType), "::"+quote(newType), "::"+oldType, "::"+quote(newType))
 	return func(s string) []string {
 		// Twice: an array element between two that are replaced shares
 		// its commas with them.
 		s = relabel.Replace(relabel.Replace(s))
-		out := []string{s}
-		for _, r := range retype {
-			out = append(out, r.Replace(s))
+		if oldType == "" {
+			return []string{s}
 		}
-		return out
+		return []string{s, retype.Replace(s)}
 	}
 }
 
