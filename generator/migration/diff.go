@@ -1419,10 +1419,7 @@ func renameInExprs(t, dt *schema.Table, renamed map[string]string) {
 		if want != "" && sameRenamed(have, want, renamed) {
 			return want, want != have
 		}
-		got := have
-		for from, to := range renamed {
-			got = renameIdent(got, from, to)
-		}
+		got := renameIdent(have, renamed)
 		return got, got != have
 	})
 }
@@ -1430,8 +1427,8 @@ func renameInExprs(t, dt *schema.Table, renamed map[string]string) {
 // sameRenamed reports whether the SQL expression want is have with the
 // identifiers renamed names (old name to new) spelt by their new names,
 // quoted or not, token by token: the same tokens otherwise (sameToken),
-// white space and comments aside. As in renameIdent, a function's name (followed by
-// "(") or a type's (after "::") is no column.
+// white space and comments aside; a column is named as renamedAt reads
+// it.
 func sameRenamed(have, want string, renamed map[string]string) bool {
 	h, err := sqllex.Lex(have)
 	if err != nil {
@@ -1442,9 +1439,7 @@ func sameRenamed(have, want string, renamed map[string]string) bool {
 		return false
 	}
 	for i, t := range h {
-		to, ok := renamed[t.Ident()]
-		if ok && (t.Kind == sqllex.Word || t.Kind == sqllex.Quoted) &&
-			!(i+1 < len(h) && h[i+1].IsPunct("(")) && !(i >= 2 && h[i-1].IsPunct(":") && h[i-2].IsPunct(":")) {
+		if to, ok := renamedAt(h, i, renamed); ok {
 			if (w[i].Kind != sqllex.Word && w[i].Kind != sqllex.Quoted) || w[i].Ident() != to {
 				return false
 			}
@@ -1473,10 +1468,10 @@ func sameToken(a, b sqllex.Tok) bool {
 }
 
 // renameIdent returns the SQL expression expr with each identifier that
-// names from replaced by to, quoted: not in strings or comments, not a
-// function's name (followed by "(") nor a type's (after "::"). expr is
-// returned as it is when it does not lex.
-func renameIdent(expr, from, to string) string {
+// names a column of renamed (old name to new) replaced by the new name,
+// quoted (see renamedAt). expr is returned as it is when it does not
+// lex.
+func renameIdent(expr string, renamed map[string]string) string {
 	toks, err := sqllex.Lex(expr)
 	if err != nil {
 		return expr
@@ -1484,13 +1479,8 @@ func renameIdent(expr, from, to string) string {
 	var b strings.Builder
 	last := 0
 	for i, t := range toks {
-		if t.Ident() != from || (t.Kind != sqllex.Word && t.Kind != sqllex.Quoted) {
-			continue
-		}
-		if i+1 < len(toks) && toks[i+1].IsPunct("(") {
-			continue
-		}
-		if i >= 2 && toks[i-1].IsPunct(":") && toks[i-2].IsPunct(":") {
+		to, ok := renamedAt(toks, i, renamed)
+		if !ok {
 			continue
 		}
 		b.WriteString(expr[last:t.Off])
@@ -1502,6 +1492,22 @@ func renameIdent(expr, from, to string) string {
 	}
 	b.WriteString(expr[last:])
 	return b.String()
+}
+
+// renamedAt returns the new name of the column toks[i] names when
+// renamed (old name to new) has it: an identifier, not in a string or a
+// comment, not a function's name (followed by "(") nor a type's (after
+// "::").
+func renamedAt(toks []sqllex.Tok, i int, renamed map[string]string) (string, bool) {
+	t := toks[i]
+	if t.Kind != sqllex.Word && t.Kind != sqllex.Quoted {
+		return "", false
+	}
+	to, ok := renamed[t.Ident()]
+	if !ok || i+1 < len(toks) && toks[i+1].IsPunct("(") || i >= 2 && toks[i-1].IsPunct(":") && toks[i-2].IsPunct(":") {
+		return "", false
+	}
+	return to, true
 }
 
 func isRenameOf(c schema.Change, table string) bool {

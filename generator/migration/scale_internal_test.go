@@ -140,7 +140,7 @@ func TestRenameIdent(t *testing.T) {
 		{`ages > 0 AND t.age > 1`, `ages > 0 AND t."years" > 1`},
 		{`'unterminated`, `'unterminated`},
 	} {
-		if got := renameIdent(c.in, "age", "years"); got != c.want {
+		if got := renameIdent(c.in, map[string]string{"age": "years"}); got != c.want {
 			t.Errorf("renameIdent(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
