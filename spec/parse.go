@@ -206,7 +206,7 @@ func (p *parser) enumValue(it *node, enum string) (EnumValue, bool) {
 		return v, false
 	}
 	v.Name = label
-	if v.RenamedFromPos.Line > 0 && v.RenamedFrom == label {
+	if v.RenamedFrom != "" && v.RenamedFrom == label {
 		p.errs.Add(v.RenamedFromPos, "label %q of enum %q is renamed from itself; drop renamed_from", label, enum)
 		return v, false
 	}
@@ -276,7 +276,7 @@ func (p *parser) enum(pr pair) {
 	}
 	renamed := map[string]Pos{}
 	for _, v := range e.Values {
-		if v.RenamedFromPos.Line == 0 {
+		if v.RenamedFrom == "" {
 			continue
 		}
 		if at, taken := seen[v.RenamedFrom]; taken {

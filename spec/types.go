@@ -159,8 +159,8 @@ type EnumValue struct {
 	Name string
 	// RenamedFrom is the label's previous name (renamed_from:), a
 	// migration hint: the value is renamed in place (ALTER TYPE … RENAME
-	// VALUE), keeping the rows that hold it. RenamedFromPos is where it
-	// was written.
+	// VALUE), keeping the rows that hold it; "" when not given (the empty
+	// label cannot be named). RenamedFromPos is where it was written.
 	RenamedFrom    string
 	RenamedFromPos Pos
 	Pos            Pos
