@@ -326,13 +326,14 @@ func zeroValue(t schema.Type) string {
 		}
 		return "B'" + strings.Repeat("0", int(max(t.Len, 1))) + "'"
 	case *schema.TimeType:
-		switch t.T {
-		case "date", "timestamp without time zone", "timestamp with time zone", "timestamp", "timestamptz":
+		switch timeKind(t.T) {
+		case "date", "timestamp", "timestamptz":
 			return "'epoch'"
-		case "interval":
-			return "'0'"
-		case "time without time zone", "time", "time with time zone", "timetz":
+		case "time", "timetz":
 			return "'00:00'"
+		}
+		if t.T == "interval" {
+			return "'0'"
 		}
 	case *schema.EnumType:
 		if len(t.Values) > 0 {
