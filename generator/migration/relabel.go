@@ -44,6 +44,31 @@ func renameEnumValues(pkg *ir.Package, current *schema.Schema, retyped map[strin
 		if et == nil {
 			continue
 		}
+		var labels []string // old, new, …
+		for _, v := range e.Values {
+			old := v.RenamedFrom
+			i := slices.Index(et.Values, old)
+			if old == "" || i < 0 || slices.Contains(et.Values, v.Label) {
+				continue
+			}
+			if len(labels) == 0 {
+				et.Values = slices.Clone(et.Values)
+			}
+			et.Values[i] = v.Label
+			labels = append(labels, old, v.Label)
+			out = append(out, &Change{
+				Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(old), quoteLiteral(v.Label)),
+				Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(v.Label), quoteLiteral(old))},
+				Comment: fmt.Sprintf("rename value %q of enum type %q to %q", old, e.SQLName, v.Label),
+			})
+		}
+		oldType, retypedNow := retyped[e.SQLName]
+		if !retypedNow && len(labels) == 0 {
+			continue
+		}
+		if len(labels) > 0 {
+			relabelColumns(current, et)
+		}
 		var cols []string
 		for _, t := range current.Tables {
 			for _, c := range t.Columns {
@@ -52,31 +77,13 @@ func renameEnumValues(pkg *ir.Package, current *schema.Schema, retyped map[strin
 				}
 			}
 		}
-		oldType, retypedNow := retyped[e.SQLName]
 		if retypedNow {
 			p.relabeled = append(p.relabeled, relabel{enum: e, from: oldType, to: e.SQLName, columns: cols})
 		}
-		var labels []string // old, new, …
-		for _, v := range e.Values {
-			old := v.RenamedFrom
-			i := slices.Index(et.Values, old)
-			if old == "" || i < 0 || slices.Contains(et.Values, v.Label) {
-				continue
-			}
-			et.Values = slices.Clone(et.Values)
-			et.Values[i] = v.Label
-			relabelColumns(current, et)
-			labels = append(labels, old, v.Label)
-			p.relabeled = append(p.relabeled, relabel{enum: e, from: old, to: v.Label, label: true, columns: cols})
-			out = append(out, &Change{
-				Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(old), quoteLiteral(v.Label)),
-				Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s", quote(e.SQLName), quoteLiteral(v.Label), quoteLiteral(old))},
-				Comment: fmt.Sprintf("rename value %q of enum type %q to %q", old, e.SQLName, v.Label),
-			})
+		for i := 0; i < len(labels); i += 2 {
+			p.relabeled = append(p.relabeled, relabel{enum: e, from: labels[i], to: labels[i+1], label: true, columns: cols})
 		}
-		if retypedNow || len(labels) > 0 {
-			rewrites = append(rewrites, enumRewrites(oldType, e.SQLName, labels))
-		}
+		rewrites = append(rewrites, enumRewrites(oldType, e.SQLName, labels))
 	}
 	return out, rewrites
 }
@@ -199,13 +206,19 @@ func alignTable(t, dt *schema.Table, swap func(have, want string) (string, bool)
 			}
 		}
 	}
+	has := map[string]bool{} // the names of t's checks
+	for _, a := range t.Attrs {
+		if c, ok := a.(*schema.Check); ok {
+			has[c.Name] = true
+		}
+	}
 	for i, a := range t.Attrs {
 		c, ok := a.(*schema.Check)
 		if !ok {
 			continue
 		}
 		got, ok := "", false
-		for _, want := range checkCandidates(t, dt, c) {
+		for _, want := range checkCandidates(dt, c, has) {
 			if g, swapped := swap(c.Expr, want); swapped && g == want {
 				got, ok = g, true
 				break
@@ -257,19 +270,13 @@ func alignTable(t, dt *schema.Table, swap func(have, want string) (string, bool)
 }
 
 // checkCandidates returns the expressions of dt's checks that the check
-// c of t may be: the one of the same name; without one (a derived name
-// that a rename changes, users_score_check to users_points_check), those
-// of dt's checks whose names t does not have, which the diff pairs with
-// c as a rename when their expressions are the same.
-func checkCandidates(t, dt *schema.Table, c *schema.Check) []string {
+// c may be: the one of the same name; without one (a derived name that a
+// rename changes, users_score_check to users_points_check), those of
+// dt's checks whose names c's table does not have (has), which the diff
+// pairs with c as a rename when their expressions are the same.
+func checkCandidates(dt *schema.Table, c *schema.Check, has map[string]bool) []string {
 	if dt == nil {
 		return nil
-	}
-	has := map[string]bool{}
-	for _, a := range t.Attrs {
-		if tc, ok := a.(*schema.Check); ok {
-			has[tc.Name] = true
-		}
 	}
 	var named, others []string
 	for _, da := range dt.Attrs {
