@@ -118,10 +118,13 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 	for i := 0; i < len(labels); i += 2 {
 		from, to := labels[i], labels[i+1]
 		pairs = append(pairs, quoteLiteral(from), quoteLiteral(to))
-		f, t := arrayElem(from), arrayElem(to)
-		for _, open := range []string{"{", ","} {
-			for _, end := range []string{"}", ","} {
-				pairs = append(pairs, open+f+end, open+t+end)
+		// As PostgreSQL writes the element, and in quotes, as the specs
+		// write one holding a bracket.
+		for _, fe := range [][2]string{{arrayElem(from), arrayElem(to)}, {quotedElem(from), quotedElem(to)}} {
+			for _, open := range []string{"{", ","} {
+				for _, end := range []string{"}", ","} {
+					pairs = append(pairs, open+fe[0]+end, open+fe[1]+end)
+				}
 			}
 		}
 	}
@@ -332,11 +335,16 @@ func compatLabels(us []*Usage, relabeled []relabel) []Finding {
 // character the array syntax reads (as PostgreSQL's array_out writes
 // it), with a single quote doubled for the string literal around it.
 func arrayElem(label string) string {
-	e := label
 	if label == "" || strings.EqualFold(label, "null") || strings.ContainsAny(label, "{},\"\\ \t\n\r\v\f") {
-		e = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(label) + `"`
+		return quotedElem(label)
 	}
-	return strings.ReplaceAll(e, "'", "''")
+	return strings.ReplaceAll(label, "'", "''")
+}
+
+// quotedElem is label as a double-quoted element of an array literal in
+// SQL text, as arrayElem writes one that needs the quotes.
+func quotedElem(label string) string {
+	return strings.ReplaceAll(`"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(label)+`"`, "'", "''")
 }
 
 // renamedLabel reports whether to is from with one label replaced by a

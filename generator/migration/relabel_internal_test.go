@@ -34,9 +34,10 @@ func TestArrayElem(t *testing.T) {
 }
 
 // TestAlignExprs gives a default the new label and type only where
-// that makes it the desired one: inside an array literal, in a cast
-// literal, under the type's new name, and not where the desired
-// default still says the old label.
+// that makes it the desired one: inside an array literal (as PostgreSQL
+// writes the element, or quoted as the specs write one holding a
+// bracket), in a cast literal, under the type's new name, and not where
+// the desired default still says the old label.
 func TestAlignExprs(t *testing.T) {
 	table := func(defaults ...string) *schema.Schema {
 		tb := schema.NewTable("t")
@@ -45,14 +46,14 @@ func TestAlignExprs(t *testing.T) {
 		}
 		return schema.New("public").AddTables(tb)
 	}
-	current := table(`'{new,"on hold","on hold"}'::state[]`, `'on hold'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::state`, `'x'::"state"`)
-	desired := table(`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{paused,x}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`)
-	alignExprs(current, desired, enumRewrites("state", "Stage", []string{"on hold", "paused", "gone", "went"}))
+	current := table(`'{new,"on hold","on hold"}'::state[]`, `'on hold'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::state`, `'x'::"state"`, `'{"a[1]"}'::state[]`)
+	desired := table(`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{paused,x}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`, `'{"b[2]"}'::"Stage"[]`)
+	alignExprs(current, desired, enumRewrites("state", "Stage", []string{"on hold", "paused", "gone", "went", "a[1]", "b[2]"}))
 	var got []string
 	for _, c := range current.Tables[0].Columns {
 		got = append(got, defaultSQL(c))
 	}
-	want := []string{`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`}
+	want := []string{`'{new,paused,paused}'::"Stage"[]`, `'paused'::state`, `'on hold'::text`, `'{"on hold"}'::state[]`, `'new'::"Stage"`, `'x'::"Stage"`, `'{"b[2]"}'::"Stage"[]`}
 	if strings.Join(got, " | ") != strings.Join(want, " | ") {
 		t.Errorf("defaults after alignExprs:\n got %q\nwant %q", got, want)
 	}
