@@ -678,7 +678,7 @@ func retypedKeys(current, desired *schema.Schema) []schema.Change {
 	var drops []schema.Change
 	for ct, dt := range keptTables(current, desired) {
 		taken := takeOut(ct,
-			func(i *schema.Index) bool { return usesRetyped(ct, i, retyped) && indexChanges(i, dt) },
+			func(i *schema.Index) bool { return usesRetyped(ct, i, retyped) && indexChanges(i, ct, dt) },
 			func(fk *schema.ForeignKey) bool {
 				return slices.ContainsFunc(fk.Columns, func(c *schema.Column) bool { return retyped[c] }) ||
 					slices.ContainsFunc(fk.RefColumns, func(c *schema.Column) bool { return retyped[c] })
@@ -711,12 +711,19 @@ func usesRetyped(t *schema.Table, i *schema.Index, retyped map[*schema.Column]bo
 	return false
 }
 
-// indexChanges reports whether the index i is not in dt, the table as
-// desired, as it is: dt has none of its name, or one of other parts,
-// uniqueness or attributes.
-func indexChanges(i *schema.Index, dt *schema.Table) bool {
-	di, ok := dt.Index(i.Name)
-	return !ok || i.Unique != di.Unique || !sameParts(i.Parts, di.Parts) || !reflect.DeepEqual(indexAttrs(i), indexAttrs(di))
+// indexChanges reports whether the index i of ct is not in dt, the
+// table as desired, as it is: dt has one of its name with other parts,
+// uniqueness or attributes, or none of its name and none that is i
+// renamed (the name cpcgen derives from a renamed column's), which the
+// diff's renames pair.
+func indexChanges(i *schema.Index, ct, dt *schema.Table) bool {
+	if di, ok := dt.Index(i.Name); ok {
+		return i.Unique != di.Unique || !sameParts(i.Parts, di.Parts) || !reflect.DeepEqual(indexAttrs(i), indexAttrs(di))
+	}
+	return !slices.ContainsFunc(dt.Indexes, func(di *schema.Index) bool {
+		_, taken := ct.Index(di.Name)
+		return !taken && sameIndex(i, di)
+	})
 }
 
 // unkeyedRefs prepares for Atlas's diff the foreign keys that stay but
