@@ -70,6 +70,10 @@ type Planned struct {
 	// replaced are the enum types the plan replaces (see rebuildEnums),
 	// whose users among the SQL objects planObjects creates again.
 	replaced []string
+	// aside are the statements, among Changes, renaming aside the enum
+	// types whose name an object created before the tables takes (see
+	// enumsAside): planObjects creates those objects after them.
+	aside []*Change
 	// unbind are the statements, among Changes, dropping the generated
 	// columns, defaults, indexes and checks that call an object created
 	// before the tables that the migration drops and creates again (see
@@ -99,7 +103,8 @@ type Planned struct {
 	// refusals say why a renamed column could not be planned as
 	// expand/contract, by "table.column" (the new name).
 	refusals map[string]string
-	// post are statements for after Atlas's, from deferDrops.
+	// post are statements for after Atlas's, from deferDrops and
+	// enumsAside.
 	post []*Change
 	// summaryRepl and summaryExtra reword the summary for the
 	// expand/contract plans.
@@ -227,6 +232,15 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		// names desired gives their tables.
 		for _, rw := range enumRewrites {
 			alignExprs(current, desired, rw)
+		}
+		aside, err := enumsAside(pkg, current, desired, o.was, out)
+		if err != nil {
+			return nil, err
+		}
+		out.aside = aside
+		out.Changes = append(out.Changes, aside...)
+		for _, c := range append(slices.Clone(aside), out.post...) {
+			out.Summary = append(out.Summary, c.Comment)
 		}
 	}
 	if pkg == nil {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
@@ -59,7 +61,7 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 		if len(gone) == 0 && !reordered {
 			continue
 		}
-		old := fmt.Sprintf("%.50s_cpcgen_old", from.T)
+		old := asideName(from.T)
 		oldType := &schema.EnumType{T: from.T, Values: from.Values, Schema: from.Schema}
 		rename := len(out) // this enum's first change, of all the enums' out holds
 		out = append(out,
@@ -125,6 +127,111 @@ func rebuildEnums(current, desired *schema.Schema, p *Planned) ([]*Change, []sch
 		p.replaced = append(p.replaced, from.T)
 	}
 	return out, changes, nil
+}
+
+// asideName is the name an enum type is renamed to while another of its
+// name replaces it, cut to leave the suffix within PostgreSQL's 63 bytes.
+func asideName(name string) string {
+	return fmt.Sprintf("%.50s_cpcgen_old", name)
+}
+
+// enumsAside renames aside the enum types of current that desired drops
+// while a column of current still has one (or an array of one), when an
+// object the migration creates before the tables takes its name: an
+// enum made a domain or a composite type of the same name. The object is
+// created before the tables change, so the name must be free by then,
+// and the columns are converted from the old type after it.
+//
+// The returned statements, which planObjects puts before the objects'
+// creation, drop the indexes, checks and generated columns that use
+// such a column (dropEnumUses: the diff adds them back as desired
+// declares them) and rename the type; the down migration renames it
+// back after dropping the objects, then makes them again. current is
+// changed as the rename leaves it — the columns' type, and every cast to
+// it in a default, check, index or generation expression, under the new
+// name; the casts too in was, the previous specs, whose text the
+// statements going back take — and without the type, which the
+// statements of p.post drop after the tables' changes (the down makes
+// it again, under the name aside, before the columns go back to it).
+func enumsAside(pkg *ir.Package, current, desired, was *schema.Schema, p *Planned) ([]*Change, error) {
+	taken := map[string]bool{}
+	for _, o := range pkg.Objects {
+		if o.Early {
+			if n := createdTypeName(o.Create); n != "" {
+				taken[n] = true
+			}
+		}
+	}
+	var out []*Change
+	for _, o := range slices.Clone(current.Objects) {
+		e, ok := o.(*schema.EnumType)
+		if !ok || !taken[e.T] || findEnum(desired, e.T) != nil {
+			continue
+		}
+		// The columns' types, which need not be e itself, and the arrays
+		// of it, which name it too.
+		var types []*schema.EnumType
+		var arrays []*postgres.ArrayType
+		for _, t := range current.Tables {
+			for _, c := range t.Columns {
+				switch ct := c.Type.Type.(type) {
+				case *schema.EnumType:
+					if ct.T == e.T {
+						types = append(types, ct)
+					}
+				case *postgres.ArrayType:
+					if at, ok := ct.Type.(*schema.EnumType); ok && at.T == e.T {
+						types, arrays = append(types, at), append(arrays, ct)
+					}
+				}
+			}
+		}
+		if len(types) == 0 {
+			continue // enumNamesFreed drops it before the objects' creation
+		}
+		name, aside := e.T, asideName(e.T)
+		// Before the rewrite: the down makes them again after the type
+		// has its name back, which their SQL names.
+		for _, t := range current.Tables {
+			drops, err := dropEnumUses(t, e, p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, drops...)
+		}
+		rw := enumRewrites(name, aside, nil)
+		for _, s := range []*schema.Schema{current, was} {
+			if s == nil {
+				continue
+			}
+			for _, t := range s.Tables {
+				alignTable(t, nil, func(have, _ string) (string, bool) {
+					got := rw(have)[1]
+					return got, got != have
+				})
+			}
+		}
+		for _, et := range append(types, e) {
+			et.T = aside
+		}
+		for _, a := range arrays {
+			if k := strings.IndexByte(a.T, '['); k >= 0 {
+				a.T = quote(aside) + a.T[k:]
+			}
+		}
+		current.Objects = slices.DeleteFunc(current.Objects, func(x schema.Object) bool { return x == o })
+		out = append(out, &Change{
+			Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(name), quote(aside)),
+			Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(aside), quote(name))},
+			Comment: fmt.Sprintf("rename enum type %q aside, to %q: an object the migration creates takes its name, and its columns are converted after that", name, aside),
+		})
+		p.post = append(p.post, &Change{
+			Cmd:     "DROP TYPE " + quote(aside),
+			Reverse: []string{enumCreate(aside, e.Values)},
+			Comment: fmt.Sprintf("drop the old enum type %q, renamed aside to %q", name, aside),
+		})
+	}
+	return out, nil
 }
 
 // enumColumn returns, when c is of the enum type e or an array of it,

@@ -165,11 +165,14 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	// again) before the tables' changes, and dropped for good after them;
 	// the columns that call one created again are dropped before it.
 	var freed []*Change
-	freed, earlyDrops = enumNamesFreed(p, current, earlyCreates, earlyDrops)
+	freed, earlyDrops, err = enumNamesFreed(p, pkg, current, earlyCreates, earlyDrops)
+	if err != nil {
+		return err
+	}
 	drops = append(drops, freed...)
 	unbound := 0
-	if len(p.unbind) > 0 {
-		unbound = slices.Index(p.Changes, p.unbind[len(p.unbind)-1]) + 1
+	for _, c := range append(slices.Clone(p.unbind), p.aside...) {
+		unbound = max(unbound, slices.Index(p.Changes, c)+1)
 	}
 	p.Changes = concat(before, drops, p.Changes[:unbound], earlyRedo, earlyCreates, p.Changes[unbound:], creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
@@ -181,13 +184,14 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 // domain over text of the same name, or the other way round): the table
 // changes drop and create enums, after those objects are created and
 // before they are dropped, so the new one was created while the old one
-// still held the name ("type "mood" already exists"). Where no column
-// of the current schema has the old one, it is dropped before: an
-// enum's drop is taken out of p.Changes, and an object's out of
-// earlyDrops (returned without it), to run with the objects' drops
-// before the tables change. One a column has stays where it was (the
-// column is converted in the table changes first).
-func enumNamesFreed(p *Planned, current *schema.Schema, earlyCreates, earlyDrops []*Change) (freed, keep []*Change) {
+// still held the name ("type "mood" already exists"). The old one is
+// dropped before: an enum's drop is taken out of p.Changes, and an
+// object's out of earlyDrops (returned without it), to run with the
+// objects' drops before the tables change. An enum a column of the
+// current schema has is not dropped here but renamed aside
+// (enumsAside); an object a column has is an error: the enum would have
+// to be created under another name and renamed after the conversion.
+func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCreates, earlyDrops []*Change) (freed, keep []*Change, err error) {
 	used := typeColumns(current)
 	created := map[string]bool{}
 	for _, c := range earlyCreates {
@@ -200,7 +204,7 @@ func enumNamesFreed(p *Planned, current *schema.Schema, earlyCreates, earlyDrops
 	for _, c := range p.Changes {
 		switch src := c.Source.(type) {
 		case *schema.DropObject:
-			if e, ok := src.O.(*schema.EnumType); ok && created[e.T] && len(used[e.T]) == 0 {
+			if e, ok := src.O.(*schema.EnumType); ok && created[e.T] {
 				freed = append(freed, c)
 				continue
 			}
@@ -213,13 +217,22 @@ func enumNamesFreed(p *Planned, current *schema.Schema, earlyCreates, earlyDrops
 	}
 	p.Changes = changes
 	for _, c := range earlyDrops {
-		if n := droppedTypeName(c.Cmd); n != "" && newEnums[n] && len(used[n]) == 0 {
+		n := droppedTypeName(c.Cmd)
+		if n != "" && newEnums[n] && len(used[n]) > 0 {
+			where := ""
+			if i := slices.IndexFunc(pkg.Enums, func(e *ir.Enum) bool { return e.SQLName == n }); i >= 0 && pkg.Enums[i].Pos.IsValid() {
+				where = pkg.Enums[i].Pos.String() + ": "
+			}
+			return nil, nil, fmt.Errorf("%sthe specs make %q an enum type while column(s) %s still have the type or domain of that name, which the migration drops: PostgreSQL cannot create the enum while the old type holds the name; change the type of the column(s) in a migration of its own first (to text, say), then make the enum in the next",
+				where, n, quotedList(used[n]))
+		}
+		if n != "" && newEnums[n] {
 			freed = append(freed, c)
 			continue
 		}
 		keep = append(keep, c)
 	}
-	return freed, keep
+	return freed, keep, nil
 }
 
 // createdTypeRE and droppedTypeRE read the type or domain a statement
