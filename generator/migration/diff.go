@@ -1580,8 +1580,17 @@ func pairRenames(changes []schema.Change) ([]schema.Change, []*Change) {
 func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
 	switch a := a.(type) {
 	case *schema.DropIndex:
-		if b, ok := b.(*schema.AddIndex); ok && sameIndex(a.I, b.I) {
+		b, ok := b.(*schema.AddIndex)
+		switch {
+		case ok && sameIndex(a.I, b.I):
 			return &schema.RenameIndex{From: a.I, To: b.I}, nil
+		case ok && a.I.Name != b.I.Name && !sqlschema.IsConstraintIndex(a.I) && sqlschema.IsConstraintIndex(b.I) && sameKey(a.I, b.I):
+			// A unique index made a constraint as it takes a renamed
+			// column's name: renamed, then made a constraint over it
+			// (indexesToConstraints), which builds nothing again.
+			from := *a.I
+			a.I.Name = b.I.Name
+			return &schema.RenameIndex{From: &from, To: a.I}, nil
 		}
 	case *schema.DropCheck:
 		if b, ok := b.(*schema.AddCheck); ok && a.C.Expr == b.C.Expr && a.C.Name != b.C.Name {
