@@ -284,6 +284,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	// Pairs compare like for like: before the statements take the specs'
 	// text, which a renamed table's old definition lacks.
 	changes, constraintRenames := pairRenames(changes)
+	constraintRenames = append(constraintRenames, renamePartitionIndexes(changes, out.Schema)...)
 	specText(changes, o.spec, o.was)
 	if err := uncastable(changes); err != nil {
 		return nil, err
@@ -1602,6 +1603,77 @@ func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
 		}
 	}
 	return nil, nil
+}
+
+// renamePartitionIndexes returns, for each index of a partitioned table
+// that changes rename (the name derived from a renamed column's), the
+// statement renaming the indexes PostgreSQL made for it on the
+// partitions, which a rename of the parent's leaves as they were: a
+// database made from the specs names them after the new column
+// (events_2024_category_idx where events_2024_kind_idx stays). Both
+// names are derived from the parent's (its table's name, then what
+// follows: the columns and the suffix); renamed gives the tables' old
+// names (RenameTable). Each partition's index is renamed only when it
+// has the name PostgreSQL gave it and the new one is free and needs no
+// cutting to 63 bytes; one named otherwise stays as it is.
+func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
+	old := map[string]string{}
+	for _, c := range renamed {
+		if r, ok := c.(*schema.RenameTable); ok {
+			old[r.To.Name] = r.From.Name
+		}
+	}
+	var out []*Change
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok || !isPartitioned(mt.T) {
+			continue
+		}
+		was := mt.T.Name
+		if o, ok := old[was]; ok {
+			was = o
+		}
+		for _, tc := range mt.Changes {
+			r, ok := tc.(*schema.RenameIndex)
+			if !ok || !strings.HasPrefix(r.From.Name, was+"_") || !strings.HasPrefix(r.To.Name, mt.T.Name+"_") || len(r.From.Name) >= names.MaxIdent {
+				continue
+			}
+			// The columns' part: PostgreSQL ends a partition's index name
+			// in _idx, or _key for a constraint's, whatever the parent's.
+			from, to := strings.TrimPrefix(r.From.Name, was), strings.TrimPrefix(r.To.Name, mt.T.Name)
+			from, okFrom := cutLabel(from)
+			to, okTo := cutLabel(to)
+			if !okFrom || !okTo || from == to {
+				continue
+			}
+			out = append(out, &Change{
+				Cmd:     renameAttached(r.To.Name, from, to),
+				Reverse: []string{renameAttached(r.To.Name, to, from)},
+				Comment: fmt.Sprintf("rename the partitions' indexes of %q from <partition>%s_idx to <partition>%s_idx", r.To.Name, from, to),
+			})
+		}
+	}
+	return out
+}
+
+// cutLabel returns the name without its final _idx or _key, and whether
+// it had one.
+func cutLabel(name string) (string, bool) {
+	for _, l := range []string{"_idx", "_key"} {
+		if s, ok := strings.CutSuffix(name, l); ok {
+			return s, true
+		}
+	}
+	return name, false
+}
+
+// renameAttached returns the statement renaming each index attached to
+// the partitioned index parent whose name is its table's followed by
+// from and _idx or _key to its table's followed by to and the same,
+// when that is free and within PostgreSQL's 63 bytes.
+func renameAttached(parent, from, to string) string {
+	return fmt.Sprintf(`DO $cpcgen$ DECLARE r record; n text; BEGIN FOR r IN SELECT c.relname AS idx, t.relname AS tbl FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_index x ON x.indexrelid = c.oid JOIN pg_class t ON t.oid = x.indrelid WHERE i.inhparent = %s::regclass LOOP n := r.tbl || %s || right(r.idx, 4); IF r.idx IN (r.tbl || %s || '_idx', r.tbl || %s || '_key') AND octet_length(n) < 64 AND to_regclass(quote_ident(n)) IS NULL THEN EXECUTE format('ALTER INDEX %%I RENAME TO %%I', r.idx, n); END IF; END LOOP; END $cpcgen$`,
+		names.QuoteLiteral(quote(parent)), names.QuoteLiteral(to), names.QuoteLiteral(from), names.QuoteLiteral(from))
 }
 
 func renameConstraint(t *schema.Table, from, to string) *Change {
