@@ -311,8 +311,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	schemaChanges := withUnbound(changes, unbound)
 	out.Schema = append(append(out.Schema, keyDrops...), schemaChanges...)
 	var stepped []*Change
+	var bound map[string]string
 	if o.online {
-		if changes, stepped, err = lockSafe(current, changes, o.objects); err != nil {
+		if changes, stepped, bound, err = lockSafe(current, changes, o.objects, renamedTables(out.Schema)); err != nil {
 			return nil, err
 		}
 	}
@@ -355,6 +356,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.Changes = append(out.Changes, post...)
 	out.Changes = append(out.Changes, out.post...)
 	out.Changes = append(out.Changes, stepped...)
+	freeEarlyKeys(out.Changes, bound)
 	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
 	for _, c := range collations {
 		out.Summary = append(out.Summary, c.Comment)
@@ -1523,6 +1525,23 @@ func renamedAt(toks []sqllex.Tok, i int, renamed map[string]string) (string, boo
 		return "", false
 	}
 	return to, true
+}
+
+// renamedTables returns the tables that changes rename, or rename
+// columns of, by their new names.
+func renamedTables(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.RenameTable:
+			out[c.To.Name] = true
+		case *schema.ModifyTable:
+			if slices.ContainsFunc(c.Changes, func(tc schema.Change) bool { _, ok := tc.(*schema.RenameColumn); return ok }) {
+				out[c.T.Name] = true
+			}
+		}
+	}
+	return out
 }
 
 func isRenameOf(c schema.Change, table string) bool {

@@ -49,10 +49,20 @@ const (
 // A column the primary key the table gets takes keeps its plain SET NOT
 // NULL or ADD COLUMN (see keyGains).
 //
+// A table the migration renames, or renames columns of (renamed, by its
+// new name), has no step before the schema step: the statements of
+// those steps, and the downs of their drops, which run after the schema
+// step's, name the table and its columns as they are after the renames,
+// not as they are then; its indexes are dropped in the schema step,
+// which holds the table's ACCESS EXCLUSIVE lock for the renames anyway.
+//
 // Tables the migration creates need none of this: nobody uses them yet.
-func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object) ([]schema.Change, []*Change, error) {
+// The unique indexes built before the schema step are returned too, by
+// the key they make (keyOf), for freeEarlyKeys.
+func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object, renamed map[string]bool) ([]schema.Change, []*Change, map[string]string, error) {
 	var keep []schema.Change
 	var stepped []*Change
+	bound := map[string]string{} // the unique indexes built before the schema step, by key
 	referenced := referencedKeys(changes)
 	backing := foreignKeyTargets(current)
 	freed := freedNames(changes)
@@ -68,7 +78,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 		touched := touchedColumns(mt.Changes)
 		split, early := splitDroppedIndexes(mt.Changes, touched)
 		for from, to := range early {
-			if partitioned || sqlschema.IsConstraintIndex(from) || sqlschema.IsConstraintIndex(to) ||
+			if partitioned || renamed[t.Name] || sqlschema.IsConstraintIndex(from) || sqlschema.IsConstraintIndex(to) ||
 				to.Unique && referenced[keyOf(t.Name, to.Parts)] ||
 				mayBackForeignKey(t.Name, to, nil, objects) || mayBackForeignKey(t.Name, from, backing, objects) ||
 				namedByObject(from.Name, objects) || namedByObject(to.Name, objects) {
@@ -85,23 +95,26 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				if from := replaces[tc.I]; from != nil {
 					cs, err := buildBeforeDrop(t, from, tc.I)
 					if err != nil {
-						return nil, nil, err
+						return nil, nil, nil, err
 					}
 					stepped = append(stepped, cs...)
 					continue
 				}
 				needed := tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] || mayBackForeignKey(t.Name, tc.I, nil, objects)
-				if needed && !partitioned && constraintKind(tc.I) != "x" && !namedByObject(tc.I.Name, objects) &&
+				if needed && !partitioned && !renamed[t.Name] && constraintKind(tc.I) != "x" && !namedByObject(tc.I.Name, objects) &&
 					!mayName(tc.I, touched) && !freed[tc.I.Name] {
 					// A foreign key the schema step adds needs it, and its
 					// columns are there already: built concurrently before
 					// (and a unique constraint attached to it there).
 					cs, err := concurrentIndex(t, tc.I)
 					if err != nil {
-						return nil, nil, err
+						return nil, nil, nil, err
 					}
 					for _, c := range cs {
 						c.Step, c.Object = roleEarlyIndex, tc.I.Name
+					}
+					if tc.I.Unique {
+						bound[keyOf(t.Name, tc.I.Parts)] = tc.I.Name
 					}
 					stepped = append(stepped, cs...)
 					continue
@@ -115,20 +128,20 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				cs, err := concurrentIndex(t, tc.I)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
 				if early[tc.I] != nil {
 					continue // dropped by buildBeforeDrop's step
 				}
-				if partitioned || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) || namedByObject(tc.I.Name, objects) {
+				if partitioned || renamed[t.Name] || sqlschema.IsConstraintIndex(tc.I) || mayBackForeignKey(t.Name, tc.I, backing, objects) || namedByObject(tc.I.Name, objects) {
 					rest = append(rest, tc)
 					continue
 				}
 				c, err := dropIndexConcurrently(t, tc.I)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
@@ -145,7 +158,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				cs, err := swapIndex(t, tc.From, tc.To)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 				stepped = append(stepped, cs...)
 			case *schema.AddForeignKey:
@@ -206,7 +219,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 			keep = append(keep, &schema.ModifyTable{T: t, Changes: rest})
 		}
 	}
-	return keep, stepped, nil
+	return keep, stepped, bound, nil
 }
 
 // splitDroppedIndexes returns a table's changes with each index changed
@@ -419,6 +432,38 @@ func referencedKeys(changes []schema.Change) map[string]bool {
 		}
 	}
 	return out
+}
+
+// freeEarlyKeys makes the down migration drop each unique index built
+// before the schema step (bound, by the key it makes) before it adds
+// back a foreign key the schema step drops that references the index's
+// columns: PostgreSQL binds a foreign key to the first unique index over
+// its columns it finds, so the key would take that index rather than
+// the one it had (the primary key made again by then), and the early
+// step's down could not drop the index (2BP01); its DROP INDEX … IF
+// EXISTS then finds it gone.
+func freeEarlyKeys(changes []*Change, bound map[string]string) {
+	for _, c := range changes {
+		mt, ok := c.Source.(*schema.ModifyTable)
+		if !ok || c.Step != roleSchema {
+			continue
+		}
+		var drops []string
+		for _, tc := range mt.Changes {
+			d, ok := tc.(*schema.DropForeignKey)
+			if !ok || d.F.RefTable == nil {
+				continue
+			}
+			idx, ok := bound[foreignKeyTarget(d.F)]
+			if !ok || !slices.ContainsFunc(c.Reverse, func(r string) bool { return strings.Contains(r, "CONSTRAINT "+quote(d.F.Symbol)+" FOREIGN KEY") }) {
+				continue
+			}
+			if drop := "DROP INDEX IF EXISTS " + quote(idx); !slices.Contains(drops, drop) {
+				drops = append(drops, drop)
+			}
+		}
+		c.Reverse = append(drops, c.Reverse...)
+	}
 }
 
 // isPartitioned reports whether t is a partitioned table, whose indexes
