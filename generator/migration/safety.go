@@ -748,8 +748,7 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 		File: f,
 		Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
 			for _, d := range r.Diagnostics {
-				if serialAdded.MatchString(d.Text) {
-					// The sequence fills the rows there are.
+				if filledColumn(d.Text, to) {
 					continue
 				}
 				out = append(out, Finding{Kind: atlasKind(d.Code), Code: d.Code, Message: d.Text})
@@ -764,10 +763,33 @@ func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *sc
 	return out, nil
 }
 
-// serialAdded matches the analyzers' warning that adding a NOT NULL
-// column without a default fails on a table with rows, which they give
-// for a serial column too.
-var serialAdded = regexp.MustCompile(`^Adding a non-nullable "(small|big)?serial" column `)
+// notNullAdded matches the analyzers' warning that adding a NOT NULL
+// column without a default fails on a table with rows: its type, column
+// and table.
+var notNullAdded = regexp.MustCompile(`^Adding a non-nullable "([^"]*)" column "([^"]+)" will fail in case table "([^"]+)"`)
+
+// filledColumn reports whether the diagnostic text is notNullAdded's
+// for a column PostgreSQL fills in the rows there are: a serial, identity
+// or generated column of to, which the analyzers take for one without a
+// default.
+func filledColumn(text string, to *schema.Schema) bool {
+	m := notNullAdded.FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	if strings.HasSuffix(m[1], "serial") {
+		return true
+	}
+	if to == nil {
+		return false
+	}
+	t, ok := to.Table(m[3])
+	if !ok {
+		return false
+	}
+	c, ok := t.Column(m[2])
+	return ok && (isGenerated(c) || isIdentity(c))
+}
 
 // atlasKind maps an Atlas analyzer code to a finding kind.
 func atlasKind(code string) string {
