@@ -2,13 +2,9 @@ package migration
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-
-	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // collationPrefix starts the snapshot's column collation lines: Atlas's
@@ -73,50 +69,6 @@ func applyCollations(data []byte, s *schema.Schema) error {
 		}
 	}
 	return nil
-}
-
-// collationChanges returns, for each column of a table current and
-// desired both hold whose collation changes (which Atlas's diff does not
-// compare), an ALTER COLUMN … TYPE … COLLATE with its reverse. A column
-// whose type changes too gets its collation from that change.
-//
-// A column a unique index or key holds gets a data-dependent finding: a
-// nondeterministic collation may take two of its values as equal, and
-// the conversion then fails.
-func collationChanges(pkg *ir.Package, current, desired *schema.Schema, changes []schema.Change) ([]*Change, error) {
-	var out []*Change
-	for ct, dt := range keptTables(current, desired) {
-		for _, to := range dt.Columns {
-			from, ok := ct.Column(to.Name)
-			if !ok || collationOf(from) == collationOf(to) {
-				continue
-			}
-			if mc := modifiesColumn(changes, dt.Name, to.Name); mc != nil && mc.Change.Is(schema.ChangeType) {
-				continue
-			}
-			typ, err := postgres.FormatType(to.Type.Type)
-			if err != nil {
-				return nil, fmt.Errorf("column %q of table %q: %w", to.Name, dt.Name, err)
-			}
-			alter := func(c *schema.Column) string {
-				return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s COLLATE %s", quote(dt.Name), quote(to.Name), typ, collationName(c))
-			}
-			c := &Change{Cmd: alter(to), Reverse: []string{alter(from)},
-				Comment: fmt.Sprintf("change collation of column %q.%q", dt.Name, to.Name)}
-			if inUniqueKey(ct, to.Name) {
-				f := &Finding{Kind: DataDependent, Code: "CPC207",
-					Message: fmt.Sprintf("changing collation of %q.%q to %s rebuilds its unique index and fails if the new collation takes two of its values as equal (a nondeterministic one: 'A@x' and 'a@x')", dt.Name, to.Name, collationName(to)),
-					Hint:    fmt.Sprintf("look for such values first (SELECT %s COLLATE %s FROM %s GROUP BY 1 HAVING count(*) > 1), then run again with --allow-destructive", quote(to.Name), collationName(to), quote(dt.Name)),
-				}
-				if pkg != nil {
-					f.Pos = columnPos(pkg, dt.Name, to.Name)
-				}
-				c.finding = f
-			}
-			out = append(out, c)
-		}
-	}
-	return out, nil
 }
 
 // collationName is a column's collation as SQL names it: quoted, or

@@ -61,6 +61,8 @@ func describeTableChange(t *schema.Table, c schema.Change) string {
 	case *schema.ModifyColumn:
 		var what []string
 		switch _, serial := c.To.Type.Type.(*postgres.SerialType); {
+		case c.Change.Is(schema.ChangeType) && collationChanged(c.From, c.To):
+			what = append(what, fmt.Sprintf("collation %s → %s", collationName(c.From), collationName(c.To)))
 		case retyped(c):
 			what = append(what, fmt.Sprintf("type %s → %s", typeString(c.From.Type.Type), typeString(c.To.Type.Type)))
 		case c.Change.Is(schema.ChangeType) && serial:

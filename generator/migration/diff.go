@@ -345,11 +345,6 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)
 	out.Changes = append(out.Changes, planned...)
-	collations, err := collationChanges(pkg, current, desired, changes)
-	if err != nil {
-		return nil, err
-	}
-	out.Changes = append(out.Changes, collations...)
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
 	constraintRenames = append(constraintRenames, indexesToConstraints(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
@@ -358,9 +353,6 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.Changes = append(out.Changes, stepped...)
 	freeEarlyKeys(out.Changes, bound)
 	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
-	for _, c := range collations {
-		out.Summary = append(out.Summary, c.Comment)
-	}
 	for _, c := range constraintRenames {
 		out.Summary = append(out.Summary, c.Comment)
 	}

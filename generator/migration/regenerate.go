@@ -31,7 +31,7 @@ func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 	for ct, dt := range keptTables(current, desired) {
 		var retyped []string
 		for _, dc := range dt.Columns {
-			if cc, ok := ct.Column(dc.Name); ok && !isGenerated(cc) && typeChanges(cc, dc) {
+			if cc, ok := ct.Column(dc.Name); ok && !isGenerated(cc) && (typeChanges(cc, dc) || collationOf(cc) != collationOf(dc)) {
 				retyped = append(retyped, dc.Name)
 			}
 		}
@@ -446,13 +446,19 @@ func keptTables(current, desired *schema.Schema) iter.Seq2[*schema.Table, *schem
 //     on the old table, whose drop then failed;
 //   - a column of a user-defined type that changes to another (a type
 //     named by its SQL: geometry(Point,4326) to geometry(Point,3857)):
-//     the diff compares the new type's name with itself.
+//     the diff compares the new type's name with itself;
+//   - a column whose collation changes, its type staying: the diff does
+//     not compare collations. Its change is a type change to the same
+//     type, which the planner writes ALTER COLUMN … TYPE … COLLATE, in
+//     its table's ALTER TABLE: after the drop of a generated column
+//     reading it (regenerate), which PostgreSQL would refuse the change
+//     while it is there (0A000), and before the column added back.
 func missedChanges(current, desired *schema.Schema, changes []schema.Change) []schema.Change {
 	for ct, dt := range keptTables(current, desired) {
 		var mods []schema.Change
 		for _, to := range dt.Columns {
 			from, ok := ct.Column(to.Name)
-			if !ok || !userTypeChanged(from, to) {
+			if !ok || !userTypeChanged(from, to) && !collationChanged(from, to) {
 				continue
 			}
 			if mc := modifiesColumn(changes, dt.Name, to.Name); mc != nil {
@@ -540,6 +546,13 @@ func renamedCheck(ct, dt *schema.Table, to *schema.Check, changes []schema.Chang
 			return false
 		})
 	})
+}
+
+// collationChanged reports whether the column from becomes to with
+// another collation and the same type (a type change carries the
+// collation itself).
+func collationChanged(from, to *schema.Column) bool {
+	return collationOf(from) != collationOf(to) && !typeChanges(from, to)
 }
 
 // userTypeChanged reports whether a column of a user-defined type is of

@@ -217,6 +217,13 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					out = append(out, f)
 				}
 			}
+			if c.Change.Is(schema.ChangeType) && collationChanged(c.From, c.To) && inUniqueKey(mt.T, c.To.Name) {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC207", Pos: pos,
+					Message: fmt.Sprintf("changing collation of %q.%q to %s rebuilds its unique index and fails if the new collation takes two of its values as equal (a nondeterministic one: 'A@x' and 'a@x')", table, c.To.Name, collationName(c.To)),
+					Hint:    fmt.Sprintf("look for such values first (SELECT %s COLLATE %s FROM %s GROUP BY 1 HAVING count(*) > 1), then run again with --allow-destructive", quote(c.To.Name), collationName(c.To), quote(table)),
+				})
+			}
 		case *schema.AddIndex:
 			if c.I.Unique && !again[table+"."+c.I.Name] && !allAdded(c.I, added) && !coversPrimaryKey(pkg, table, c.I) && !widens(c.I, dropped) {
 				out = append(out, Finding{

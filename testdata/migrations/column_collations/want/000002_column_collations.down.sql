@@ -1,14 +1,10 @@
 -- Migration 000002 column_collations, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
 
--- reverse: change collation of column "accounts"."handle"
-ALTER TABLE "accounts" ALTER COLUMN "handle" TYPE character varying(40) COLLATE pg_catalog."default";
--- reverse: change collation of column "accounts"."email"
-ALTER TABLE "accounts" ALTER COLUMN "email" TYPE text COLLATE "C";
 -- reverse: create "tags" table
 DROP TABLE "tags";
 -- reverse: set comment to table: "accounts"
 COMMENT ON TABLE "accounts" IS '';
 -- reverse: modify "accounts" table
-ALTER TABLE "accounts" DROP COLUMN "sort", ADD COLUMN "motto" text NULL COLLATE "C";
+ALTER TABLE "accounts" ALTER COLUMN "handle" TYPE character varying(40), ALTER COLUMN "email" TYPE text COLLATE "C", DROP COLUMN "sort", ADD COLUMN "motto" text NULL COLLATE "C";
 COMMENT ON COLUMN "accounts"."motto" IS 'dropped with its collation';

@@ -2,7 +2,7 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- modify "accounts" table
-ALTER TABLE "accounts" DROP COLUMN "motto", ADD COLUMN "sort" text[] NULL COLLATE "C";
+ALTER TABLE "accounts" DROP COLUMN "motto", ADD COLUMN "sort" text[] NULL COLLATE "C", ALTER COLUMN "email" TYPE text COLLATE "und-x-icu", ALTER COLUMN "handle" TYPE character varying(40) COLLATE "POSIX";
 -- set comment to table: "accounts"
 COMMENT ON TABLE "accounts" IS 'Collations added, changed and dropped with their columns; the reverse puts each back.';
 -- create "tags" table
@@ -11,7 +11,3 @@ CREATE TABLE "tags" (
   "name" text NOT NULL COLLATE "und-x-icu",
   PRIMARY KEY ("id")
 );
--- change collation of column "accounts"."email"
-ALTER TABLE "accounts" ALTER COLUMN "email" TYPE text COLLATE "und-x-icu";
--- change collation of column "accounts"."handle"
-ALTER TABLE "accounts" ALTER COLUMN "handle" TYPE character varying(40) COLLATE "POSIX";
