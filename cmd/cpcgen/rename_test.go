@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/cpcgen/cpcgen/internal/testfile"
@@ -48,4 +49,37 @@ func startFromCase(t *testing.T, name string) (dir, dev, live string) {
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
 	return dir, dev, live
+}
+
+// TestRenameCasesDevURL plans golden cases that rename columns beside
+// other changes against a --dev-url database, whose normalized text the
+// statements going back take from the previous specs: each replays as
+// planned, its down migration runs, and it applies again. (An index
+// dropped with a renamed column was made again, going back, over the
+// new column name and the old one at once: "column "done" does not
+// exist".)
+func TestRenameCasesDevURL(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{
+		{"rename_column_index_replaced", []string{"--allow-breaking"}},
+		{"rename_column_drop_index", []string{"--allow-breaking"}},
+		{"rename_column_index_to_constraint", []string{"--allow-breaking"}},
+		{"enum_to_domain_same_name", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, dev, live := startFromCase(t, c.name)
+			testfile.Write(t, dir, "schema/app.yaml", caseSpec(t, c.name, "after.yaml"))
+			mustRun(t, 0, "-C", dir, "generate")
+			mustRun(t, 0, append([]string{"-C", dir, "migrate", "diff", "change", "--dev-url", dev}, c.flags...)...)
+			replayedAsPlanned(t, dir, live, dev)
+			ups, err := filepath.Glob(filepath.Join(dir, "migrations", "*.up.sql"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, strconv.Itoa(len(ups)-1))
+			mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+		})
+	}
 }

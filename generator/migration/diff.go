@@ -228,6 +228,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 			out.Changes = append(out.Changes, c)
 			out.Summary = append(out.Summary, c.Comment)
 		}
+		renameInWas(o.was, renames)
 		// After the tables' renames: the expressions are found by the
 		// names desired gives their tables.
 		for _, rw := range enumRewrites {
@@ -1375,6 +1376,38 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 		seqs = append(seqs, renameSequences(ct, oldTable, colRenames)...)
 	}
 	return out, exps, seqs
+}
+
+// renameInWas renames, in the expressions of was (the previous specs,
+// whose text specText gives the statements dropping or changing what a
+// table had), the columns renames rename: those statements' downs run
+// while the columns have their new names (Atlas's diff plans them after
+// the renames), so the old text would name columns that are not there
+// ("CREATE INDEX … WHERE NOT done" after done became completed).
+func renameInWas(was *schema.Schema, renames []schema.Change) {
+	if was == nil {
+		return
+	}
+	for _, c := range renames {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		cols := map[string]string{}
+		for _, tc := range mt.Changes {
+			if r, ok := tc.(*schema.RenameColumn); ok {
+				cols[r.From.Name] = r.To.Name
+			}
+		}
+		wt, ok := was.Table(mt.T.Name)
+		if !ok || len(cols) == 0 {
+			continue
+		}
+		alignTable(wt, nil, func(have, _ string) (string, bool) {
+			got := renameIdent(have, cols)
+			return got, got != have
+		})
+	}
 }
 
 // renameSequences returns the statements renaming the sequences of the
