@@ -1367,6 +1367,7 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 		if len(cols) > 0 {
 			dt, _ := desired.Table(t.SQLName)
 			renameInExprs(ct, dt, colRenames)
+			renameSetColumns(ct, colRenames)
 			out = append(out, &schema.ModifyTable{T: ct, Changes: cols})
 		}
 		oldTable := t.SQLName
@@ -1376,6 +1377,26 @@ func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool,
 		seqs = append(seqs, renameSequences(ct, oldTable, colRenames)...)
 	}
 	return out, exps, seqs
+}
+
+// renameSetColumns renames, in the column lists of t's foreign keys' ON
+// DELETE SET NULL and SET DEFAULT (a tenant key's SET NULL (team_id)),
+// the columns renamed renames (old name to new), as PostgreSQL does:
+// the keys then stay as they are, and statements going back name the
+// columns they have then.
+func renameSetColumns(t *schema.Table, renamed map[string]string) {
+	for _, fk := range t.ForeignKeys {
+		action, cols := sqlschema.SplitColumns(fk.OnDelete)
+		if cols == nil {
+			continue
+		}
+		for i, c := range cols {
+			if to, ok := renamed[c]; ok {
+				cols[i] = to
+			}
+		}
+		fk.OnDelete = sqlschema.SetColumns(action, cols...)
+	}
 }
 
 // renameInWas renames, in the expressions of was (the previous specs,

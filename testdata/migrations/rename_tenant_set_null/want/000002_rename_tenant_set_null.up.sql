@@ -1,0 +1,9 @@
+-- Migration 000002 rename_tenant_set_null, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename a column from "team_id" to "group_id"
+ALTER TABLE "users" RENAME COLUMN "team_id" TO "group_id";
+-- set comment to table: "users"
+COMMENT ON TABLE "users" IS 'The column a tenant key sets NULL renamed; the key is renamed with it.';
+-- rename constraint "users_team_id_fkey" of table "users" to "users_group_id_fkey"
+ALTER TABLE "users" RENAME CONSTRAINT "users_team_id_fkey" TO "users_group_id_fkey";
