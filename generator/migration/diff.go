@@ -285,7 +285,12 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	// Pairs compare like for like: before the statements take the specs'
 	// text, which a renamed table's old definition lacks.
 	changes, constraintRenames := pairRenames(changes)
-	constraintRenames = append(constraintRenames, renamePartitionIndexes(changes, out.Schema)...)
+	// First: see renamePartitionIndexes.
+	partIndexes := renamePartitionIndexes(changes, out.Schema)
+	out.Changes = append(partIndexes, out.Changes...)
+	for _, c := range partIndexes {
+		out.Summary = append(out.Summary, c.Comment)
+	}
 	specText(changes, o.spec, o.was)
 	if err := uncastable(changes); err != nil {
 		return nil, err
@@ -1681,6 +1686,12 @@ func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
 // names (RenameTable). Each partition's index is renamed only when it
 // has the name PostgreSQL gave it and the new one is free and needs no
 // cutting to 63 bytes; one named otherwise stays as it is.
+//
+// The statements run before every other, finding the parent index by
+// its old name, so that their downs run after every other: a column
+// whose type changes has its partitions' indexes made again by
+// PostgreSQL, named after the column's name then, which the down
+// migration gives back only after the type.
 func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
 	old := map[string]string{}
 	for _, c := range renamed {
@@ -1712,9 +1723,9 @@ func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
 				continue
 			}
 			out = append(out, &Change{
-				Cmd:     renameAttached(r.To.Name, from, to),
-				Reverse: []string{renameAttached(r.To.Name, to, from)},
-				Comment: fmt.Sprintf("rename the partitions' indexes of %q from <partition>%s_idx to <partition>%s_idx", r.To.Name, from, to),
+				Cmd:     renameAttached(r.From.Name, from, to),
+				Reverse: []string{renameAttached(r.From.Name, to, from)},
+				Comment: fmt.Sprintf("rename the partitions' indexes of %q (%q after the migration) from <partition>%s_idx to <partition>%s_idx", r.From.Name, r.To.Name, from, to),
 			})
 		}
 	}
