@@ -636,9 +636,12 @@ func objectTitle(key string, cur, want map[string]*ir.Object) string {
 // kind sequence (as import writes a sequence a plain column owns, a
 // serial whose default was dropped): the object is not created and the
 // statement dropping the sequence with the column's serial becomes one
-// keeping it owned by the column, whose reverse gives it back to the
-// column in the down migration after the objects' own reverses. The
-// sequence keeps its value. It returns the keys of those objects.
+// making it owned by no column, as the object's CREATE SEQUENCE makes
+// it (import declares the ownership as an object of its own, ALTER
+// SEQUENCE … OWNED BY, created after the tables); its reverse gives it
+// back to the column in the down migration after the objects' own
+// reverses. The sequence keeps its value. It returns the keys of those
+// objects.
 func adoptSerialSequences(p *Planned, pkg *ir.Package, op objectPlan) map[string]bool {
 	adopted := map[string]bool{}
 	for _, n := range pkg.Objects {
@@ -659,9 +662,8 @@ func adoptSerialSequences(p *Planned, pkg *ir.Package, op objectPlan) map[string
 			if owner == "" {
 				break
 			}
-			keep := "ALTER SEQUENCE " + seq + " OWNED BY " + owner
-			c.Cmd, c.Reverse = keep, []string{keep}
-			c.Comment = fmt.Sprintf("keep sequence %s, which the specs now declare, owned by %s", seq, owner)
+			c.Cmd, c.Reverse = "ALTER SEQUENCE "+seq+" OWNED BY NONE", []string{"ALTER SEQUENCE " + seq + " OWNED BY " + owner}
+			c.Comment = fmt.Sprintf("keep sequence %s, which the specs now declare, no longer owned by %s", seq, owner)
 			adopted[n.Key] = true
 			break
 		}

@@ -75,3 +75,70 @@ tables:
 		t.Errorf("sequences after the down migration: %q, want %q", got, want)
 	}
 }
+
+// TestSerialToDeclaredSequenceOwnership makes a serial column a plain one
+// whose default takes nextval of a sequence the specs declare without
+// an owner: the sequence keeps its value and, as in a database made
+// from the specs, no longer belongs to the column (it was left owned,
+// so that dropping the column would drop it); the down migration gives
+// it back to the column.
+func TestSerialToDeclaredSequenceOwnership(t *testing.T) {
+	before := `
+tables:
+  users:
+    columns:
+      id:   {type: integer, primary_key: true, serial: true}
+      name: {type: text}
+`
+	after := `
+tables:
+  users:
+    columns:
+      id:   {type: integer, primary_key: true, default: {sql: "nextval('users_id_seq'::regclass)"}}
+      name: {type: text}
+sql_objects:
+  - name: users_id_seq
+    kind: sequence
+    sql: CREATE SEQUENCE users_id_seq AS integer
+`
+	p := newProject(t, "golang-migrate")
+	p.setSpec([]byte(before))
+	p.diff("initial", false)
+	p.setSpec([]byte(after))
+	p.diff("declare", true)
+	db := openDB(t)
+	ctx := context.Background()
+	m := p.migrator(t, db, "golang-migrate")
+	if _, err := m.UpTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO users (name) VALUES ('a'), ('b')`); err != nil {
+		t.Fatal(err)
+	}
+	owner := func() string {
+		var s *string
+		if err := db.pool.QueryRow(ctx, `SELECT pg_get_serial_sequence('users', 'id')`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		if s == nil {
+			return "none"
+		}
+		return *s
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if got := owner(); got != "none" {
+		t.Errorf("sequence of users.id after the up migration: %s, want none", got)
+	}
+	var id int
+	if err := db.pool.QueryRow(ctx, `INSERT INTO users (name) VALUES ('c') RETURNING id`).Scan(&id); err != nil || id != 3 {
+		t.Errorf("next id after the up migration: %d, %v; want 3", id, err)
+	}
+	if _, err := m.Down(ctx, 1); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if got := owner(); got != "public.users_id_seq" {
+		t.Errorf("sequence of users.id after the down migration: %s, want public.users_id_seq", got)
+	}
+}
