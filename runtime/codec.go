@@ -31,7 +31,9 @@ import (
 // scanning NULL into a plain UUID or Decimal is an error, as is scanning
 // the numeric values NaN and ±Infinity, which a Decimal cannot hold.
 //
-// It also gives pgx the array type of macaddr8, which pgx lacks.
+// It also gives pgx the array type of macaddr8, which pgx lacks, and
+// makes scanning an array of more than one dimension into a slice an
+// error, which pgx would flatten into the slice.
 //
 // Without it, pgx handles these types through their text methods
 // (driver.Valuer and sql.Scanner): correct, but slower and with more
@@ -67,6 +69,7 @@ func RegisterTypes(m *pgtype.Map) {
 	// into daterange and tsrange columns too.
 	registerDefault[net.HardwareAddr](m, "macaddr")
 	registerPointerPlans(m)
+	registerOneDimSlices(m)
 	// The array parameters of unnest (argArray) and of batch writes
 	// (refArray and its kin) whose type pgx has no codec of (an
 	// extension's type, such as citext[] or ltree[]) travel as text.

@@ -357,3 +357,45 @@ func TestUntypedParametersOfColumnTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestMultiDimArrayIntoSlice proves that an array of more than one
+// dimension does not scan into a slice, which pgx would flatten (so that
+// writing the row back would change the value), while arrays of one
+// dimension, empty arrays and NULL still do.
+func TestMultiDimArrayIntoSlice(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{})
+	for _, tc := range []struct {
+		sql    string
+		target any
+	}{
+		{"SELECT '{{a,b},{c,d}}'::text[] AS tags", new([]string)},
+		{"SELECT '{{{1}},{{2}}}'::int4[] AS tags", new([]int32)},
+		{"SELECT '{{1.5,2},{3,4}}'::numeric[] AS tags", new([]decimal.Decimal)},
+		{"SELECT ARRAY[ARRAY[gen_random_uuid()]] AS tags", new([]uuid.UUID)},
+		{"SELECT '{{1,2}}'::int8[] AS tags", new([]*int64)},
+	} {
+		err := db.QueryRow(ctx, tc.sql).Scan(tc.target)
+		de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrEncoding)
+		if !strings.Contains(de.Error(), "cannot scan column 0 (tags): cannot scan an array of ") || !strings.HasSuffix(de.Error(), " dimensions into a Go slice, which holds one") {
+			t.Errorf("%s: Error() = %s", tc.sql, de.Error())
+		}
+	}
+	var tags []string
+	for _, tc := range []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT '{a,b}'::text[]", []string{"a", "b"}},
+		{"SELECT '[0:1]={a,b}'::text[]", []string{"a", "b"}},
+		{"SELECT '{}'::text[]", []string{}},
+		{"SELECT NULL::text[]", nil},
+	} {
+		if err := db.QueryRow(ctx, tc.sql).Scan(&tags); err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		if !cmp.Equal(tags, tc.want) || (tags == nil) != (tc.want == nil) {
+			t.Errorf("%s: %#v, want %#v", tc.sql, tags, tc.want)
+		}
+	}
+}
