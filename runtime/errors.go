@@ -1127,10 +1127,21 @@ func scanMessage(err error) string {
 	}
 	var ce *codecError
 	if errors.As(err, &ce) {
-		msg += ": " + ce.msg
+		return msg + ": " + ce.msg
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if reason := e.Error(); scanReasonRE.MatchString(reason) {
+			return msg + ": " + reason
+		}
 	}
 	return msg
 }
+
+// scanReasonRE matches the texts of pgx's scan errors that name no value
+// but a kind of one the Go type cannot hold, such as a NULL element of an
+// array or an infinite timestamp: "failed to scan array element 1:
+// cannot scan NULL into *string", "cannot scan Infinity into *time.Time".
+var scanReasonRE = regexp.MustCompile(`^(failed to scan array element [0-9]+: )?cannot scan (NULL|Infinity|-Infinity) into \*?[A-Za-z0-9_.\[\]*]+$`)
 
 // encodeMessage describes an encode error by parameter and type, since
 // pgx's own text quotes the offending value, and returns the parameter's

@@ -175,6 +175,25 @@ func TestErrorKindsFromServer(t *testing.T) {
 		}
 	})
 
+	t.Run("a value the Go type cannot hold", func(t *testing.T) {
+		for _, tc := range []struct {
+			sql    string
+			target any
+			want   string
+		}{
+			{"SELECT 'infinity'::timestamptz AS at", new(time.Time), "cannot scan column 0 (at): cannot scan Infinity into *time.Time"},
+			{"SELECT '-infinity'::date AS at", new(time.Time), "cannot scan column 0 (at): cannot scan -Infinity into *time.Time"},
+			{"SELECT '{a,NULL}'::text[] AS tags", new([]string), "cannot scan column 0 (tags): failed to scan array element 1: cannot scan NULL into *string"},
+			{"SELECT NULL::text AS label", new(string), "cannot scan column 0 (label): cannot scan NULL into *string"},
+		} {
+			err := db.QueryRow(ctx, tc.sql).Scan(tc.target)
+			de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrEncoding)
+			if want := "q: encoding error: " + tc.want; de.Error() != want {
+				t.Errorf("%s: Error() = %s, want %s", tc.sql, de.Error(), want)
+			}
+		}
+	})
+
 	t.Run("lock timeout", func(t *testing.T) {
 		tx, err := db.Begin(ctx)
 		if err != nil {
