@@ -177,10 +177,11 @@ func scanTextInto[T any](p *T, s string) error {
 		return nil
 	}
 	if t, ok := any(p).(*time.Time); ok {
-		// date, timestamp or timestamptz: the text tells which.
+		// date, timestamp or timestamptz: the text tells which; a date
+		// has no time of day ("2006-01-02", "10000-01-01", "4713-01-01 BC").
 		oid := uint32(pgtype.TimestampOID)
 		switch {
-		case len(s) == len("2006-01-02"):
+		case !strings.Contains(s, ":"):
 			oid = pgtype.DateOID
 		case hasZone(s):
 			oid = pgtype.TimestamptzOID

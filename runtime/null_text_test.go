@@ -54,3 +54,31 @@ func TestNullScanTextConcurrent(t *testing.T) {
 		t.Fatalf("scanning text into a Null concurrently: %v", err)
 	}
 }
+
+// TestNullScanTextTimes parses the text formats of date, timestamp and
+// timestamptz, as the simple protocol's results bring them, into a
+// Null[time.Time]: dates of more than four year digits and dates before
+// the common era are dates too, not timestamps.
+func TestNullScanTextTimes(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want time.Time
+	}{
+		{"2024-02-29", time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
+		{"10000-01-01", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"5874897-12-31", time.Date(5874897, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{"4713-01-01 BC", time.Date(-4712, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"2024-02-29 12:34:56.5", time.Date(2024, 2, 29, 12, 34, 56, 500000000, time.UTC)},
+		{"294276-12-31 23:59:59.999999", time.Date(294276, 12, 31, 23, 59, 59, 999999000, time.UTC)},
+		{"0044-03-15 12:00:00 BC", time.Date(-43, 3, 15, 12, 0, 0, 0, time.UTC)},
+		{"2024-02-29 12:34:56-05:30", time.Date(2024, 2, 29, 18, 4, 56, 0, time.UTC)},
+		{"4713-01-01 00:00:00+00 BC", time.Date(-4712, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		var n runtime.Null[time.Time]
+		if err := n.ScanText(pgtype.Text{String: tc.text, Valid: true}); err != nil {
+			t.Errorf("%s: %v", tc.text, err)
+		} else if !n.Valid || !n.V.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.text, n.V, tc.want)
+		}
+	}
+}
