@@ -574,3 +574,65 @@ func wallClock(t time.Time) time.Time {
 	h, mi, s := t.Clock()
 	return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
 }
+
+// The limits of a tsvector's lexemes, PostgreSQL's MAXSTRLEN, MAXNUMPOS
+// and MAXENTRYPOS.
+const (
+	tsvectorMaxWord      = 1<<11 - 1
+	tsvectorMaxPositions = 256
+	tsvectorMaxPosition  = 1<<14 - 1
+)
+
+// CheckTSVector checks a value for a tsvector column, which pgx sends in
+// PostgreSQL's binary form: each lexeme's word valid UTF-8 text of at
+// most 2047 bytes without the NUL character (which would end the word
+// early, so that the server reads the rest as positions), and at most
+// 256 positions, each at most 16383 (pgx keeps the low 14 bits of a
+// larger one) and greater than the one before, with a weight of A, B, C
+// or D, or 0 for D (pgx stores another as D). NULL (Valid false) passes.
+func CheckTSVector(v pgtype.TSVector) string {
+	if !v.Valid {
+		return ""
+	}
+	for i, l := range v.Lexemes {
+		msg := CheckText(l.Word)
+		switch {
+		case msg != "":
+		case len(l.Word) > tsvectorMaxWord:
+			msg = "must be at most " + strconv.Itoa(tsvectorMaxWord) + " bytes long"
+		case len(l.Positions) > tsvectorMaxPositions:
+			msg = "must have at most " + strconv.Itoa(tsvectorMaxPositions) + " positions"
+		default:
+			msg = tsvectorPositions(l.Positions)
+		}
+		if msg != "" {
+			return "lexeme " + strconv.Itoa(i) + " " + msg
+		}
+	}
+	return ""
+}
+
+// tsvectorPositions is the message when the positions of a lexeme are
+// not ascending, within range and of a known weight.
+func tsvectorPositions(ps []pgtype.TSVectorPosition) string {
+	for j, p := range ps {
+		switch {
+		case p.Position > tsvectorMaxPosition:
+			return "must have positions of at most " + strconv.Itoa(tsvectorMaxPosition)
+		case j > 0 && p.Position <= ps[j-1].Position:
+			return "must have ascending positions, each once"
+		}
+		switch p.Weight {
+		case pgtype.TSVectorWeightA, pgtype.TSVectorWeightB, pgtype.TSVectorWeightC, pgtype.TSVectorWeightD, 0:
+		default:
+			return "must have positions of weight A, B, C or D"
+		}
+	}
+	return ""
+}
+
+// CheckTSVectors checks the elements of a value for a tsvector[] column
+// as CheckTSVector does.
+func CheckTSVectors(s []pgtype.TSVector) string {
+	return checkElems(s, CheckTSVector)
+}

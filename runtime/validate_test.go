@@ -406,3 +406,33 @@ func TestCheckBitsShape(t *testing.T) {
 		t.Errorf("CheckVarbit of 9 bits, 8 = %q", got)
 	}
 }
+
+func TestCheckTSVector(t *testing.T) {
+	p := func(n uint16, w pgtype.TSVectorWeight) pgtype.TSVectorPosition {
+		return pgtype.TSVectorPosition{Position: n, Weight: w}
+	}
+	doc := func(l ...pgtype.TSVectorLexeme) pgtype.TSVector { return pgtype.TSVector{Lexemes: l, Valid: true} }
+	for _, c := range []struct {
+		v    pgtype.TSVector
+		want string
+	}{
+		{pgtype.TSVector{}, ""},
+		{doc(), ""},
+		{doc(pgtype.TSVectorLexeme{Word: "a"}, pgtype.TSVectorLexeme{Word: "b", Positions: []pgtype.TSVectorPosition{p(1, 'A'), p(16383, 0)}}), ""},
+		{doc(pgtype.TSVectorLexeme{Word: strings.Repeat("é", 1023)}), ""},
+		{doc(pgtype.TSVectorLexeme{Word: strings.Repeat("x", 2048)}), "lexeme 0 must be at most 2047 bytes long"},
+		{doc(pgtype.TSVectorLexeme{Word: "a"}, pgtype.TSVectorLexeme{Word: "b\x00"}), "lexeme 1 must not contain the NUL character (U+0000)"},
+		{doc(pgtype.TSVectorLexeme{Word: "\xff"}), "lexeme 0 must be valid UTF-8 text"},
+		{doc(pgtype.TSVectorLexeme{Word: "a", Positions: []pgtype.TSVectorPosition{p(16384, 'D')}}), "lexeme 0 must have positions of at most 16383"},
+		{doc(pgtype.TSVectorLexeme{Word: "a", Positions: []pgtype.TSVectorPosition{p(2, 'D'), p(2, 'A')}}), "lexeme 0 must have ascending positions, each once"},
+		{doc(pgtype.TSVectorLexeme{Word: "a", Positions: []pgtype.TSVectorPosition{p(2, 'd')}}), "lexeme 0 must have positions of weight A, B, C or D"},
+		{doc(pgtype.TSVectorLexeme{Word: "a", Positions: make([]pgtype.TSVectorPosition, 257)}), "lexeme 0 must have at most 256 positions"},
+	} {
+		if got := runtime.CheckTSVector(c.v); got != c.want {
+			t.Errorf("CheckTSVector(%+v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+	if got := runtime.CheckTSVectors([]pgtype.TSVector{{}, {Valid: true, Lexemes: []pgtype.TSVectorLexeme{{Word: "\x00"}}}}); got != "element 1 lexeme 0 must not contain the NUL character (U+0000)" {
+		t.Errorf("CheckTSVectors = %q", got)
+	}
+}

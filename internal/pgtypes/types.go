@@ -555,9 +555,10 @@ var All = []*Type{
 	{
 		Name: "tsvector", Literal: noLiteral,
 		Go: GoType{Path: PathPgtype, Name: "TSVector"}, NullPtr: true, Valid: true, Copy: true, Unnest: true,
-		Codec:   "pgx's tsvector codec, binary; lexemes with positions and weights; Valid false is NULL",
+		Codec:   "pgx's tsvector codec, binary; lexemes with positions and weights; Validate refuses what the binary form cannot carry (a NUL in a word, a position over 16383); Valid false is NULL",
 		Catalog: "tsvector", AtlasName: "tsvector", atlas: atlasSearch,
-		Docs: "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",
+		Docs:  "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",
+		Check: "CheckTSVector", ArrayCheck: "CheckTSVectors",
 	},
 	rangeType("int4range", integerType, "a range of integer", true, "[1,10]"),
 	rangeType("int8range", bigintType, "a range of bigint", true, "(,5]"),

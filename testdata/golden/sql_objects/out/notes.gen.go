@@ -66,6 +66,9 @@ func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
 	f.Text("body", n.Body.Ptr(), nil)
+	if n.Search != nil {
+		f.Fits("search", runtime.CheckTSVector(*n.Search))
+	}
 	f.Timestamptz("created_at", n.CreatedAt.Ptr())
 	return f.Err("notes")
 }
@@ -75,6 +78,9 @@ func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
 	f.Text("title", u.Title.Ptr(), nil)
 	f.Text("body", u.Body.Ptr(), nil)
+	if u.Search.Set && u.Search.Value != nil {
+		f.Fits("search", runtime.CheckTSVector(*u.Search.Value))
+	}
 	f.Timestamptz("created_at", u.CreatedAt.Ptr())
 	return f.Err("notes")
 }

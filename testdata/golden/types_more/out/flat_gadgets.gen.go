@@ -75,6 +75,10 @@ func (n *NewFlatGadget) Validate() error {
 	f.Fits("mac", runtime.CheckMAC(n.Mac))
 	f.Fits("backup_mac", runtime.CheckMAC(n.BackupMac))
 	f.Check("words", n.Words.Valid, runtime.MsgNotNull)
+	f.Fits("words", runtime.CheckTSVector(n.Words))
+	if n.MoreWords != nil {
+		f.Fits("more_words", runtime.CheckTSVector(*n.MoreWords))
+	}
 	return f.Err("flat_gadgets")
 }
 
@@ -92,6 +96,10 @@ func (u *FlatGadgetUpdate) Validate() error {
 	}
 	if u.Words.Set {
 		f.Check("words", u.Words.Value.Valid, runtime.MsgNotNull)
+		f.Fits("words", runtime.CheckTSVector(u.Words.Value))
+	}
+	if u.MoreWords.Set && u.MoreWords.Value != nil {
+		f.Fits("more_words", runtime.CheckTSVector(*u.MoreWords.Value))
 	}
 	return f.Err("flat_gadgets")
 }

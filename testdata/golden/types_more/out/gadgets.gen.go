@@ -100,7 +100,12 @@ func (n *NewGadget) Validate() error {
 	f.Fits("macs", runtime.CheckMACs(n.Macs))
 	if n.Words.Set {
 		f.Check("words", n.Words.Value.Valid, runtime.MsgNotNull)
+		f.Fits("words", runtime.CheckTSVector(n.Words.Value))
 	}
+	if n.MoreWords != nil {
+		f.Fits("more_words", runtime.CheckTSVector(*n.MoreWords))
+	}
+	f.Fits("word_lists", runtime.CheckTSVectors(n.WordLists))
 	return f.Err("gadgets")
 }
 
@@ -122,6 +127,13 @@ func (u *GadgetUpdate) Validate() error {
 	}
 	if u.Words.Set {
 		f.Check("words", u.Words.Value.Valid, runtime.MsgNotNull)
+		f.Fits("words", runtime.CheckTSVector(u.Words.Value))
+	}
+	if u.MoreWords.Set && u.MoreWords.Value != nil {
+		f.Fits("more_words", runtime.CheckTSVector(*u.MoreWords.Value))
+	}
+	if u.WordLists.Set {
+		f.Fits("word_lists", runtime.CheckTSVectors(u.WordLists.Value))
 	}
 	return f.Err("gadgets")
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -531,5 +532,45 @@ func TestRangeQueries(t *testing.T) {
 	want := []pgtype.Range[int32]{empty[int32](), unbounded[int32](), rng[int32](1, inc, 3, exc), rng[int32](1, inc, 3, exc), rng[int32](5, inc, 6, exc)}
 	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
 		t.Errorf("keyset pages by seats (-want +got):\n%s", diff)
+	}
+}
+
+// TestTSVectorRefused checks that Validate refuses a tsvector pgx would
+// send changed or the server would misread: a NUL in a word ends it in
+// the binary form, so that the server reads the rest as positions; pgx
+// keeps only the low 14 bits of a position.
+func TestTSVectorRefused(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	for _, c := range []struct {
+		name, field, msg string
+		doc              pgtype.TSVector
+	}{
+		{"NUL in a word", "words", "lexeme 1 must not contain the NUL character (U+0000)", tsv(lex("a"), lex("b\x00\x00\x01\x00\x05"))},
+		{"position 16384", "words", "lexeme 0 must have positions of at most 16383", tsv(lex("a", pos(16384, pgtype.TSVectorWeightA)))},
+		{"positions out of order", "words", "lexeme 0 must have ascending positions, each once", tsv(lex("a", pos(5, pgtype.TSVectorWeightA), pos(2, pgtype.TSVectorWeightA)))},
+		{"unknown weight", "words", "lexeme 0 must have positions of weight A, B, C or D", tsv(lex("a", pos(5, 'Z')))},
+	} {
+		_, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set(c.name), Words: runtime.Set(c.doc)})
+		var de *runtime.DbError
+		if !errors.As(err, &de) || !errors.Is(err, runtime.ErrValidation) || len(de.Fields) != 1 || de.Fields[0].Field != c.field || de.Fields[0].Message != c.msg {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		_, err = store.FlatGadgets.CreateMany(ctx, []NewFlatGadget{{Label: c.name, Mac: mac("00:00:00:00:00:01"), Words: pgtype.TSVector{Valid: true}, MoreWords: &c.doc}})
+		if !errors.Is(err, runtime.ErrValidation) {
+			t.Errorf("%s: CreateMany: %v", c.name, err)
+		}
+	}
+	_, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set("lists"), WordLists: []pgtype.TSVector{bigDoc, tsv(lex("x\x00"))}})
+	if !errors.Is(err, runtime.ErrValidation) || !strings.Contains(err.Error(), "word_lists: element 1 lexeme 0 must not contain the NUL character") {
+		t.Errorf("tsvector[]: %v", err)
+	}
+	// Weight 0 is pgx's D.
+	g, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set("weight 0"), Words: runtime.Set(tsv(lex("a", pos(16383, 0))))})
+	if err != nil || len(g.Words.Lexemes) != 1 || g.Words.Lexemes[0].Positions[0] != pos(16383, pgtype.TSVectorWeightD) {
+		t.Fatalf("weight 0: %+v, %v", g.Words, err)
+	}
+	if n, err := store.Gadgets.Count(ctx); err != nil || n != 1 {
+		t.Fatalf("after the refused writes: %d rows, %v", n, err)
 	}
 }
