@@ -67,6 +67,7 @@ func TestRenameCasesDevURL(t *testing.T) {
 		{"rename_column_drop_index", []string{"--allow-breaking"}},
 		{"rename_column_index_to_constraint", []string{"--allow-breaking"}},
 		{"rename_tenant_set_null", []string{"--allow-breaking"}},
+		{"rename_column_constraint_to_index", []string{"--allow-breaking"}},
 		{"enum_to_domain_same_name", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

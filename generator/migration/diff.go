@@ -1662,6 +1662,11 @@ func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
 			from := *a.I
 			a.I.Name = b.I.Name
 			return &schema.RenameIndex{From: &from, To: a.I}, nil
+		case ok && a.I.Name != b.I.Name && sqlschema.IsConstraintIndex(a.I) && !sqlschema.IsConstraintIndex(b.I) && sameKey(a.I, b.I):
+			// A unique constraint made an index as it takes a renamed
+			// column's name: changed as one of the same name is, so that
+			// the table is never without either.
+			return &schema.ModifyIndex{From: a.I, To: b.I, Change: schema.ChangeAttr}, nil
 		}
 	case *schema.DropCheck:
 		if b, ok := b.(*schema.AddCheck); ok && a.C.Expr == b.C.Expr && a.C.Name != b.C.Name {
