@@ -1276,7 +1276,54 @@ func partitioningChange(pkg *ir.Package, current, desired *schema.Schema) error 
 		return fmt.Errorf("%stable %q is %s in the specs but %s where the migrations leave it: PostgreSQL cannot make a table %s in place; declare the %s table under a new name, copy the rows into it in a migration of your own and drop the old table from the specs (a later diff drops it), or drop the table in one migration and create it in the next, losing its rows",
 			where, ct.Name, now, was, now, now)
 	}
+	return partitionKeyRetype(pkg, current, desired)
+}
+
+// partitionKeyRetype returns the error of a column of a partitioned
+// table's partition key whose type or collation desired changes, which
+// PostgreSQL refuses (42P16) once the migration runs; pkg gives the
+// column's position (nil: none).
+func partitionKeyRetype(pkg *ir.Package, current, desired *schema.Schema) error {
+	for _, ct := range current.Tables {
+		dt, ok := desired.Table(ct.Name)
+		if !ok {
+			continue
+		}
+		for _, a := range ct.Attrs {
+			pt, ok := a.(*postgres.Partition)
+			if !ok {
+				continue
+			}
+			for _, part := range pt.Parts {
+				if part.C == nil {
+					continue
+				}
+				cc, ok1 := ct.Column(part.C.Name)
+				dc, ok2 := dt.Column(part.C.Name)
+				if !ok1 || !ok2 || !typeChanges(cc, dc) && collationOf(cc) == collationOf(dc) {
+					continue
+				}
+				where := ""
+				if pkg != nil {
+					if pos := columnPos(pkg, ct.Name, cc.Name); pos.IsValid() {
+						where = pos.String() + ": "
+					}
+				}
+				return fmt.Errorf("%scolumn %q of table %q is in its partition key, whose type and collation PostgreSQL cannot change (%s to %s): keep them, or declare the table with the new type under a new name, copy the rows into it in a migration of your own and drop the old table from the specs (a later diff drops it)",
+					where, cc.Name, ct.Name, typeString(cc.Type.Type)+collationSuffix(cc), typeString(dc.Type.Type)+collationSuffix(dc))
+			}
+		}
+	}
 	return nil
+}
+
+// collationSuffix is " COLLATE name" for a column with a collation, ""
+// for one without.
+func collationSuffix(c *schema.Column) string {
+	if collationOf(c) == "" {
+		return ""
+	}
+	return " COLLATE " + collationName(c)
 }
 
 // renameEnums applies the renamed_from hints of enums to current and

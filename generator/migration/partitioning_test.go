@@ -32,3 +32,31 @@ func TestPartitioningChangeRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestPartitionKeyRetypeRefused changes the type of a partition key's
+// column, and its collation: diff refuses both at the column's position
+// with the way on, where it wrote a migration PostgreSQL refused ("cannot
+// alter column "region" because it is part of the partition key").
+func TestPartitionKeyRetypeRefused(t *testing.T) {
+	spec := func(region string) []byte {
+		return []byte("tables:\n  shops:\n    columns:\n      id: {type: bigint}\n      region: " + region + "\n    primary_key: [id, region]\n" +
+			"    partition:\n      by: list\n      key: [region]\n      partitions:\n        - {name: shops_eu, values: \"IN ('eu')\"}\n")
+	}
+	for _, c := range []struct{ to, want string }{
+		{"{type: varchar(20)}", `schema/spec.yaml:5:7: column "region" of table "shops" is in its partition key, whose type and collation PostgreSQL cannot change (character varying(10) to character varying(20))`},
+		{`{type: varchar(10), collation: "C"}`, `(character varying(10) to character varying(10) COLLATE "C")`},
+	} {
+		p := newProject(t, "golang-migrate")
+		p.setSpec(spec("{type: varchar(10)}"))
+		p.diff("initial", false)
+		p.setSpec(spec(c.to))
+		dir, err := migration.ReadDir(p.root, "migrations", p.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = migration.Diff(p.build(), dir, migration.Options{Name: "change", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("diff: %v\nwant %s", err, c.want)
+		}
+	}
+}
