@@ -40,8 +40,9 @@ func castTypeChanges(changes []schema.Change) (cast []retype) {
 }
 
 // literalDefaultRetyped reports whether m changes a column's type, within
-// a kind, to one of another name while keeping a default that is a quoted
-// literal, which PostgreSQL leaves cast to the old type.
+// a kind, to one of another name, or of other modifiers that the default
+// names, while keeping a default that is a quoted literal, which
+// PostgreSQL leaves cast to the old type.
 func literalDefaultRetyped(m *schema.ModifyColumn) bool {
 	if m.Change.Is(schema.ChangeDefault) || m.From.Default == nil || m.To.Default == nil {
 		return false
@@ -50,7 +51,11 @@ func literalDefaultRetyped(m *schema.ModifyColumn) bool {
 	if !strings.HasPrefix(from, "'") || !strings.HasPrefix(to, "'") {
 		return false
 	}
-	return modsRE.ReplaceAllString(castTarget(m.From.Type.Type), "") != modsRE.ReplaceAllString(castTarget(m.To.Type.Type), "")
+	// A type of the same name with other modifiers (varchar(16) to
+	// varchar(32)) leaves a default written with them ('en'::varchar(16))
+	// so too.
+	return modsRE.ReplaceAllString(castTarget(m.From.Type.Type), "") != modsRE.ReplaceAllString(castTarget(m.To.Type.Type), "") ||
+		from != to && modsRE.MatchString(from)
 }
 
 // retype is a column type change and its table.
