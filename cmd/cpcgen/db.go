@@ -144,10 +144,18 @@ func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) 
 //     search_path is its application's schema), the first one it names
 //     ($user aside), where the replay stopped at "no schema has been
 //     selected to create in".
+//
+// With live, the other schemas of its search_path that exist there
+// follow (Supabase's extensions, which ALTER DATABASE … SET search_path
+// adds): a function the migrations create calling an extension's
+// function unqualified (gen_random_bytes of pgcrypto, made in extensions
+// by migrations.external) finds it there as on live, where the replay
+// stopped at "function gen_random_bytes(integer) does not exist".
 func replaySchema(ctx context.Context, scratch string, live queryRower) (string, error) {
 	var liveSchema *string
+	var livePath []string
 	if live != nil {
-		if err := live.QueryRow(ctx, "SELECT current_schema()").Scan(&liveSchema); err != nil {
+		if err := live.QueryRow(ctx, "SELECT current_schema(), current_schemas(false)").Scan(&liveSchema, &livePath); err != nil {
 			return "", err
 		}
 	}
@@ -156,16 +164,31 @@ func replaySchema(ctx context.Context, scratch string, live queryRower) (string,
 		return "", fmt.Errorf("connect to the temporary database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if liveSchema != nil && *liveSchema != "public" {
+	if liveSchema != nil {
+		var more []string
+		for _, s := range livePath {
+			if s != *liveSchema && s != "public" {
+				more = append(more, pgx.Identifier{s}.Sanitize())
+			}
+		}
+		if *liveSchema == "public" && len(more) == 0 {
+			return scratch, nil
+		}
 		name := pgx.Identifier{*liveSchema}.Sanitize()
-		if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
-			return "", err
+		if *liveSchema != "public" {
+			if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+				return "", err
+			}
 		}
 		u, err := url.Parse(scratch)
 		if err != nil {
 			return "", err
 		}
-		setConnParam(u, "search_path", name+", public")
+		path := name
+		if *liveSchema != "public" {
+			path += ", public"
+		}
+		setConnParam(u, "search_path", strings.Join(append([]string{path}, more...), ", "))
 		return u.String(), nil
 	}
 	var current *string

@@ -568,6 +568,42 @@ func TestMigrationsExternalDefault(t *testing.T) {
 	contains(t, "diff", out, "no changes")
 }
 
+// TestMigrationsExternalSearchPath: a database whose search_path names
+// a schema migrations.external creates after public (Supabase's
+// extensions, where pgcrypto's gen_random_bytes lives) and a LANGUAGE
+// sql function of the migrations calling one of its functions
+// unqualified: check --url and migrate baseline replayed the migrations
+// with public alone in the search_path, and stopped at "function
+// util_token() does not exist".
+func TestMigrationsExternalSearchPath(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	external := "CREATE SCHEMA util; CREATE FUNCTION util.util_token() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;\n"
+	testfile.Write(t, dir, "db/external.sql", external)
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
+		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	fn := "CREATE FUNCTION make_token() RETURNS text LANGUAGE sql AS $$ SELECT util_token() $$"
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  tokens:
+    columns:
+      id: {type: bigint, primary_key: true}
+sql_objects:
+  - name: make_token
+    kind: function
+    sql: `+fn+`
+`)
+	pgtest.Exec(t, live, external,
+		`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = "$user", public, util', current_database()); END $$`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
+	pgtest.Exec(t, live, "CREATE TABLE tokens (id bigint PRIMARY KEY)", fn)
+	baselinedMatches(t, dir, live, dev)
+}
+
 // TestMigrateDiffDevURLCheckWithoutColumns diffs, against a --dev-url,
 // a spec whose table has checks naming no column (pgwatch's
 // metrics_template CHECK (false)), which the Atlas engine's inspection
