@@ -1036,7 +1036,10 @@ ORDER BY 2, 1`, r.schema)
 // unsupported lists what the schema holds that import does not carry.
 // A multirange type is not among them: its range type makes it. An event
 // trigger belongs to the database, not to a schema: one is listed when
-// its function is the schema's, which import carries.
+// its function is the schema's, which import carries; so is a trigger
+// of another schema's table calling one of the schema's functions
+// (Supabase's on_auth_user_created on auth.users), which an import of
+// the table's schema would not find the function of.
 func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
@@ -1054,6 +1057,11 @@ UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 UNION ALL
 SELECT 'event trigger', e.evtname FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`+notExt("e.oid", "pg_event_trigger")+`
+UNION ALL
+SELECT 'trigger on another schema''s table', tn.nspname || '.' || c.relname || '.' || tg.tgname FROM pg_trigger tg
+  JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace tn ON tn.oid = c.relnamespace
+  JOIN pg_proc p ON p.oid = tg.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = $1 AND tn.nspname <> $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0`+notExt("tg.oid", "pg_trigger")+`
 UNION ALL
 SELECT 'text search parser', x.prsname FROM pg_ts_parser x JOIN pg_namespace n ON n.oid = x.prsnamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_ts_parser")+`
 UNION ALL

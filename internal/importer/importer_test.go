@@ -749,7 +749,9 @@ func wantFindings(t *testing.T, res *Result, keep func(kind string) bool, want .
 // calling a function of the schema, which is the database's and not in
 // the schema, as Kill Bill's that alters serial columns; a text search
 // parser and template and a conversion, which pgAdmin's schema diff
-// tests make); an extension's
+// tests make; a trigger of another schema's table calling a function of
+// the schema, as Supabase's on_auth_user_created on auth.users, which
+// no report named); an extension's
 // in the same schema (pg_trgm's operator classes and operators) are not,
 // and operators are carried.
 func TestNotCarriedReported(t *testing.T) {
@@ -771,10 +773,14 @@ CREATE EVENT TRIGGER on_create_table ON ddl_command_end WHEN TAG IN ('CREATE TAB
 CREATE TEXT SEARCH PARSER words (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
 CREATE TEXT SEARCH TEMPLATE plain (LEXIZE = dsimple_lexize);
 CREATE CONVERSION latin_to_utf8 FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE SCHEMA auth;
+CREATE TABLE auth.users (id int PRIMARY KEY);
+CREATE FUNCTION on_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION on_user();
 `)
 	wantFindings(t, convert(t, conn, "test"), func(kind string) bool {
 		return strings.HasPrefix(kind, "operator") || kind == "foreign table" || kind == "base type" || kind == "publication" || kind == "event trigger" ||
-			strings.HasPrefix(kind, "text search") || kind == "conversion"
+			strings.HasPrefix(kind, "text search") || kind == "conversion" || kind == "trigger on another schema's table"
 	},
 		"base type opaque_thing: not imported: import does not carry objects of kind base type; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"conversion latin_to_utf8: not imported: import does not carry objects of kind conversion; add it by hand as an sql_objects entry of kind other (with drop:)",
@@ -785,7 +791,8 @@ CREATE CONVERSION latin_to_utf8 FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 		"operator family loose_ops USING hash: not imported: import does not carry objects of kind operator family; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"publication t_changes: not imported: import does not carry objects of kind publication; add it by hand as an sql_objects entry of kind other (with drop:)",
 		"text search parser words: not imported: import does not carry objects of kind text search parser; add it by hand as an sql_objects entry of kind other (with drop:)",
-		"text search template plain: not imported: import does not carry objects of kind text search template; add it by hand as an sql_objects entry of kind other (with drop:)")
+		"text search template plain: not imported: import does not carry objects of kind text search template; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"trigger on another schema's table auth.users.on_auth_user_created: not imported: import does not carry objects of kind trigger on another schema's table; add it by hand as an sql_objects entry of kind other (with drop:)")
 }
 
 // TestOtherSchemaTypes: a schema holding only types (an enum, a domain),
