@@ -314,7 +314,11 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 		return nil, nil, err
 	}
 	defer drop()
-	scratch = publicSearchPath(scratch)
+	more, err := devSearchPath(ctx, devURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	scratch = publicSearchPath(scratch, more...)
 
 	sdb, err := atlasdb.Open(scratch)
 	if err != nil {
@@ -407,7 +411,12 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 		return nil, earlyMade{}, err
 	}
 	defer drop()
-	db, err := atlasdb.Open(publicSearchPath(scratch))
+	more, err := devSearchPath(ctx, devURL)
+	if err != nil {
+		return nil, earlyMade{}, err
+	}
+	scratch = publicSearchPath(scratch, more...)
+	db, err := atlasdb.Open(scratch)
 	if err != nil {
 		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
 	}
@@ -415,7 +424,7 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 	if err := createBeforeTables(ctx, db.DB, exts, nil); err != nil {
 		return nil, earlyMade{}, err
 	}
-	if err := runExternal(ctx, publicSearchPath(scratch), mc); err != nil {
+	if err := runExternal(ctx, scratch, mc); err != nil {
 		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
 	}
 	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
@@ -491,13 +500,44 @@ ORDER BY 2, 1`, sqlschema.SchemaName)
 // schema) names a schema the new database lacks, where the replay
 // stopped at "no schema has been selected to create in". A search_path
 // parameter of the startup packet wins over both.
-func publicSearchPath(dbURL string) string {
+//
+// The schemas in more follow public (see devSearchPath).
+func publicSearchPath(dbURL string, more ...string) string {
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		return dbURL
 	}
-	setConnParam(u, "search_path", sqlschema.SchemaName)
+	setConnParam(u, "search_path", strings.Join(append([]string{sqlschema.SchemaName}, more...), ", "))
 	return u.String()
+}
+
+// devSearchPath returns the schemas of the search_path of the database
+// of devURL that exist there, public and the schema its unqualified
+// names resolve to aside, quoted for a search_path: Supabase's
+// extensions, which ALTER DATABASE … SET search_path adds, and where
+// migrations.external creates pgcrypto. A temporary database of diff
+// --dev-url keeps them after public, so that a function the migrations
+// create calling gen_random_bytes() unqualified finds it, as on the
+// databases they run on, where the replay stopped at "function
+// gen_random_bytes(integer) does not exist". Only the schemas the
+// temporary database has count, those the external SQL creates.
+func devSearchPath(ctx context.Context, devURL string) ([]string, error) {
+	conn, err := pgx.Connect(ctx, devURL)
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: connect to %s: %w", redact(devURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var schemas []string
+	if err := conn.QueryRow(ctx, "SELECT current_schemas(false)").Scan(&schemas); err != nil {
+		return nil, fmt.Errorf("--dev-url: read the search_path: %w", err)
+	}
+	var more []string
+	for i, s := range schemas {
+		if i > 0 && s != sqlschema.SchemaName {
+			more = append(more, pgx.Identifier{s}.Sanitize())
+		}
+	}
+	return more, nil
 }
 
 // createBeforeTables creates the extensions exts, then the objects

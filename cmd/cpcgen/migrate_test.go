@@ -572,9 +572,9 @@ func TestMigrationsExternalDefault(t *testing.T) {
 // a schema migrations.external creates after public (Supabase's
 // extensions, where pgcrypto's gen_random_bytes lives) and a LANGUAGE
 // sql function of the migrations calling one of its functions
-// unqualified: check --url and migrate baseline replayed the migrations
-// with public alone in the search_path, and stopped at "function
-// util_token() does not exist".
+// unqualified: check --url, migrate baseline and migrate diff --dev-url
+// replayed the migrations with public alone in the search_path, and
+// stopped at "function util_token() does not exist".
 func TestMigrationsExternalSearchPath(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
@@ -602,6 +602,10 @@ sql_objects:
 	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
 	pgtest.Exec(t, live, "CREATE TABLE tokens (id bigint PRIMARY KEY)", fn)
 	baselinedMatches(t, dir, live, dev)
+	// diff --dev-url's temporary databases take the search_path of the
+	// --dev-url's database, here live's, after public.
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", live)
+	contains(t, "diff", out, "no changes")
 }
 
 // TestMigrateDiffDevURLCheckWithoutColumns diffs, against a --dev-url,
