@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -71,6 +73,12 @@ func (e *DDLError) Unwrap() error { return e.Err }
 type Statement struct {
 	SQL  string
 	Line int
+	// Include, where SQL is empty, is the file a psql \i (\include)
+	// or \ir (\include_relative) meta-command at Line runs there;
+	// Relative is true for \ir, which names it from the directory of
+	// the file holding the command.
+	Include  string
+	Relative bool
 }
 
 // ApplyDDL runs the statements of a DDL file (src, named file for
@@ -88,17 +96,58 @@ type Statement struct {
 // libpgosm) is left out, with the statements about it (its comment,
 // owner, grants), and reported as a finding; a later statement that
 // uses it stops the replay with a message naming it.
+//
+// The files psql's \i and \ir include (the PostgREST starter kit's
+// \ir user.sql) are read and run where the command stands, as psql
+// runs them: \i names a file from the working directory, \ir from the
+// directory of the file holding it. They were skipped as any other
+// meta-command, and their tables silently left out.
 func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding, error) {
+	r := &ddlRun{left: map[string]string{}}
+	err := r.apply(ctx, conn, file, src, 0)
+	return r.findings, err
+}
+
+// maxIncludeDepth is how deep \i and \ir may nest: deeper is taken for
+// a file including itself.
+const maxIncludeDepth = 32
+
+// ddlRun is the state of ApplyDDL across a file and those it includes.
+type ddlRun struct {
+	findings    []Finding
+	left        map[string]string // the functions left out, by name: their finding's name
+	skipped     int               // the statements writing rows left out
+	lastSkipped int               // the line of the last
+}
+
+// apply runs the statements of src, the file named file, included at
+// the given depth (0 for a file of --sql).
+func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, depth int) error {
 	stmts, err := SplitDDL(src)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
-	var findings []Finding
-	left := map[string]string{}  // the functions left out, by name: their finding's name
-	skipped, lastSkipped := 0, 0 // the statements writing rows left out, and the line of the last
+	left := r.left
 	for _, s := range stmts {
+		if s.Include != "" {
+			path := s.Include
+			if s.Relative && !filepath.IsAbs(path) {
+				path = filepath.Join(filepath.Dir(file), path)
+			}
+			if depth >= maxIncludeDepth {
+				return fmt.Errorf("%s:%d: %s: includes nest deeper than %d; does a file include itself?", file, s.Line, path, maxIncludeDepth)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("%s:%d: include %w", file, s.Line, err)
+			}
+			if err := r.apply(ctx, conn, path, string(data), depth+1); err != nil {
+				return err
+			}
+			continue
+		}
 		if dataStatement(s.SQL) {
-			skipped, lastSkipped = skipped+1, s.Line
+			r.skipped, r.lastSkipped = r.skipped+1, s.Line
 			continue
 		}
 		if databaseStatement(s.SQL) {
@@ -109,7 +158,7 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 			// Rows a statement run before left (a DO block's INSERT)
 			// are no part of the schema: empty the tables and try again.
 			if _, terr := conn.Exec(ctx, truncateAll); terr != nil {
-				return findings, fmt.Errorf("%s:%d: empty the tables to run the statement again after %w: %w", file, s.Line, err, terr)
+				return fmt.Errorf("%s:%d: empty the tables to run the statement again after %w: %w", file, s.Line, err, terr)
 			}
 			_, err = conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
 		}
@@ -122,7 +171,7 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 		switch {
 		case pgErr != nil && pgErr.Code == "58P01" && name != "":
 			left[name] = sig
-			findings = append(findings, Finding{Kind: "function", Name: sig, Action: NotImported,
+			r.findings = append(r.findings, Finding{Kind: "function", Name: sig, Action: NotImported,
 				Why: fmt.Sprintf("LANGUAGE c, and the server replaying the DDL refused it (%s:%d: %s): add it as an sql_objects entry once the servers migrations run on have its library", file, s.Line, pgErr.Message)})
 			continue
 		case pgErr != nil && pgErr.Code == "42883" && left[functionTarget(s.SQL)] != "":
@@ -137,19 +186,19 @@ func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) ([]Finding,
 				}
 			}
 		}
-		if lead := leadWords(s.SQL, 1); de.Hint == "" && skipped > 0 && (lead == "SELECT" || lead == "CALL" || lead == "DO") {
+		if lead := leadWords(s.SQL, 1); de.Hint == "" && r.skipped > 0 && (lead == "SELECT" || lead == "CALL" || lead == "DO") {
 			// Code run by the file may read the rows it wrote before
 			// (LedgerSMB's file_links_vrebuild() makes a view of the
 			// names file_view_catalog's rows hold).
-			de.Hint = fmt.Sprintf("the statement runs code, which may read rows the statements writing rows left out before it would have written (%d, the last at line %d): import from a database the file was run in (--url)", skipped, lastSkipped)
+			de.Hint = fmt.Sprintf("the statement runs code, which may read rows the statements writing rows left out before it would have written (%d, the last at line %d): import from a database the file was run in (--url)", r.skipped, r.lastSkipped)
 		}
 		if pgErr != nil && pgErr.Position > 0 {
 			pos := runeOffset(s.SQL, int(pgErr.Position)-1)
 			de.ErrLine = s.Line + strings.Count(s.SQL[:pos], "\n")
 		}
-		return findings, de
+		return de
 	}
-	return findings, nil
+	return nil
 }
 
 // onRows reports whether err is the server's refusal of a statement for
@@ -361,6 +410,33 @@ func runeOffset(s string, n int) int {
 	return len(s)
 }
 
+// includeCommand returns the file a psql meta-command line names when
+// it is \i, \include, \ir or \include_relative, and whether it is
+// named from the directory of the file holding it; ok is false for
+// another command. A name in single quotes is unquoted, as psql does.
+func includeCommand(line string) (file string, relative, ok bool) {
+	line = strings.TrimSpace(line)
+	cmd, arg := line, ""
+	if i := strings.IndexAny(line, " \t"); i >= 0 {
+		cmd, arg = line[:i], line[i:]
+	}
+	switch cmd {
+	case `\i`, `\include`:
+	case `\ir`, `\include_relative`:
+		relative = true
+	default:
+		return "", false, false
+	}
+	arg = strings.TrimSpace(arg)
+	if len(arg) >= 2 && arg[0] == '\'' && arg[len(arg)-1] == '\'' {
+		arg = strings.ReplaceAll(arg[1:len(arg)-1], "''", "'")
+	}
+	if arg == "" {
+		return "", false, false
+	}
+	return arg, relative, true
+}
+
 func clipStatement(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 200 {
@@ -391,8 +467,12 @@ func SplitDDL(src string) ([]Statement, error) {
 		ch := src[i]
 		if lineStart && start < 0 && ch == '\\' {
 			// A psql meta-command runs to the end of its line.
+			j := i
 			for i < len(src) && src[i] != '\n' {
 				i++
+			}
+			if inc, rel, ok := includeCommand(src[j:i]); ok {
+				out = append(out, Statement{Line: line, Include: inc, Relative: rel})
 			}
 			continue
 		}

@@ -205,6 +205,47 @@ CREATE INDEX c_tile ON c (tile(id));
 	}
 }
 
+// TestApplyDDLIncludes: the files psql's \i and \ir include run where
+// the command stands (\ir from the directory of the file holding it,
+// \i from the working directory, a quoted name too), where import
+// skipped them as any meta-command and left their tables out without a
+// word; a file that is missing, or that includes itself, stops the
+// replay naming the command's file and line.
+func TestApplyDDLIncludes(t *testing.T) {
+	ctx := context.Background()
+	conn := testConn(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("src/tables/b.sql", "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);\n")
+	write("src/tables/all.sql", "\\ir b.sql\n")
+	c := write("other dir/c.sql", "CREATE TABLE c (id int PRIMARY KEY);\n")
+	main := write("src/init.sql", "CREATE TABLE a (id int PRIMARY KEY);\n\\ir tables/all.sql\n\\i '"+c+"'\nCREATE INDEX ON c (id);\n")
+	found, err := ApplyDDL(ctx, conn, main, "CREATE TABLE a (id int PRIMARY KEY);\n\\ir tables/all.sql\n\\i '"+c+"'\nCREATE INDEX ON c (id);\n")
+	if err != nil || len(found) != 0 {
+		t.Fatalf("%v %v", found, err)
+	}
+	if res := convert(t, conn, "init.sql"); res.Tables != 3 {
+		t.Fatalf("%d tables, want 3", res.Tables)
+	}
+	loop := write("loop.sql", "\\ir loop.sql\n")
+	if _, err := ApplyDDL(ctx, conn, loop, "\\ir loop.sql\n"); err == nil || !strings.Contains(err.Error(), "loop.sql:1:") || !strings.Contains(err.Error(), "nest deeper") {
+		t.Errorf("a file including itself: %v", err)
+	}
+	if _, err := ApplyDDL(ctx, conn, main, "\n\\include_relative nowhere.sql\n"); err == nil || !strings.Contains(err.Error(), "init.sql:2:") || !strings.Contains(err.Error(), "nowhere.sql") {
+		t.Errorf("a missing file: %v", err)
+	}
+}
+
 // TestApplyDDLSkips: a newer pg_dump's session settings the server does
 // not know are skipped, and so are the statements that create or drop a
 // database and those that write rows, behind WITH too (with COPY's data
