@@ -1078,7 +1078,10 @@ ORDER BY 1, 2`, r.schema)
 
 // privileges lists the objects of the schema, and the schema, whose
 // access control list is not the one PostgreSQL gives them (acldefault,
-// or the initial one pg_init_privs holds for the public schema).
+// or the initial one pg_init_privs holds for the public schema), and
+// the default privileges ALTER DEFAULT PRIVILEGES IN SCHEMA sets for the
+// objects created there (kind default privileges, named by the kind of
+// objects: tables).
 func (r *reader) privileges() error {
 	return appendRows(r, &r.cat.Privileges, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END, c.relname
@@ -1093,6 +1096,11 @@ UNION ALL
 SELECT 'schema', n.nspname FROM pg_namespace n
 WHERE n.nspname = $1 AND n.nspacl IS NOT NULL AND n.nspacl <> coalesce((SELECT ip.initprivs FROM pg_init_privs ip
   WHERE ip.objoid = n.oid AND ip.classoid = 'pg_namespace'::regclass AND ip.objsubid = 0), acldefault('n', n.nspowner))
+UNION ALL
+SELECT DISTINCT 'default privileges', CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+    WHEN 'T' THEN 'types' ELSE 'schemas' END
+FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
+WHERE n.nspname = $1
 ORDER BY 1, 2`, r.schema)
 }
 

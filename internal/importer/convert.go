@@ -497,7 +497,9 @@ func (c *converter) sqlTableObject(name string) *object {
 }
 
 // privileges notes, once for each kind of object, the privileges GRANT
-// and REVOKE changed, which import does not carry.
+// and REVOKE changed, which import does not carry, and once the default
+// privileges of the schema (Supabase's ALTER DEFAULT PRIVILEGES IN
+// SCHEMA public GRANT ALL ON TABLES TO anon), which no note named.
 func (c *converter) privileges() {
 	var kinds []string
 	byKind := map[string][]string{}
@@ -509,6 +511,10 @@ func (c *converter) privileges() {
 	}
 	for _, k := range kinds {
 		objs := byKind[k]
+		if k == "default privileges" {
+			c.find(k, "in schema "+c.cat.Schema, NotImported, "ALTER DEFAULT PRIVILEGES IN SCHEMA sets the privileges of the %s created there, which specs and migrations do not carry: privileges belong to deployment, which sets them for the roles it makes", strings.Join(objs, ", "))
+			continue
+		}
 		name, what := "on "+k+"s", fmt.Sprintf("%d %ss (%s)", len(objs), k, clipText(strings.Join(objs, ", ")))
 		if len(objs) == 1 {
 			name, what = "on "+k+" "+objs[0], k+" "+objs[0]
