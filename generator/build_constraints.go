@@ -78,14 +78,16 @@ func (b *builder) buildConstraints(t *ir.Table) {
 			suffix = fields(cols)
 			if taken(suffix) {
 				// Another key over the same columns has the columns' name:
-				// the index is known by its name, and, when that is the
-				// columns' name too (Prisma's "Step_id_key" beside the
-				// primary key), as an index.
+				// the index is known by its name.
 				suffix = byName
-				if taken(suffix) {
-					suffix += "Index"
-				}
 			}
+		}
+		if taken(suffix) {
+			// And, when that is the columns' name too (Prisma's
+			// "Step_id_key" beside the primary key, GoAlert's
+			// escalation_policies_name on lower(name) beside the unique
+			// column name), as an index.
+			suffix += "Index"
 		}
 		specName := ix.Name
 		if specName == "" {

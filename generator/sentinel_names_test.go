@@ -67,3 +67,28 @@ func TestReferencedSentinelsSpelledAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestExpressionIndexSentinelNamedAsColumn: a unique index on an
+// expression named as its table and a unique column (GoAlert's
+// escalation_policies_name on lower(name), beside the column name's own
+// unique constraint) had the column's sentinel,
+// ErrEscalationPolicyNameTaken, and the specs import wrote did not build;
+// the index's is known as an index.
+func TestExpressionIndexSentinelNamedAsColumn(t *testing.T) {
+	specYAML := `tables:
+  escalation_policies:
+    columns:
+      id: {type: uuid, primary_key: true}
+      name: {type: text, unique: true}
+    indexes:
+      - {name: escalation_policies_name, columns: [{expr: lower(name)}], unique: true}
+`
+	pkg, _ := generateProject(t, t.TempDir(), "alertdb", specYAML)
+	got := map[string]string{}
+	for _, k := range pkg.Table("escalation_policies").Constraints {
+		got[k.Sentinel] = k.SQLName
+	}
+	if got["ErrEscalationPolicyNameTaken"] != "escalation_policies_name_key" || got["ErrEscalationPolicyNameIndexTaken"] != "escalation_policies_name" {
+		t.Errorf("sentinels: %v", got)
+	}
+}
