@@ -624,6 +624,15 @@ CREATE TABLE hook (id int PRIMARY KEY, method text NOT NULL, a text, b text, c i
   CHECK (c > 0 AND c BETWEEN 1 AND 10));
 CREATE INDEX hook_basic ON hook (a) WHERE method = 'basic' AND (b IS NOT NULL AND c IS NULL);
 CREATE VIEW basic_hooks AS SELECT id FROM hook WHERE method = 'basic' AND (a IS NOT NULL AND b IS NOT NULL);`
+	// The same in a trigger's WHEN (GoAlert's trg_10_cm_set_dest_on_update),
+	// which pg_get_triggerdef pretty-prints as one flat AND too; the
+	// rest of the trigger as pretty-printed, which names the table
+	// without its schema.
+	cases["nested and trigger when"] = `CREATE TABLE contact (id int PRIMARY KEY, kind text NOT NULL, value text, dest text);
+CREATE FUNCTION contact_dest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER contact_dest AFTER UPDATE ON contact FOR EACH ROW
+  WHEN (new.dest = old.dest AND (new.kind <> 'DEST' AND (new.value <> old.value OR new.kind <> old.kind))) EXECUTE FUNCTION contact_dest();
+CREATE TRIGGER contact_flat AFTER UPDATE ON contact FOR EACH ROW WHEN (new.dest IS NULL AND new.kind = 'x') EXECUTE FUNCTION contact_dest();`
 	// Indexes of partitions whose names PostgreSQL cuts to the same
 	// base and numbers in the order the parent's indexes were made
 	// (Lago's enriched_events_default): made in name order, and made in

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cpcgen/cpcgen/internal/find"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // Catalog is what Inspect read of one schema of a database: plain facts
@@ -408,6 +409,7 @@ type CatCast struct{ Name, Function, SQL string }
 type CatTrigger struct {
 	Name, Table, Def, Function, Comment string
 	Enabled                             string
+	plain                               string // Def without pretty-printing; see nestedSameOp
 }
 
 // CatStatement is an object of a table known by the statement that
@@ -1023,14 +1025,56 @@ ORDER BY o.sig`, r.schema)
 }
 
 func (r *reader) triggers() error {
+	defer func() {
+		for i := range r.cat.Triggers {
+			t := &r.cat.Triggers[i]
+			// Only the WHEN condition: the plain definition names the
+			// table with its schema.
+			ps, pe, ok := whenCondition(t.plain)
+			s, e, ok2 := whenCondition(t.Def)
+			if ok && ok2 && nestedSameOp(t.plain[ps:pe]) {
+				t.Def = t.Def[:s] + t.plain[ps:pe] + t.Def[e:]
+			}
+		}
+	}()
 	return appendRows(r, &r.cat.Triggers, func(t *CatTrigger) []any {
-		return []any{&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled}
+		return []any{&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled, &t.plain}
 	}, `
-SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true), p.proname, coalesce(obj_description(tg.oid, 'pg_trigger'), ''), tg.tgenabled::text
+SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true), p.proname, coalesce(obj_description(tg.oid, 'pg_trigger'), ''), tg.tgenabled::text,
+  pg_get_triggerdef(tg.oid, false)
 FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = tg.tgfoid
 WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0`+notExt("c.oid", "pg_class")+`
 ORDER BY 2, 1`, r.schema)
+}
+
+// whenCondition returns where, in def, a CREATE TRIGGER statement as
+// pg_get_triggerdef prints it, the parenthesized condition of its WHEN
+// clause starts and ends; ok is false when it has none.
+func whenCondition(def string) (start, end int, ok bool) {
+	toks, err := sqllex.Lex(def)
+	if err != nil {
+		return 0, 0, false
+	}
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].Is("WHEN") || !toks[i+1].IsPunct("(") {
+			continue
+		}
+		depth := 0
+		for j := i + 1; j < len(toks); j++ {
+			switch {
+			case toks[j].IsPunct("("):
+				depth++
+			case toks[j].IsPunct(")"):
+				depth--
+				if depth == 0 {
+					return toks[i+1].Off, toks[j].End(), true
+				}
+			}
+		}
+		return 0, 0, false
+	}
+	return 0, 0, false
 }
 
 // unsupported lists what the schema holds that import does not carry.
