@@ -633,6 +633,13 @@ CREATE FUNCTION contact_dest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETU
 CREATE TRIGGER contact_dest AFTER UPDATE ON contact FOR EACH ROW
   WHEN (new.dest = old.dest AND (new.kind <> 'DEST' AND (new.value <> old.value OR new.kind <> old.kind))) EXECUTE FUNCTION contact_dest();
 CREATE TRIGGER contact_flat AFTER UPDATE ON contact FOR EACH ROW WHEN (new.dest IS NULL AND new.kind = 'x') EXECUTE FUNCTION contact_dest();`
+	// And in a rule's WHERE, which pretty-printing writes without even
+	// the parentheses around it; a rule without WHERE whose action has
+	// one is left as it is.
+	cases["nested and rule where"] = `CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int);
+CREATE TABLE log (id int, note text);
+CREATE RULE t_log AS ON UPDATE TO t WHERE new.a > 0 AND (new.b > 0 AND (new.c > 0 OR new.c IS NULL)) DO ALSO INSERT INTO log VALUES (new.id, 'x');
+CREATE RULE t_touch AS ON INSERT TO t DO ALSO UPDATE log SET note = 'y' WHERE id = new.id AND (note IS NULL AND id > 0);`
 	// Indexes of partitions whose names PostgreSQL cuts to the same
 	// base and numbers in the order the parent's indexes were made
 	// (Lago's enriched_events_default): made in name order, and made in

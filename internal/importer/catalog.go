@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -414,7 +415,10 @@ type CatTrigger struct {
 
 // CatStatement is an object of a table known by the statement that
 // creates it.
-type CatStatement struct{ Name, Table, SQL string }
+type CatStatement struct {
+	Name, Table, SQL string
+	plain            string // a rule's definition without pretty-printing; see nestedSameOp
+}
 
 // CatPublication is a publication of tables of the schema: SQL is its
 // CREATE PUBLICATION statement with its comment, Tables the tables it
@@ -1052,12 +1056,62 @@ ORDER BY 2, 1`, r.schema)
 // pg_get_triggerdef prints it, the parenthesized condition of its WHEN
 // clause starts and ends; ok is false when it has none.
 func whenCondition(def string) (start, end int, ok bool) {
+	return conditionAfter(def, "WHEN", "EXECUTE")
+}
+
+// ruleTable returns where, in def, a CREATE RULE statement as
+// pg_get_ruledef prints it, the name of the rule's table after TO starts
+// and ends; ok is false when it cannot be read.
+func ruleTable(def string) (start, end int, ok bool) {
+	toks, err := sqllex.Lex(def)
+	if err != nil {
+		return 0, 0, false
+	}
+	for i, t := range toks {
+		if !t.Is("TO") {
+			continue
+		}
+		for j := i + 1; j < len(toks); j++ {
+			if toks[j].Is("WHERE") || toks[j].Is("DO") {
+				if j == i+1 {
+					return 0, 0, false
+				}
+				return toks[i+1].Off, toks[j-1].End(), true
+			}
+		}
+		return 0, 0, false
+	}
+	return 0, 0, false
+}
+
+// statementEnd returns where the first statement of sql ends: at its
+// first top-level semicolon, or at the end.
+func statementEnd(sql string) int {
+	toks, err := sqllex.Lex(sql)
+	if err != nil {
+		return len(sql)
+	}
+	for _, t := range toks {
+		if t.IsPunct(";") {
+			return t.Off
+		}
+	}
+	return len(sql)
+}
+
+// conditionAfter returns where, in def, the parenthesized condition
+// after the word keyword starts and ends, looking no further than the
+// word stop; ok is false when there is none.
+func conditionAfter(def, keyword, stop string) (start, end int, ok bool) {
 	toks, err := sqllex.Lex(def)
 	if err != nil {
 		return 0, 0, false
 	}
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].Is("WHEN") || !toks[i+1].IsPunct("(") {
+		if toks[i].Is(stop) {
+			return 0, 0, false
+		}
+		if !toks[i].Is(keyword) || !toks[i+1].IsPunct("(") {
 			continue
 		}
 		depth := 0
@@ -1165,10 +1219,30 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
-	return appendRows(r, &r.cat.Rules, statement, `
+	defer func() {
+		// A rule whose WHERE or actions hold an AND under an AND, as
+		// pg_get_ruledef prints it without pretty-printing (see
+		// nestedSameOp), but for its table, which it names with the
+		// schema then.
+		for i := range r.cat.Rules {
+			rl := &r.cat.Rules[i]
+			if !nestedSameOp(rl.plain) {
+				continue
+			}
+			plain := strings.TrimSuffix(strings.TrimSpace(rl.plain), ";")
+			ps, pe, ok := ruleTable(plain)
+			s, e, ok2 := ruleTable(rl.SQL)
+			if ok && ok2 {
+				rl.SQL = plain[:ps] + rl.SQL[s:e] + plain[pe:] + rl.SQL[statementEnd(rl.SQL):]
+			}
+		}
+	}()
+	rule := func(s *CatStatement) []any { return []any{&s.Name, &s.Table, &s.SQL, &s.plain} }
+	return appendRows(r, &r.cat.Rules, rule, `
 SELECT rw.rulename, c.relname, rtrim(pg_get_ruledef(rw.oid, true), ';') ||
   coalesce(';' || chr(10) || 'COMMENT ON RULE ' || quote_ident(rw.rulename) || ' ON ' || quote_ident(c.relname) || ' IS ' ||
-    quote_literal(obj_description(rw.oid, 'pg_rewrite')), '')
+    quote_literal(obj_description(rw.oid, 'pg_rewrite')), ''),
+  pg_get_ruledef(rw.oid, false)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 }
