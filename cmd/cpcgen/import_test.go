@@ -640,6 +640,10 @@ CREATE TRIGGER contact_flat AFTER UPDATE ON contact FOR EACH ROW WHEN (new.dest 
 CREATE TABLE log (id int, note text);
 CREATE RULE t_log AS ON UPDATE TO t WHERE new.a > 0 AND (new.b > 0 AND (new.c > 0 OR new.c IS NULL)) DO ALSO INSERT INTO log VALUES (new.id, 'x');
 CREATE RULE t_touch AS ON INSERT TO t DO ALSO UPDATE log SET note = 'y' WHERE id = new.id AND (note IS NULL AND id > 0);`
+	// And in an index's expression, beside an expression without.
+	cases["nested and index expression"] = `CREATE TABLE r (id int PRIMARY KEY, a boolean, b boolean, c boolean, n text);
+CREATE INDEX r_expr ON r ((a AND (b AND c)), lower(n));
+CREATE INDEX r_flat ON r ((a AND b));`
 	// Indexes of partitions whose names PostgreSQL cuts to the same
 	// base and numbers in the order the parent's indexes were made
 	// (Lago's enriched_events_default): made in name order, and made in

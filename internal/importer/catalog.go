@@ -257,7 +257,8 @@ type CatIndex struct {
 	// partitioned table made ON ONLY it that some partition's index was
 	// never attached to.
 	Invalid    bool
-	plainWhere string // Where without pretty-printing; see nestedSameOp
+	plainWhere string   // Where without pretty-printing; see nestedSameOp
+	plainKeys  []string // Keys without pretty-printing; see nestedSameOp
 }
 
 // CatPartIndex is an index of a partition attached to an index of the
@@ -650,10 +651,15 @@ ORDER BY co.conrelid, co.conname`, r.schema)
 func (r *reader) indexes() error {
 	return tableRows(r, func(x *CatIndex) []any {
 		return []any{&x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
-			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics, &x.plainWhere, &x.Invalid}
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options, &x.Uses, &x.Statistics, &x.plainWhere, &x.Invalid, &x.plainKeys}
 	}, func(t *CatTable, x *CatIndex) {
 		if nestedSameOp(x.plainWhere) {
 			x.Where = x.plainWhere
+		}
+		for k := range x.Keys {
+			if k < len(x.plainKeys) && nestedSameOp(x.plainKeys[k]) {
+				x.Keys[k] = x.plainKeys[k]
+			}
 		}
 		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
 		t.Indexes = append(t.Indexes, x)
@@ -679,7 +685,8 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
   ARRAY(SELECT a.attnum::text || ' ' || a.attstattarget::text FROM pg_attribute a
     WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum),
   coalesce(pg_get_expr(i.indpred, i.indrelid, false), ''),
-  NOT i.indisvalid
+  NOT i.indisvalid,
+  ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, false) FROM generate_series(1, i.indnkeyatts) k)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
