@@ -292,6 +292,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		out.Summary = append(out.Summary, c.Comment)
 	}
 	specText(changes, o.spec, o.was)
+	sameChecksAgain(changes, out.again)
 	if err := uncastable(changes); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package migration
 
 import (
+	"slices"
+
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
@@ -154,6 +156,34 @@ func specAttr[T schema.Attr](attrs, spec []schema.Attr) {
 	for i, a := range attrs {
 		if _, ok := a.(T); ok {
 			attrs[i] = want
+		}
+	}
+}
+
+// sameChecksAgain turns each check change whose two sides specText gave
+// the same text (the specs' expression, read otherwise by the database
+// only because a column it names changes type: char_length(pw) and
+// char_length((pw)::text) for a text column made varchar) into the drop
+// of the check and its addition, which Atlas's planner writes (it has
+// no statement for a change between equal expressions), and records it
+// in again: the rows passed it before. It is still dropped and added,
+// around the conversion, rather than left to PostgreSQL's rebuild, which
+// parses the old expression over the new type (a comparison with a
+// value cast to the old type would fail).
+func sameChecksAgain(changes []schema.Change, again map[string]bool) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for i := 0; i < len(mt.Changes); i++ {
+			m, ok := mt.Changes[i].(*schema.ModifyCheck)
+			if !ok || m.From.Name == "" || m.From.Name != m.To.Name || m.From.Expr != m.To.Expr {
+				continue
+			}
+			mt.Changes = slices.Replace(mt.Changes, i, i+1, []schema.Change{&schema.DropCheck{C: m.From}, &schema.AddCheck{C: m.To}}...)
+			again[mt.T.Name+"."+m.To.Name] = true
+			i++
 		}
 	}
 }
