@@ -31,3 +31,40 @@ WHERE conrelid IN ('datasets'::regclass, 'records'::regclass) AND contype IN ('p
 		return got
 	})
 }
+
+// TestKeyWidensUnderReference widens the primary key of a table another
+// table references and keeps a unique key on the referenced column
+// (Hyperswitch-style histories): the unique key is built concurrently
+// before the schema step, which makes the reference again on it. The
+// down migration gives the old key back and makes the reference again:
+// PostgreSQL binds it to the oldest unique index over its columns, the
+// unique key, which the down then drops first, so the reference is
+// bound to the primary key and the early step's down finds nothing left
+// to drop.
+func TestKeyWidensUnderReference(t *testing.T) {
+	spec := func(key string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n" + key +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      line_id: {type: integer, nullable: true, references: lines.id}\n")
+	}
+	steps := []migrationStep{
+		{spec("      id: {type: integer, primary_key: true}\n      x: integer\n"), "lines_pkey p lines_pkey pays_line_id_fkey f lines_pkey pays_pkey p pays_pkey"},
+		{spec("      id: {type: integer, unique: true}\n      x: integer\n    primary_key: [id, x]\n"),
+			"lines_id_key u lines_id_key lines_pkey p lines_pkey pays_line_id_fkey f lines_id_key pays_pkey p pays_pkey"},
+	}
+	runSteps(t, steps, keysBound(t))
+}
+
+// keysBound returns a state reading the keys and foreign keys of tables
+// lines and pays, each with the index it is bound to.
+func keysBound(t *testing.T) func(*testDB) string {
+	return func(db *testDB) string {
+		t.Helper()
+		var got string
+		if err := db.pool.QueryRow(context.Background(), `
+SELECT string_agg(conname || ' ' || contype::text || ' ' || conindid::regclass::text, ' ' ORDER BY conname) FROM pg_constraint
+WHERE conrelid IN ('lines'::regclass, 'pays'::regclass) AND contype IN ('p', 'u', 'f')`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+}

@@ -165,6 +165,7 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		pc.Since = since
 	}
 	isolateEnumValues(planned.Changes)
+	unbindEarlyKeys(planned.Changes)
 	stepList := steps(planned.Changes)
 	for _, c := range planned.Changes {
 		if c.Irreversible != "" {

@@ -864,3 +864,54 @@ func enumOf(cmd string) string {
 	name, _, _ := strings.Cut(rest, " ")
 	return name
 }
+
+// Statements of an early index step (roleEarlyIndex) that build a unique
+// key: the unique index built concurrently (index, table) and the unique
+// constraint attached to it (table, constraint).
+var (
+	earlyUniqueIndexRE  = regexp.MustCompile(`^CREATE UNIQUE INDEX CONCURRENTLY ("(?:[^"]|"")+") ON ("(?:[^"]|"")+")`)
+	earlyUniqueAttachRE = regexp.MustCompile(`^ALTER TABLE ("(?:[^"]|"")+") ADD CONSTRAINT ("(?:[^"]|"")+") UNIQUE USING INDEX `)
+)
+
+// unbindEarlyKeys drops, in the down migration, the unique keys an early
+// index step built before the schema step's down makes again the
+// foreign keys referencing their table that the migration dropped (a
+// reference to a key the migration changes, as unkeyedRefs and
+// decideObjects take it out). PostgreSQL binds a foreign key to the
+// first unique index over its columns it finds, the oldest: made again
+// while the early key, older than the key the down gives back, is
+// there, the foreign key would be bound to it, and the early step's
+// down could not drop it. The early step's down then drops only what is
+// left (IF EXISTS).
+func unbindEarlyKeys(changes []*Change) {
+	for _, e := range changes {
+		if e.Step != roleEarlyIndex || len(e.Reverse) != 1 {
+			continue
+		}
+		var table, drop, left string
+		if m := earlyUniqueIndexRE.FindStringSubmatch(e.Cmd); m != nil {
+			table = strings.ReplaceAll(m[2][1:len(m[2])-1], `""`, `"`)
+			drop, left = "DROP INDEX IF EXISTS "+m[1], "DROP INDEX CONCURRENTLY IF EXISTS "+m[1]
+		} else if m := earlyUniqueAttachRE.FindStringSubmatch(e.Cmd); m != nil {
+			table = strings.ReplaceAll(m[1][1:len(m[1])-1], `""`, `"`)
+			drop = fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", m[1], m[2])
+			left = drop
+		} else {
+			continue
+		}
+		// The down migration runs the schema step's reverses last change
+		// first: the key goes before the first foreign key made again.
+		re := referencesRE(table)
+		last := -1
+		for i, c := range changes {
+			if c.Step == roleSchema && slices.ContainsFunc(c.Reverse, re.MatchString) {
+				last = i
+			}
+		}
+		if last < 0 {
+			continue
+		}
+		changes[last].Reverse = append([]string{drop}, changes[last].Reverse...)
+		e.Reverse = []string{left}
+	}
+}
