@@ -68,3 +68,25 @@ WHERE conrelid IN ('lines'::regclass, 'pays'::regclass) AND contype IN ('p', 'u'
 		return got
 	}
 }
+
+// TestKeyChangesUnderReferenceObject changes the primary key of a table
+// whose columns a foreign key of several columns, kept as an SQL object,
+// references, and keeps a unique key on those columns: PostgreSQL
+// refuses to drop the primary key while the foreign key made on it
+// stands, so the object is dropped before the key changes and made
+// again after, on the unique key; the down migration does the reverse.
+func TestKeyChangesUnderReferenceObject(t *testing.T) {
+	spec := func(key string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n      a: integer\n      b: integer\n      x: integer\n" + key +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      a: {type: integer, nullable: true}\n      b: {type: integer, nullable: true}\n" +
+			"sql_objects:\n  - name: pays_a_b_fkey\n    kind: other\n    depends_on: [pays, lines]\n" +
+			"    sql: ALTER TABLE pays ADD CONSTRAINT pays_a_b_fkey FOREIGN KEY (a, b) REFERENCES lines(a, b)\n" +
+			"    drop: ALTER TABLE pays DROP CONSTRAINT pays_a_b_fkey\n")
+	}
+	steps := []migrationStep{
+		{spec("    primary_key: [a, b]\n"), "lines_pkey p lines_pkey pays_a_b_fkey f lines_pkey pays_pkey p pays_pkey"},
+		{spec("    primary_key: [a, b, x]\n    indexes:\n      - {name: lines_a_b_key, columns: [a, b], unique: true, constraint: true}\n"),
+			"lines_a_b_key u lines_a_b_key lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_key pays_pkey p pays_pkey"},
+	}
+	runSteps(t, steps, keysBound(t))
+}

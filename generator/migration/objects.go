@@ -828,9 +828,9 @@ var ownedByRE = regexp.MustCompile(`OWNED BY ("(?:[^"]|"")+"\."(?:[^"]|"")+")`)
 // rebuiltIndexes returns the indexes changes drop and make again,
 // changed (Atlas drops and creates them) or dropped and added under the
 // same name, by name, each with the pattern that finds it in SQL
-// (indexNameRE); and the unique indexes they drop or change, each with
-// the pattern that finds a foreign key referencing its table
-// (referencesRE), which may use it.
+// (indexNameRE); and the unique indexes and primary keys they drop or
+// change, each with the pattern that finds a foreign key referencing its
+// table (referencesRE), which may use it.
 func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 	out := map[string]*regexp.Regexp{}
 	for _, c := range changes {
@@ -868,10 +868,26 @@ func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 				if dropped[tc.I.Name] {
 					add(tc.I.Name, indexNameRE(tc.I.Name), false)
 				}
+			case *schema.ModifyPrimaryKey:
+				// The primary key is a unique index too: one changed
+				// (dropped and added again) or dropped may be the key a
+				// foreign key kept as SQL was made on.
+				add(primaryKeyName(mt.T.Name, tc.From), nil, true)
+			case *schema.DropPrimaryKey:
+				add(primaryKeyName(mt.T.Name, tc.P), nil, true)
 			}
 		}
 	}
 	return out
+}
+
+// primaryKeyName is the name of the primary key pk of table: its own, or
+// the one PostgreSQL gives a key declared without one.
+func primaryKeyName(table string, pk *schema.Index) string {
+	if pk != nil && pk.Name != "" {
+		return pk.Name
+	}
+	return table + "_pkey"
 }
 
 // referencesRE matches a statement referencing the table: REFERENCES
