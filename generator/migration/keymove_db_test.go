@@ -2,7 +2,10 @@ package migration_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/generator/migration"
 )
 
 // TestKeyMovesUnderReference moves the primary key of a table to the
@@ -89,4 +92,28 @@ func TestKeyChangesUnderReferenceObject(t *testing.T) {
 			"lines_a_b_key u lines_a_b_key lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_key pays_pkey p pays_pkey"},
 	}
 	runSteps(t, steps, keysBound(t))
+}
+
+// TestUniqueConstraintBecomesIndexUnderReference turns the unique
+// constraint another table references into a plain unique index of the
+// same column under another name: PostgreSQL drops the constraint's
+// index with it, which it refuses while the reference made on it stands,
+// so the reference is dropped before and made again after, on the new
+// index, in online and offline plans; the down migrations do the
+// reverse.
+func TestUniqueConstraintBecomesIndexUnderReference(t *testing.T) {
+	spec := func(code string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n      id: {type: integer, primary_key: true}\n" + code +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: {type: text, nullable: true, references: lines.code}\n")
+	}
+	steps := []migrationStep{
+		{spec("      code: {type: text, unique: true}\n"), "lines_code_key u lines_code_key lines_pkey p lines_pkey pays_code_fkey f lines_code_key pays_pkey p pays_pkey"},
+		{spec("      code: text\n    indexes:\n      - {name: lines_code_uidx, columns: [code], unique: true}\n"),
+			"lines_pkey p lines_pkey pays_code_fkey f lines_code_uidx pays_pkey p pays_pkey"},
+	}
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true, Offline: offline}, steps, keysBound(t))
+		})
+	}
 }

@@ -787,7 +787,11 @@ func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
 // form is dt, is dropped: dt has no unique index of its name and parts
 // (attributes the inspection of a database and a spec's replay read
 // apart do not drop it), nor one of its parts under another name (a
-// rename).
+// rename). A unique constraint's index goes when dt has only a plain
+// unique index of its parts: PostgreSQL drops the index with the
+// constraint, and the plain one is built anew.
 func keyGoes(i *schema.Index, dt *schema.Table) bool {
-	return !slices.ContainsFunc(dt.Indexes, func(di *schema.Index) bool { return di.Unique && sameParts(i.Parts, di.Parts) })
+	return !slices.ContainsFunc(dt.Indexes, func(di *schema.Index) bool {
+		return di.Unique && sameParts(i.Parts, di.Parts) && (!sqlschema.IsConstraintIndex(i) || sqlschema.IsConstraintIndex(di))
+	})
 }
