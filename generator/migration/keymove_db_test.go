@@ -117,3 +117,26 @@ func TestUniqueConstraintBecomesIndexUnderReference(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexBecomesConstraintUnderReference makes the plain unique index
+// another table references a unique constraint in place (USING INDEX).
+// The down migration cannot turn it back in place: PostgreSQL drops the
+// index with the constraint, which it refuses while the reference made
+// on the index stands, so the down drops the reference before and makes
+// it again after, in online and offline plans.
+func TestIndexBecomesConstraintUnderReference(t *testing.T) {
+	spec := func(constraint string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: text\n" +
+			"    indexes:\n      - {name: lines_code_key, columns: [code], unique: true" + constraint + "}\n" +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      code: {type: text, nullable: true, references: lines.code}\n")
+	}
+	steps := []migrationStep{
+		{spec(""), "lines_pkey p lines_pkey pays_code_fkey f lines_code_key pays_pkey p pays_pkey"},
+		{spec(", constraint: true"), "lines_code_key u lines_code_key lines_pkey p lines_pkey pays_code_fkey f lines_code_key pays_pkey p pays_pkey"},
+	}
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true, Offline: offline}, steps, keysBound(t))
+		})
+	}
+}

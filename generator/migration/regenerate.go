@@ -620,17 +620,50 @@ func indexesToConstraints(current, desired *schema.Schema) []*Change {
 			for i, p := range from.Parts {
 				cols[i] = quote(p.C.Name)
 			}
+			// PostgreSQL drops the index with the constraint, which it
+			// refuses while a foreign key made on the index stands: the
+			// down migration drops the references to its columns before
+			// and makes them again after.
+			unref, reref := referencesTo(desired, keyOf(dt.Name, from.Parts))
 			out = append(out, &Change{
 				Cmd: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(dt.Name), quote(to.Name), quote(from.Name)),
-				Reverse: []string{
+				Reverse: slices.Concat(unref, []string{
 					fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(dt.Name), quote(to.Name)),
 					fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", quote(from.Name), quote(dt.Name), strings.Join(cols, ", ")),
-				},
+				}, reref),
 				Comment: fmt.Sprintf("make unique index %q of table %q a unique constraint", from.Name, dt.Name),
 			})
 		}
 	}
 	return out
+}
+
+// referencesTo returns the statements dropping, and those making again,
+// the foreign keys of s referencing the key (keyOf) key. A foreign key
+// the planner cannot write is left out.
+func referencesTo(s *schema.Schema, key string) (drops, adds []string) {
+	for _, t := range s.Tables {
+		for _, fk := range t.ForeignKeys {
+			if fk.RefTable == nil || foreignKeyTarget(fk) != key {
+				continue
+			}
+			drop, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.DropForeignKey{F: fk}}}})
+			if err != nil {
+				continue
+			}
+			add, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddForeignKey{F: fk}}}})
+			if err != nil {
+				continue
+			}
+			for _, c := range drop {
+				drops = append(drops, c.Cmd)
+			}
+			for _, c := range add {
+				adds = append(adds, c.Cmd)
+			}
+		}
+	}
+	return drops, adds
 }
 
 // unboundSources points the statements whose source is the change of a
