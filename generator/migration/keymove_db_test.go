@@ -140,3 +140,28 @@ func TestIndexBecomesConstraintUnderReference(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexBecomesConstraintUnderReferenceObject makes the plain unique
+// index a foreign key of several columns, kept as an SQL object,
+// references a unique constraint in place: the down migration, which
+// drops the constraint and builds the index again, drops the object
+// before and makes it again after, in online and offline plans.
+func TestIndexBecomesConstraintUnderReferenceObject(t *testing.T) {
+	spec := func(constraint string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n      a: integer\n      b: integer\n      x: {type: integer, primary_key: true}\n" +
+			"    indexes:\n      - {name: lines_a_b_key, columns: [a, b], unique: true" + constraint + "}\n" +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      a: {type: integer, nullable: true}\n      b: {type: integer, nullable: true}\n" +
+			"sql_objects:\n  - name: pays_a_b_fkey\n    kind: other\n    depends_on: [pays, lines]\n" +
+			"    sql: ALTER TABLE pays ADD CONSTRAINT pays_a_b_fkey FOREIGN KEY (a, b) REFERENCES lines(a, b)\n" +
+			"    drop: ALTER TABLE pays DROP CONSTRAINT pays_a_b_fkey\n")
+	}
+	steps := []migrationStep{
+		{spec(""), "lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_key pays_pkey p pays_pkey"},
+		{spec(", constraint: true"), "lines_a_b_key u lines_a_b_key lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_key pays_pkey p pays_pkey"},
+	}
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true, Offline: offline}, steps, keysBound(t))
+		})
+	}
+}

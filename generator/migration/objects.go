@@ -74,7 +74,7 @@ type objectPlan struct {
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), renamedAway(p.Schema), rebuiltIndexes(p.Schema), p.replaced, typeColumns(current))
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), renamedAway(p.Schema), madeConstraints(p.Changes, rebuiltIndexes(p.Schema)), p.replaced, typeColumns(current))
 	if err != nil {
 		return err
 	}
@@ -879,6 +879,32 @@ func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 		}
 	}
 	return out
+}
+
+// madeConstraintRE reads a unique index made a unique constraint in
+// place (indexesToConstraints): the table and the index.
+var madeConstraintRE = regexp.MustCompile(`^ALTER TABLE ("(?:[^"]|"")+") ADD CONSTRAINT "(?:[^"]|"")+" UNIQUE USING INDEX ("(?:[^"]|"")+")$`)
+
+// madeConstraints adds to rebuilt (see rebuiltIndexes) the unique
+// indexes the schema step of changes makes unique constraints in place,
+// each with the pattern that finds a foreign key referencing its table:
+// the down migration drops the constraint, and the index with it, which
+// PostgreSQL refuses while a foreign key kept as SQL made on it stands,
+// so such a key is dropped before and made again after.
+func madeConstraints(changes []*Change, rebuilt map[string]*regexp.Regexp) map[string]*regexp.Regexp {
+	for _, c := range changes {
+		m := madeConstraintRE.FindStringSubmatch(c.Cmd)
+		if m == nil || c.Step != roleSchema {
+			continue
+		}
+		unquote := func(s string) string { return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`) }
+		re := referencesRE(unquote(m[1]))
+		if old := rebuilt[unquote(m[2])]; old != nil {
+			re = eitherRE(old, re)
+		}
+		rebuilt[unquote(m[2])] = re
+	}
+	return rebuilt
 }
 
 // primaryKeyName is the name of the primary key pk of table: its own, or
