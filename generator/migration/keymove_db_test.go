@@ -165,3 +165,29 @@ func TestIndexBecomesConstraintUnderReferenceObject(t *testing.T) {
 		})
 	}
 }
+
+// TestUniqueConstraintBecomesIndexUnderReferenceObject turns the unique
+// constraint a foreign key of several columns, kept as an SQL object,
+// references into a plain unique index under another name: PostgreSQL
+// drops the constraint's index with it, which it refuses while the key
+// made on it stands, so the object is dropped before and made again
+// after, on the new index, in online and offline plans.
+func TestUniqueConstraintBecomesIndexUnderReferenceObject(t *testing.T) {
+	spec := func(index string) []byte {
+		return []byte("tables:\n  lines:\n    columns:\n      a: integer\n      b: integer\n      x: {type: integer, primary_key: true}\n" +
+			"    indexes:\n      - " + index + "\n" +
+			"  pays:\n    columns:\n      id: {type: integer, primary_key: true}\n      a: {type: integer, nullable: true}\n      b: {type: integer, nullable: true}\n" +
+			"sql_objects:\n  - name: pays_a_b_fkey\n    kind: other\n    depends_on: [pays, lines]\n" +
+			"    sql: ALTER TABLE pays ADD CONSTRAINT pays_a_b_fkey FOREIGN KEY (a, b) REFERENCES lines(a, b)\n" +
+			"    drop: ALTER TABLE pays DROP CONSTRAINT pays_a_b_fkey\n")
+	}
+	steps := []migrationStep{
+		{spec("{name: lines_a_b_key, columns: [a, b], unique: true, constraint: true}"), "lines_a_b_key u lines_a_b_key lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_key pays_pkey p pays_pkey"},
+		{spec("{name: lines_a_b_idx, columns: [a, b], unique: true}"), "lines_pkey p lines_pkey pays_a_b_fkey f lines_a_b_idx pays_pkey p pays_pkey"},
+	}
+	for _, offline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offline=%v", offline), func(t *testing.T) {
+			runStepsWith(t, migration.Options{AllowDestructive: true, AllowBreaking: true, AllowRewrite: true, Offline: offline}, steps, keysBound(t))
+		})
+	}
+}

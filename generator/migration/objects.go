@@ -12,7 +12,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
-	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
@@ -863,7 +862,7 @@ func rebuiltIndexes(changes []schema.Change) map[string]*regexp.Regexp {
 			case *schema.ModifyIndex:
 				add(tc.From.Name, indexNameRE(tc.From.Name), tc.From.Unique)
 			case *schema.DropIndex:
-				add(tc.I.Name, nil, tc.I.Unique && !sqlschema.IsConstraintIndex(tc.I))
+				add(tc.I.Name, nil, tc.I.Unique)
 			case *schema.AddIndex:
 				if dropped[tc.I.Name] {
 					add(tc.I.Name, indexNameRE(tc.I.Name), false)
