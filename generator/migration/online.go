@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
@@ -183,7 +184,8 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					to.Type = &schema.ColumnType{Type: tc.To.Type.Type, Raw: tc.To.Type.Raw, Null: true}
 					rest = append(rest, &schema.ModifyColumn{From: tc.From, To: &to, Change: other, Extra: tc.Extra})
 				}
-				stepped = append(stepped, notNull(t.Name, tc.To.Name)...)
+				cur, _ := current.Table(t.Name)
+				stepped = append(stepped, notNull(t.Name, tc.To.Name, cur, t)...)
 			case *schema.AddColumn:
 				def := volatileDefault(tc.C)
 				cur, _ := current.Table(t.Name)
@@ -207,7 +209,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				if !tc.C.Type.Null {
 					// The check comes after the backfill: until it has
 					// passed a row, an update of the row keeps its NULL.
-					nn := notNull(t.Name, col.Name)
+					nn := notNull(t.Name, col.Name, cur, t)
 					nn[0].Step = roleNotNull
 					stepped = append(stepped, nn...)
 				}
@@ -734,8 +736,12 @@ func validate(t *schema.Table, name, what string) *Change {
 // NOT VALID in the schema step, validated in the validate step, where
 // SET NOT NULL then finds it and skips its own scan, and the check is
 // dropped.
-func notNull(table, column string) []*Change {
-	check := names.Constraint(table, column, "not_null")
+//
+// The check is named after the table and column (notNullCheck), clear of
+// the names the constraints of tables, the table before the migration
+// and after it, have.
+func notNull(table, column string, tables ...*schema.Table) []*Change {
+	check := notNullCheck(table, column, tables)
 	t, c, k := quote(table), quote(column), quote(check)
 	add := fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID", t, k, c)
 	return []*Change{
@@ -762,6 +768,39 @@ func notNull(table, column string) []*Change {
 			Step:    roleValidate,
 		},
 	}
+}
+
+// notNullCheck names the check notNull adds to set NOT NULL on column of
+// table: table_column_not_null, or with a number after it when a
+// constraint of tables has that name (a check of the project's own,
+// which a history that set NOT NULL through a check by hand keeps).
+func notNullCheck(table, column string, tables []*schema.Table) string {
+	name := names.Constraint(table, column, "not_null")
+	for n := 2; constraintNamed(name, tables); n++ {
+		name = names.Constraint(table, column, "not_null", strconv.Itoa(n))
+	}
+	return name
+}
+
+// constraintNamed reports whether a check, index, foreign key or
+// primary key of tables (nil ones left out) has the name.
+func constraintNamed(name string, tables []*schema.Table) bool {
+	for _, t := range tables {
+		if t == nil {
+			continue
+		}
+		for _, a := range t.Attrs {
+			if c, ok := a.(*schema.Check); ok && c.Name == name {
+				return true
+			}
+		}
+		if slices.ContainsFunc(t.Indexes, func(i *schema.Index) bool { return i.Name == name }) ||
+			slices.ContainsFunc(t.ForeignKeys, func(f *schema.ForeignKey) bool { return f.Symbol == name }) ||
+			t.PrimaryKey != nil && t.PrimaryKey.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // backfill is a step filling a column in batches: the runner's backfill
