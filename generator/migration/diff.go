@@ -318,9 +318,8 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	schemaChanges := withUnbound(changes, unbound)
 	out.Schema = append(append(out.Schema, keyDrops...), schemaChanges...)
 	var stepped []*Change
-	var bound map[string]string
 	if o.online {
-		if changes, stepped, bound, err = lockSafe(current, changes, o.objects, renamedTables(out.Schema)); err != nil {
+		if changes, stepped, err = lockSafe(current, changes, o.objects, renamedTables(out.Schema)); err != nil {
 			return nil, err
 		}
 	}
@@ -358,7 +357,6 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.Changes = append(out.Changes, post...)
 	out.Changes = append(out.Changes, out.post...)
 	out.Changes = append(out.Changes, stepped...)
-	freeEarlyKeys(out.Changes, bound)
 	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
 	for _, c := range constraintRenames {
 		out.Summary = append(out.Summary, c.Comment)

@@ -58,12 +58,9 @@ const (
 // which holds the table's ACCESS EXCLUSIVE lock for the renames anyway.
 //
 // Tables the migration creates need none of this: nobody uses them yet.
-// The unique indexes built before the schema step are returned too, by
-// the key they make (keyOf), for freeEarlyKeys.
-func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object, renamed map[string]bool) ([]schema.Change, []*Change, map[string]string, error) {
+func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object, renamed map[string]bool) ([]schema.Change, []*Change, error) {
 	var keep []schema.Change
 	var stepped []*Change
-	bound := map[string]string{} // the unique indexes built before the schema step, by key
 	referenced := referencedKeys(changes)
 	backing := foreignKeyTargets(current)
 	freed := freedNames(changes)
@@ -96,7 +93,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				if from := replaces[tc.I]; from != nil {
 					cs, err := buildBeforeDrop(t, from, tc.I)
 					if err != nil {
-						return nil, nil, nil, err
+						return nil, nil, err
 					}
 					stepped = append(stepped, cs...)
 					continue
@@ -109,13 +106,10 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					// (and a unique constraint attached to it there).
 					cs, err := concurrentIndex(t, tc.I)
 					if err != nil {
-						return nil, nil, nil, err
+						return nil, nil, err
 					}
 					for _, c := range cs {
 						c.Step, c.Object = roleEarlyIndex, tc.I.Name
-					}
-					if tc.I.Unique {
-						bound[keyOf(t.Name, tc.I.Parts)] = tc.I.Name
 					}
 					stepped = append(stepped, cs...)
 					continue
@@ -129,7 +123,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				cs, err := concurrentIndex(t, tc.I)
 				if err != nil {
-					return nil, nil, nil, err
+					return nil, nil, err
 				}
 				stepped = append(stepped, cs...)
 			case *schema.DropIndex:
@@ -142,7 +136,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				c, err := dropIndexConcurrently(t, tc.I)
 				if err != nil {
-					return nil, nil, nil, err
+					return nil, nil, err
 				}
 				stepped = append(stepped, c)
 			case *schema.ModifyIndex:
@@ -159,7 +153,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				}
 				cs, err := swapIndex(t, tc.From, tc.To)
 				if err != nil {
-					return nil, nil, nil, err
+					return nil, nil, err
 				}
 				stepped = append(stepped, cs...)
 			case *schema.AddForeignKey:
@@ -221,7 +215,7 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 			keep = append(keep, &schema.ModifyTable{T: t, Changes: rest})
 		}
 	}
-	return keep, stepped, bound, nil
+	return keep, stepped, nil
 }
 
 // splitDroppedIndexes returns a table's changes with each index changed
@@ -434,38 +428,6 @@ func referencedKeys(changes []schema.Change) map[string]bool {
 		}
 	}
 	return out
-}
-
-// freeEarlyKeys makes the down migration drop each unique index built
-// before the schema step (bound, by the key it makes) before it adds
-// back a foreign key the schema step drops that references the index's
-// columns: PostgreSQL binds a foreign key to the first unique index over
-// its columns it finds, so the key would take that index rather than
-// the one it had (the primary key made again by then), and the early
-// step's down could not drop the index (2BP01); its DROP INDEX … IF
-// EXISTS then finds it gone.
-func freeEarlyKeys(changes []*Change, bound map[string]string) {
-	for _, c := range changes {
-		mt, ok := c.Source.(*schema.ModifyTable)
-		if !ok || c.Step != roleSchema {
-			continue
-		}
-		var drops []string
-		for _, tc := range mt.Changes {
-			d, ok := tc.(*schema.DropForeignKey)
-			if !ok || d.F.RefTable == nil {
-				continue
-			}
-			idx, ok := bound[foreignKeyTarget(d.F)]
-			if !ok || !slices.ContainsFunc(c.Reverse, func(r string) bool { return strings.Contains(r, "CONSTRAINT "+quote(d.F.Symbol)+" FOREIGN KEY") }) {
-				continue
-			}
-			if drop := "DROP INDEX IF EXISTS " + quote(idx); !slices.Contains(drops, drop) {
-				drops = append(drops, drop)
-			}
-		}
-		c.Reverse = append(drops, c.Reverse...)
-	}
 }
 
 // isPartitioned reports whether t is a partitioned table, whose indexes
