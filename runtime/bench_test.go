@@ -77,6 +77,32 @@ func BenchmarkScanUUID(b *testing.B) {
 	}
 }
 
+// BenchmarkScanSlice decodes one binary text[] and int8[] of eight
+// elements into a Go slice as rows.Scan does: RegisterTypes's slice plan
+// checks the array's dimensions (one), pgx's does not.
+func BenchmarkScanSlice(b *testing.B) {
+	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
+		b.Run(mapName+"/text[]", func(b *testing.B) {
+			want := []string{"a", "bb", "ccc", "dddd", "e", "ff", "ggg", "hhhh"}
+			src := wireBytes(b, pgtype.TextArrayOID, want)
+			var dst []string
+			benchScan(b, typeMaps()[mapName], pgtype.TextArrayOID, src, &dst)
+			if len(dst) != len(want) || dst[7] != want[7] {
+				b.Fatalf("scanned %v, want %v", dst, want)
+			}
+		})
+		b.Run(mapName+"/int8[]", func(b *testing.B) {
+			want := []int64{1, 2, 3, 4, 5, 6, 7, 8}
+			src := wireBytes(b, pgtype.Int8ArrayOID, want)
+			var dst []int64
+			benchScan(b, typeMaps()[mapName], pgtype.Int8ArrayOID, src, &dst)
+			if len(dst) != len(want) || dst[7] != want[7] {
+				b.Fatalf("scanned %v, want %v", dst, want)
+			}
+		})
+	}
+}
+
 // BenchmarkEncodeDecimal encodes one decimal parameter in binary, as
 // pgx does for each argument.
 func BenchmarkEncodeDecimal(b *testing.B) {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"reflect"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -24,46 +25,55 @@ func registerOneDimSlices(m *pgtype.Map) {
 	}
 }
 
-// tryWrapOneDimSlice is pgx's TryWrapPtrSliceScanPlan whose array refuses
-// more than one dimension.
+// tryWrapOneDimSlice is pgx's TryWrapPtrSliceScanPlan whose plan refuses
+// an array of more than one dimension.
 func tryWrapOneDimSlice(target any) (pgtype.WrappedScanPlanNextSetter, any, bool) {
 	plan, next, ok := pgtype.TryWrapPtrSliceScanPlan(target)
 	if !ok {
 		return nil, nil, false
 	}
-	setter, isSetter := next.(pgtype.ArraySetter)
-	if !isSetter {
-		return plan, next, true
-	}
-	return &oneDimPlan{inner: plan}, oneDimArray{setter}, true
+	return &oneDimPlan{inner: plan}, next, true
 }
 
-// oneDimPlan runs pgx's slice plan, whose next plan gets the array
-// wrapped in a oneDimArray.
+// oneDimPlan runs pgx's slice plan once the array's header says it has
+// one dimension (or none: empty); it reads the header itself, so a
+// scan costs no more than pgx's.
 type oneDimPlan struct {
 	inner pgtype.WrappedScanPlanNextSetter
 }
 
-func (p *oneDimPlan) SetNext(next pgtype.ScanPlan) { p.inner.SetNext(oneDimNext{next}) }
+func (p *oneDimPlan) SetNext(next pgtype.ScanPlan) { p.inner.SetNext(next) }
 
-func (p *oneDimPlan) Scan(src []byte, target any) error { return p.inner.Scan(src, target) }
-
-// oneDimNext hands the next plan (the array codec's) a oneDimArray.
-type oneDimNext struct{ next pgtype.ScanPlan }
-
-func (n oneDimNext) Scan(src []byte, target any) error {
-	if setter, ok := target.(pgtype.ArraySetter); ok {
-		target = oneDimArray{setter}
+func (p *oneDimPlan) Scan(src []byte, target any) error {
+	if n := arrayDims(src); n > 1 {
+		return codecErrorf("cannot scan an array of %d dimensions into a Go slice, which holds one", n)
 	}
-	return n.next.Scan(src, target)
+	return p.inner.Scan(src, target)
 }
 
-// oneDimArray is an ArraySetter that refuses more than one dimension.
-type oneDimArray struct{ pgtype.ArraySetter }
-
-func (a oneDimArray) SetDimensions(dimensions []pgtype.ArrayDimension) error {
-	if len(dimensions) > 1 {
-		return codecErrorf("cannot scan an array of %d dimensions into a Go slice, which holds one", len(dimensions))
+// arrayDims returns the number of dimensions of an array in PostgreSQL's
+// binary form (a 4-byte count first, whose first byte is 0) or text
+// form (nested braces, "{{a,b},{c,d}}", after dimension bounds for
+// arrays not starting at 1, "[0:1][1:2]={…}"); 0 for NULL.
+func arrayDims(src []byte) int {
+	switch {
+	case len(src) >= 4 && src[0] == 0:
+		return int(binary.BigEndian.Uint32(src))
+	case len(src) > 0 && src[0] == '[':
+		n := 0
+		for _, c := range src {
+			if c == '=' {
+				break
+			}
+			if c == '[' {
+				n++
+			}
+		}
+		return n
 	}
-	return a.ArraySetter.SetDimensions(dimensions)
+	n := 0
+	for n < len(src) && src[n] == '{' {
+		n++
+	}
+	return n
 }
