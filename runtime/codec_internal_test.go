@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"errors"
 	"math/big"
 	"strings"
@@ -241,5 +242,36 @@ func TestNumericInputBounds(t *testing.T) {
 	big := []byte(strings.Repeat("9", 131072) + "." + strings.Repeat("9", 9999))
 	if err := (decimalTextScanPlan{}).Scan(big, &d); err != nil || d.NumDigits() != 131072+9999 {
 		t.Errorf("largest text: %v", err)
+	}
+}
+
+// TestArrayDims reads the dimensions of arrays in PostgreSQL's text form
+// (the simple protocol's) and binary form, as the slice scan checks
+// them.
+func TestArrayDims(t *testing.T) {
+	bin := func(dims ...uint32) []byte {
+		b := make([]byte, 12)
+		binary.BigEndian.PutUint32(b, uint32(len(dims)))
+		return b
+	}
+	for _, c := range []struct {
+		src  []byte
+		want int
+	}{
+		{nil, 0},
+		{[]byte("{}"), 1},
+		{[]byte("{a,b}"), 1},
+		{[]byte(`{"{a}",b}`), 1},
+		{[]byte("{{a,b},{c,d}}"), 2},
+		{[]byte("{{{1}},{{2}}}"), 3},
+		{[]byte("[0:1]={a,b}"), 1},
+		{[]byte("[0:1][1:2]={{a,b},{c,d}}"), 2},
+		{bin(), 0},
+		{bin(2), 1},
+		{bin(2, 2), 2},
+	} {
+		if got := arrayDims(c.src); got != c.want {
+			t.Errorf("arrayDims(%q) = %d, want %d", c.src, got, c.want)
+		}
 	}
 }
