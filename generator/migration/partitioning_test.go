@@ -18,16 +18,7 @@ func TestPartitioningChangeRefused(t *testing.T) {
 		{plain, partitioned, `schema/spec.yaml:2:3: table "events" is partitioned in the specs but plain where the migrations leave it: PostgreSQL cannot make a table partitioned in place;`},
 		{partitioned, plain, `schema/spec.yaml:2:3: table "events" is plain in the specs but partitioned where the migrations leave it: PostgreSQL cannot make a table plain in place;`},
 	} {
-		p := newProject(t, "golang-migrate")
-		p.setSpec([]byte(c.from))
-		p.diff("initial", false)
-		p.setSpec([]byte(c.to))
-		dir, err := migration.ReadDir(p.root, "migrations", p.format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = migration.Diff(p.build(), dir, migration.Options{Name: "change", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
-		if err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := diffAllowed(t, []byte(c.from), []byte(c.to)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("diff: %v\nwant %s", err, c.want)
 		}
 	}
@@ -46,17 +37,25 @@ func TestPartitionKeyRetypeRefused(t *testing.T) {
 		{"{type: varchar(20)}", `schema/spec.yaml:5:7: column "region" of table "shops" is in its partition key, whose type and collation PostgreSQL cannot change (character varying(10) to character varying(20))`},
 		{`{type: varchar(10), collation: "C"}`, `(character varying(10) to character varying(10) COLLATE "C")`},
 	} {
-		p := newProject(t, "golang-migrate")
-		p.setSpec(spec("{type: varchar(10)}"))
-		p.diff("initial", false)
-		p.setSpec(spec(c.to))
-		dir, err := migration.ReadDir(p.root, "migrations", p.format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = migration.Diff(p.build(), dir, migration.Options{Name: "change", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
-		if err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := diffAllowed(t, spec("{type: varchar(10)}"), spec(c.to)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("diff: %v\nwant %s", err, c.want)
 		}
 	}
+}
+
+// diffAllowed writes the first migration of a project of the spec from,
+// then diffs the spec to against it with every finding allowed, and
+// returns the diff's error.
+func diffAllowed(t *testing.T, from, to []byte) error {
+	t.Helper()
+	p := newProject(t, "golang-migrate")
+	p.setSpec(from)
+	p.diff("initial", false)
+	p.setSpec(to)
+	dir, err := migration.ReadDir(p.root, "migrations", p.format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = migration.Diff(p.build(), dir, migration.Options{Name: "change", AllowDestructive: true, AllowBreaking: true, AllowRewrite: true})
+	return err
 }
