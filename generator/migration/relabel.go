@@ -10,6 +10,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // relabel is an enum type or label the plan renames in place (the
@@ -129,9 +130,6 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 		}
 	}
 	relabel := strings.NewReplacer(pairs...)
-	// The new name quoted: alignExprs compares names however they are
-	// quoted, so one spelling serves.
-	retype := strings.NewReplacer("::"+quote(oldType), "::"+quote(newType), "::"+oldType, "::"+quote(newType))
 	return func(s string) []string {
 		// Twice: an array element between two that are replaced shares
 		// its commas with them.
@@ -139,7 +137,51 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 		if oldType == "" {
 			return []string{s}
 		}
-		return []string{s, retype.Replace(s)}
+		return []string{s, renameCasts(s, oldType, newType)}
+	}
+}
+
+// renameCasts returns expr with its casts to the type from (::from, or
+// ::"from", and of arrays of it) naming the type to, quoted: alignExprs
+// compares names however they are quoted, so one spelling serves.
+func renameCasts(expr, from, to string) string {
+	toks, err := sqllex.Lex(expr)
+	if err != nil {
+		return expr
+	}
+	var b strings.Builder
+	last := 0
+	for i := 2; i < len(toks); i++ {
+		t := toks[i]
+		if !toks[i-1].IsPunct(":") || !toks[i-2].IsPunct(":") || t.Kind != sqllex.Word && t.Kind != sqllex.Quoted || t.Ident() != from {
+			continue
+		}
+		b.WriteString(expr[last:t.Off])
+		b.WriteString(quote(to))
+		last = t.End()
+	}
+	if last == 0 {
+		return expr
+	}
+	b.WriteString(expr[last:])
+	return b.String()
+}
+
+// renameCastsIn gives every expression of current's tables (defaults,
+// generation expressions, checks, index expressions and predicates) the
+// enum types' new names in its casts (renamed: new name to old), as
+// PostgreSQL, which keeps the type by its OID, shows them after the
+// rename: those alignExprs did not make desired's (a predicate the specs
+// change too) would be dropped and made again, going back, under a name
+// the type no longer has.
+func renameCastsIn(current *schema.Schema, renamed map[string]string) {
+	for to, from := range renamed {
+		for _, t := range current.Tables {
+			alignTable(t, nil, func(have, _ string) (string, bool) {
+				got := renameCasts(have, from, to)
+				return got, got != have
+			})
+		}
 	}
 }
 

@@ -58,3 +58,20 @@ func TestAlignExprs(t *testing.T) {
 		t.Errorf("defaults after alignExprs:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestRenameCasts renames a type in the casts of an expression, quoted
+// or not, of arrays of it too, and nowhere else: not a type whose name
+// it starts (::state_kind), not a column or a string of its name.
+func TestRenameCasts(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`state <> 'gone'::state`, `state <> 'gone'::"stage"`},
+		{`'{a}'::"state"[]`, `'{a}'::"stage"[]`},
+		{`'a'::state_kind = '::state'`, `'a'::state_kind = '::state'`},
+		{`x::STATE`, `x::"stage"`},
+		{`no casts`, `no casts`},
+	} {
+		if got := renameCasts(c.in, "state", "stage"); got != c.want {
+			t.Errorf("renameCasts(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
