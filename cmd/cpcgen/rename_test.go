@@ -61,7 +61,8 @@ func startFromCase(t *testing.T, name string) (dir, dev, live string) {
 // text only the normalized comparison saw change, stopped the diff:
 // "unknown check constraint change"; a predicate over a renamed enum
 // whose index the specs change was made again, going back, with a cast
-// to the type's old name: "type "status" does not exist".)
+// to the type's old name: "type "status" does not exist", or with a
+// renamed label's old value: "invalid input value for enum".)
 func TestGoldenCasesDevURL(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -76,6 +77,7 @@ func TestGoldenCasesDevURL(t *testing.T) {
 		{"retype_column_with_check_offline", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, true},
 		{"enum_to_domain_same_name", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 		{"rename_enum_table_and_replaced_value", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
+		{"rename_enum_labels_in_retyped_index", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, dev, live := startFromCase(t, c.name)

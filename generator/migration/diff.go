@@ -234,7 +234,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		for _, rw := range enumRewrites {
 			alignExprs(current, desired, rw)
 		}
-		renameCastsIn(current, retyped)
+		followRenames(current, out.relabeled)
 		aside, err := enumsAside(pkg, current, desired, o.was, out)
 		if err != nil {
 			return nil, err

@@ -145,20 +145,62 @@ func enumRewrites(oldType, newType string, labels []string) func(string) []strin
 // ::"from", and of arrays of it) naming the type to, quoted: alignExprs
 // compares names however they are quoted, so one spelling serves.
 func renameCasts(expr, from, to string) string {
+	return followEnum(expr, from, to, nil, nil)
+}
+
+// followEnum returns expr with the renames of one enum type followed as
+// PostgreSQL, which keeps a type and the constants cast to it by their
+// OIDs, shows them after the renames: its casts to the type from name
+// the type to (when from is not ""), quoted, and a string constant cast
+// to it, by either name, whose value labels renames (old label to new)
+// holds the new label. Casts to other types, a type whose name from
+// starts, and constants not cast are left as they are.
+func followEnum(expr, from, to string, labels map[string]string, cols map[string]bool) string {
 	toks, err := sqllex.Lex(expr)
 	if err != nil {
 		return expr
 	}
 	var b strings.Builder
 	last := 0
-	for i := 2; i < len(toks); i++ {
-		t := toks[i]
-		if !toks[i-1].IsPunct(":") || !toks[i-2].IsPunct(":") || t.Kind != sqllex.Word && t.Kind != sqllex.Quoted || t.Ident() != from {
+	replace := func(t sqllex.Tok, with string) {
+		b.WriteString(expr[last:t.Off])
+		b.WriteString(with)
+		last = t.End()
+	}
+	// The constants not cast that a column of the type is compared with
+	// (kind = 'b', 'b' <> kind, kind IN ('a', 'b')), as the specs write
+	// them: PostgreSQL made them the type's constants.
+	for i, t := range toks {
+		if t.Kind != sqllex.String || len(labels) == 0 || len(cols) == 0 || i+1 < len(toks) && toks[i+1].IsPunct(":") {
 			continue
 		}
-		b.WriteString(expr[last:t.Off])
-		b.WriteString(quote(to))
-		last = t.End()
+		v, ok := plainString(t.Text)
+		if !ok {
+			continue
+		}
+		if nv, ok := labels[v]; ok && comparedWithColumn(toks, i, cols) {
+			replace(t, quoteLiteral(nv))
+		}
+	}
+	for i := 2; i < len(toks); i++ {
+		t := toks[i]
+		if !toks[i-1].IsPunct(":") || !toks[i-2].IsPunct(":") || t.Kind != sqllex.Word && t.Kind != sqllex.Quoted {
+			continue
+		}
+		name := t.Ident()
+		if name != to && (from == "" || name != from) {
+			continue
+		}
+		if lit := i - 3; lit >= 0 && toks[lit].Kind == sqllex.String && toks[lit].Off >= last && len(labels) > 0 && (i+1 >= len(toks) || !toks[i+1].IsPunct("[")) {
+			if v, ok := plainString(toks[lit].Text); ok {
+				if nv, ok := labels[v]; ok {
+					replace(toks[lit], quoteLiteral(nv))
+				}
+			}
+		}
+		if from != "" && name == from {
+			replace(t, quote(to))
+		}
 	}
 	if last == 0 {
 		return expr
@@ -167,18 +209,75 @@ func renameCasts(expr, from, to string) string {
 	return b.String()
 }
 
-// renameCastsIn gives every expression of current's tables (defaults,
+// comparedWithColumn reports whether the string constant toks[i] is
+// compared with one of cols (=, <>, !=, <, <=, >, >=, on either side),
+// or is in the list of col IN (…).
+func comparedWithColumn(toks []sqllex.Tok, i int, cols map[string]bool) bool {
+	isCol := func(j int) bool {
+		return j >= 0 && j < len(toks) && (toks[j].Kind == sqllex.Word || toks[j].Kind == sqllex.Quoted) && cols[toks[j].Ident()]
+	}
+	isOp := func(j int) bool {
+		return j >= 0 && j < len(toks) && toks[j].Kind == sqllex.Punct && strings.Contains("<>=!", toks[j].Text)
+	}
+	// The operator before, of one or two characters, then after.
+	if k := i - 1; isOp(k) && (isCol(k-1) || isOp(k-1) && isCol(k-2)) {
+		return true
+	}
+	if k := i + 1; isOp(k) && (isCol(k+1) || isOp(k+1) && isCol(k+2)) {
+		return true
+	}
+	// An IN list: back over constants and commas to "(", IN, the column.
+	j := i - 1
+	for j >= 0 && (toks[j].IsPunct(",") || toks[j].Kind == sqllex.String) {
+		j--
+	}
+	return j >= 2 && toks[j].IsPunct("(") && toks[j-1].Is("IN") && isCol(j-2)
+}
+
+// plainString returns the value of a string constant written '…' (not
+// E'…' or dollar-quoted).
+func plainString(text string) (string, bool) {
+	if len(text) < 2 || text[0] != '\'' || text[len(text)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(text[1:len(text)-1], "''", "'"), true
+}
+
+// followRenames gives every expression of current's tables (defaults,
 // generation expressions, checks, index expressions and predicates) the
-// enum types' new names in its casts (renamed: new name to old), as
-// PostgreSQL, which keeps the type by its OID, shows them after the
-// rename: those alignExprs did not make desired's (a predicate the specs
-// change too) would be dropped and made again, going back, under a name
-// the type no longer has.
-func renameCastsIn(current *schema.Schema, renamed map[string]string) {
-	for to, from := range renamed {
+// renames of enum types and labels the plan makes (relabeled): those
+// alignExprs did not make desired's (a predicate the specs change too)
+// would be dropped and made again, going back, under a name the type or
+// the label no longer has then.
+func followRenames(current *schema.Schema, relabeled []relabel) {
+	type renames struct {
+		from   string
+		labels map[string]string
+	}
+	byEnum := map[string]*renames{}
+	for _, r := range relabeled {
+		e := byEnum[r.enum.SQLName]
+		if e == nil {
+			e = &renames{labels: map[string]string{}}
+			byEnum[r.enum.SQLName] = e
+		}
+		if r.label {
+			e.labels[r.from] = r.to
+		} else {
+			e.from = r.from
+		}
+	}
+	for to, e := range byEnum {
 		for _, t := range current.Tables {
+			cols := map[string]bool{} // the table's columns of the type
+			for _, c := range t.Columns {
+				switch ct := c.Type.Type.(type) {
+				case *schema.EnumType:
+					cols[c.Name] = ct.T == to
+				}
+			}
 			alignTable(t, nil, func(have, _ string) (string, bool) {
-				got := renameCasts(have, from, to)
+				got := followEnum(have, e.from, to, e.labels, cols)
 				return got, got != have
 			})
 		}

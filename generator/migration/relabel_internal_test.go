@@ -75,3 +75,38 @@ func TestRenameCasts(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowEnum follows an enum's renames into an expression: its casts
+// to the old name, and the constants cast to it, by either name, that
+// hold a renamed label; not a constant cast to another type or to an
+// array of it, nor one not cast.
+func TestFollowEnum(t *testing.T) {
+	labels := map[string]string{"b": "bee", "it's": "its"}
+	for _, c := range []struct{ in, want string }{
+		{`kind = 'b'::kind`, `kind = 'bee'::"item_kind"`},
+		{`kind = 'b'::item_kind OR kind = 'it''s'::"kind"`, `kind = 'bee'::item_kind OR kind = 'its'::"item_kind"`},
+		{`'b'::text = 'b'`, `'b'::text = 'b'`},
+		{`'{b}'::kind[]`, `'{b}'::"item_kind"[]`},
+		{`'c'::kind`, `'c'::"item_kind"`},
+	} {
+		if got := followEnum(c.in, "kind", "item_kind", labels, nil); got != c.want {
+			t.Errorf("followEnum(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+	if got, want := followEnum(`k = 'b'::kind`, "", "kind", labels, nil), `k = 'bee'::kind`; got != want {
+		t.Errorf("labels only: %s, want %s", got, want)
+	}
+	// Constants not cast, as the specs write them: only those a column
+	// of the type is compared with.
+	cols := map[string]bool{"k": true, "note": false}
+	for _, c := range []struct{ in, want string }{
+		{`k = 'b'`, `k = 'bee'`},
+		{`'b' <> "k" AND note = 'b'`, `'bee' <> "k" AND note = 'b'`},
+		{`k != 'b' OR k IN ('a', 'b', 'it''s')`, `k != 'bee' OR k IN ('a', 'bee', 'its')`},
+		{`lower(note) = 'b'`, `lower(note) = 'b'`},
+	} {
+		if got := followEnum(c.in, "", "kind", labels, cols); got != c.want {
+			t.Errorf("followEnum(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
