@@ -167,38 +167,38 @@ func followEnum(expr, from, to string, labels map[string]string, cols map[string
 		b.WriteString(with)
 		last = t.End()
 	}
-	// The constants not cast that a column of the type is compared with
-	// (kind = 'b', 'b' <> kind, kind IN ('a', 'b')), as the specs write
-	// them: PostgreSQL made them the type's constants.
-	for i, t := range toks {
-		if t.Kind != sqllex.String || len(labels) == 0 || len(cols) == 0 || i+1 < len(toks) && toks[i+1].IsPunct(":") {
-			continue
+	// castTo returns whether toks[k] is the type of a cast (after "::")
+	// to the enum by either name, and that name.
+	castTo := func(k int) (string, bool) {
+		if k < 2 || k >= len(toks) || !toks[k-1].IsPunct(":") || !toks[k-2].IsPunct(":") || toks[k].Kind != sqllex.Word && toks[k].Kind != sqllex.Quoted {
+			return "", false
 		}
-		v, ok := plainString(t.Text)
-		if !ok {
-			continue
-		}
-		if nv, ok := labels[v]; ok && comparedWithColumn(toks, i, cols) {
-			replace(t, quoteLiteral(nv))
-		}
+		name := toks[k].Ident()
+		return name, name == to || from != "" && name == from
 	}
-	for i := 2; i < len(toks); i++ {
-		t := toks[i]
-		if !toks[i-1].IsPunct(":") || !toks[i-2].IsPunct(":") || t.Kind != sqllex.Word && t.Kind != sqllex.Quoted {
-			continue
-		}
-		name := t.Ident()
-		if name != to && (from == "" || name != from) {
-			continue
-		}
-		if lit := i - 3; lit >= 0 && toks[lit].Kind == sqllex.String && toks[lit].Off >= last && len(labels) > 0 && (i+1 >= len(toks) || !toks[i+1].IsPunct("[")) {
-			if v, ok := plainString(toks[lit].Text); ok {
-				if nv, ok := labels[v]; ok {
-					replace(toks[lit], quoteLiteral(nv))
-				}
+	// One pass, in the text's order: a constant cast to the type, or not
+	// cast but compared with a column of it (kind = 'b', 'b' <> kind,
+	// kind IN ('a', 'b')), as the specs write them (PostgreSQL made both
+	// the type's constants), takes its label's new name; a cast to the
+	// old name, the new one.
+	for i, t := range toks {
+		if t.Kind == sqllex.String && len(labels) > 0 {
+			v, ok := plainString(t.Text)
+			if !ok {
+				continue
 			}
+			nv, ok := labels[v]
+			if !ok {
+				continue
+			}
+			_, cast := castTo(i + 3)
+			cast = cast && (i+4 >= len(toks) || !toks[i+4].IsPunct("["))
+			if cast || !(i+1 < len(toks) && toks[i+1].IsPunct(":")) && len(cols) > 0 && comparedWithColumn(toks, i, cols) {
+				replace(t, quoteLiteral(nv))
+			}
+			continue
 		}
-		if from != "" && name == from {
+		if name, ok := castTo(i); ok && from != "" && name == from {
 			replace(t, quote(to))
 		}
 	}

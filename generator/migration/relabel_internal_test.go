@@ -104,9 +104,14 @@ func TestFollowEnum(t *testing.T) {
 		{`'b' <> "k" AND note = 'b'`, `'bee' <> "k" AND note = 'b'`},
 		{`k != 'b' OR k IN ('a', 'b', 'it''s')`, `k != 'bee' OR k IN ('a', 'bee', 'its')`},
 		{`lower(note) = 'b'`, `lower(note) = 'b'`},
+		{`'b'::kind = k AND k = 'b'`, `'bee'::kind = k AND k = 'bee'`},
 	} {
 		if got := followEnum(c.in, "", "kind", labels, cols); got != c.want {
 			t.Errorf("followEnum(%s) = %s, want %s", c.in, got, c.want)
 		}
+	}
+	// A cast before a constant compared with a column, the type renamed.
+	if got, want := followEnum(`'b'::kind = k AND k = 'b'`, "kind", "item_kind", labels, cols), `'bee'::"item_kind" = k AND k = 'bee'`; got != want {
+		t.Errorf("renamed type: %s, want %s", got, want)
 	}
 }
