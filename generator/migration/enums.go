@@ -168,24 +168,7 @@ func enumsAside(pkg *ir.Package, current, desired, was *schema.Schema, p *Planne
 		if !ok || !taken[e.T] || findEnum(desired, e.T) != nil {
 			continue
 		}
-		// The columns' types, which need not be e itself, and the arrays
-		// of it, which name it too.
-		var types []*schema.EnumType
-		var arrays []*postgres.ArrayType
-		for _, t := range current.Tables {
-			for _, c := range t.Columns {
-				switch ct := c.Type.Type.(type) {
-				case *schema.EnumType:
-					if ct.T == e.T {
-						types = append(types, ct)
-					}
-				case *postgres.ArrayType:
-					if at, ok := ct.Type.(*schema.EnumType); ok && at.T == e.T {
-						types, arrays = append(types, at), append(arrays, ct)
-					}
-				}
-			}
-		}
+		types, arrays := enumTypesOf(current, e.T)
 		if len(types) == 0 {
 			continue // enumNamesFreed drops it before the objects' creation
 		}
@@ -199,14 +182,13 @@ func enumsAside(pkg *ir.Package, current, desired, was *schema.Schema, p *Planne
 			}
 			out = append(out, drops...)
 		}
-		rw := enumRewrites(name, aside, nil)
 		for _, s := range []*schema.Schema{current, was} {
 			if s == nil {
 				continue
 			}
 			for _, t := range s.Tables {
 				alignTable(t, nil, func(have, _ string) (string, bool) {
-					got := rw(have)[1]
+					got := renameCasts(have, name, aside)
 					return got, got != have
 				})
 			}
@@ -232,6 +214,27 @@ func enumsAside(pkg *ir.Package, current, desired, was *schema.Schema, p *Planne
 		})
 	}
 	return out, nil
+}
+
+// enumTypesOf returns the types of the columns of s that are the enum
+// type name (by name: they need not be the schema's object), of the
+// columns of arrays of it too, and those arrays' types, which name it.
+func enumTypesOf(s *schema.Schema, name string) (types []*schema.EnumType, arrays []*postgres.ArrayType) {
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			switch ct := c.Type.Type.(type) {
+			case *schema.EnumType:
+				if ct.T == name {
+					types = append(types, ct)
+				}
+			case *postgres.ArrayType:
+				if at, ok := ct.Type.(*schema.EnumType); ok && at.T == name {
+					types, arrays = append(types, at), append(arrays, ct)
+				}
+			}
+		}
+	}
+	return types, arrays
 }
 
 // enumColumn returns, when c is of the enum type e or an array of it,

@@ -31,7 +31,7 @@ func regenerate(current, desired *schema.Schema) map[string][]schema.Change {
 	for ct, dt := range keptTables(current, desired) {
 		var retyped []string
 		for _, dc := range dt.Columns {
-			if cc, ok := ct.Column(dc.Name); ok && !isGenerated(cc) && (typeChanges(cc, dc) || collationOf(cc) != collationOf(dc)) {
+			if cc, ok := ct.Column(dc.Name); ok && !isGenerated(cc) && (typeChanges(cc, dc) || collationChanged(cc, dc)) {
 				retyped = append(retyped, dc.Name)
 			}
 		}

@@ -92,19 +92,9 @@ func renameEnumValues(pkg *ir.Package, current *schema.Schema, retyped map[strin
 // relabelColumns gives the columns of current whose type is the enum
 // type et (by name), or an array of it, et's values.
 func relabelColumns(current *schema.Schema, et *schema.EnumType) {
-	for _, t := range current.Tables {
-		for _, c := range t.Columns {
-			switch ct := c.Type.Type.(type) {
-			case *schema.EnumType:
-				if ct.T == et.T {
-					ct.Values = et.Values
-				}
-			case *postgres.ArrayType:
-				if at, ok := ct.Type.(*schema.EnumType); ok && at.T == et.T {
-					at.Values = et.Values
-				}
-			}
-		}
+	types, _ := enumTypesOf(current, et.T)
+	for _, t := range types {
+		t.Values = et.Values
 	}
 }
 
