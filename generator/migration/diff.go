@@ -1199,8 +1199,9 @@ func irreversibleReason(c *Change) string {
 // kind sequence, which desired has as a plain integer column taking
 // nextval of it and which was (the snapshot) already has so, desired's
 // type and default. A migration that kept such a sequence owned by its
-// column (adoptSerialSequences) leaves a column a database inspected
-// shows as serial, where the specs write the default: compared as they
+// column (as adoptSerialSequences did before it made the sequence owned
+// by none, or an object of the specs that sets the ownership) leaves a
+// column a database inspected shows as serial, where the specs write the default: compared as they
 // are, every later diff planned to drop the sequence again. The
 // migration that makes the column so (was still has it serial) is left
 // to compare them as they are.
@@ -1269,14 +1270,21 @@ func partitioningChange(pkg *ir.Package, current, desired *schema.Schema) error 
 		}
 		where := ""
 		if pkg != nil {
-			if pos := tablePos(pkg, ct.Name); pos.IsValid() {
-				where = pos.String() + ": "
-			}
+			where = posPrefix(tablePos(pkg, ct.Name))
 		}
 		return fmt.Errorf("%stable %q is %s in the specs but %s where the migrations leave it: PostgreSQL cannot make a table %s in place; declare the %s table under a new name, copy the rows into it in a migration of your own and drop the old table from the specs (a later diff drops it), or drop the table in one migration and create it in the next, losing its rows",
 			where, ct.Name, now, was, now, now)
 	}
 	return partitionKeyRetype(pkg, current, desired)
+}
+
+// posPrefix is pos followed by ": ", to start a message that names its
+// place in the specs; "" for no position.
+func posPrefix(pos ir.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	return pos.String() + ": "
 }
 
 // partitionKeyRetype returns the error of a column of a partitioned
@@ -1300,14 +1308,12 @@ func partitionKeyRetype(pkg *ir.Package, current, desired *schema.Schema) error 
 				}
 				cc, ok1 := ct.Column(part.C.Name)
 				dc, ok2 := dt.Column(part.C.Name)
-				if !ok1 || !ok2 || !typeChanges(cc, dc) && collationOf(cc) == collationOf(dc) {
+				if !ok1 || !ok2 || !typeChanges(cc, dc) && !collationChanged(cc, dc) {
 					continue
 				}
 				where := ""
 				if pkg != nil {
-					if pos := columnPos(pkg, ct.Name, cc.Name); pos.IsValid() {
-						where = pos.String() + ": "
-					}
+					where = posPrefix(columnPos(pkg, ct.Name, cc.Name))
 				}
 				return fmt.Errorf("%scolumn %q of table %q is in its partition key, whose type and collation PostgreSQL cannot change (%s to %s): keep them, or declare the table with the new type under a new name, copy the rows into it in a migration of your own and drop the old table from the specs (a later diff drops it)",
 					where, cc.Name, ct.Name, typeString(cc.Type.Type)+collationSuffix(cc), typeString(dc.Type.Type)+collationSuffix(dc))

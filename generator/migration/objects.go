@@ -219,8 +219,8 @@ func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCr
 		n := droppedTypeName(c.Cmd)
 		if n != "" && newEnums[n] && len(used[n]) > 0 {
 			where := ""
-			if i := slices.IndexFunc(pkg.Enums, func(e *ir.Enum) bool { return e.SQLName == n }); i >= 0 && pkg.Enums[i].Pos.IsValid() {
-				where = pkg.Enums[i].Pos.String() + ": "
+			if i := slices.IndexFunc(pkg.Enums, func(e *ir.Enum) bool { return e.SQLName == n }); i >= 0 {
+				where = posPrefix(pkg.Enums[i].Pos)
 			}
 			return nil, nil, fmt.Errorf("%sthe specs make %q an enum type while column(s) %s still have the type or domain of that name, which the migration drops: PostgreSQL cannot create the enum while the old type holds the name; change the type of the column(s) in a migration of its own first (to text, say), then make the enum in the next",
 				where, n, quotedList(used[n]))
