@@ -60,9 +60,9 @@ type Planned struct {
 	Schema []schema.Change
 	// Summary names each change in a line, for messages and for check.
 	Summary []string
-	// again are the indexes and checks the plan drops only to make them
-	// again as they were (see dropEnumUses), as "table.name": the rows
-	// passed them before, so they cannot fail.
+	// again are the indexes, checks and foreign keys the plan drops only
+	// to make them again as they were (see dropEnumUses, retypedKeys), as
+	// "table.name": the rows passed them before, so they cannot fail.
 	again map[string]bool
 	// relabeled are the enum labels the plan renames in place (see
 	// renameEnumValues).
@@ -266,10 +266,10 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	}
 	out.rebound = rebound
 	regen := regenerate(current, desired)
-	keyDrops := retypedKeys(current, desired)
+	keyDrops := retypedKeys(current, desired, out.again)
 	if pkg != nil {
 		// Not for drift: a database inspected reads no key as dropped.
-		keyDrops = append(keyDrops, unkeyedRefs(current, desired)...)
+		keyDrops = append(keyDrops, unkeyedRefs(current, desired, out.again)...)
 	}
 	if err := partitioningChange(pkg, current, desired); err != nil {
 		return nil, err

@@ -706,8 +706,11 @@ func unboundSources(statements []*Change, schemaChanges, unbound []schema.Change
 // such key and index is taken out of current, so that the diff adds it
 // back as desired declares it, if it does, after the conversions (the
 // diff orders a table referencing another after it); the returned
-// changes drop them, one per table, before every table change.
-func retypedKeys(current, desired *schema.Schema) []schema.Change {
+// changes drop them, one per table, before every table change. A foreign
+// key that comes back as it was, over columns only widened (every value
+// kept, see widening), is put in again: the rows that satisfied it
+// satisfy it still, so its validation is no risk to report.
+func retypedKeys(current, desired *schema.Schema, again map[string]bool) []schema.Change {
 	// The columns of current whose type changes, found once: a foreign
 	// key may reference another table's.
 	retyped := map[*schema.Column]bool{}
@@ -732,8 +735,45 @@ func retypedKeys(current, desired *schema.Schema) []schema.Change {
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
 		}
+		for _, c := range taken {
+			if d, ok := c.(*schema.DropForeignKey); ok && keptThroughWidening(d.F, dt, current, desired) {
+				again[dt.Name+"."+d.F.Symbol] = true
+			}
+		}
 	}
 	return drops
+}
+
+// keptThroughWidening reports whether desired's table dt declares the
+// foreign key fk of current again, by name, over the same columns and
+// referenced columns, and every column of either side whose type
+// changes is widened (widening), so that equal values stay equal.
+func keptThroughWidening(fk *schema.ForeignKey, dt *schema.Table, current, desired *schema.Schema) bool {
+	df, ok := dt.ForeignKey(fk.Symbol)
+	if !ok || fk.RefTable == nil || df.RefTable == nil || df.RefTable.Name != fk.RefTable.Name ||
+		len(df.Columns) != len(fk.Columns) || len(df.RefColumns) != len(fk.RefColumns) {
+		return false
+	}
+	rt, ok := desired.Table(fk.RefTable.Name)
+	if !ok {
+		return false
+	}
+	same := func(from, to []*schema.Column, t *schema.Table) bool {
+		for i, c := range from {
+			if to[i].Name != c.Name {
+				return false
+			}
+			dc, ok := t.Column(c.Name)
+			if !ok {
+				return false
+			}
+			if castTarget(c.Type.Type) != castTarget(dc.Type.Type) && widening(c.Type.Type, dc.Type.Type) != 1 {
+				return false
+			}
+		}
+		return true
+	}
+	return same(fk.Columns, df.Columns, dt) && same(fk.RefColumns, df.RefColumns, rt)
 }
 
 // usesRetyped reports whether the index i of table t uses one of its
@@ -783,8 +823,9 @@ func indexChanges(i *schema.Index, ct, dt *schema.Table) bool {
 // is bound to is not in a spec, so each foreign key referencing columns
 // of a dropped or changed key is taken out of current, as retypedKeys
 // does: the returned changes drop it before the table changes, and the
-// diff adds it back after them, on the keys desired declares.
-func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
+// diff adds it back after them, on the keys desired declares; one kept
+// through widening is put in again (see retypedKeys).
+func unkeyedRefs(current, desired *schema.Schema, again map[string]bool) []schema.Change {
 	// The keys of current that go (keyOf).
 	gone := map[string]bool{}
 	for ct, dt := range keptTables(current, desired) {
@@ -811,6 +852,11 @@ func unkeyedRefs(current, desired *schema.Schema) []schema.Change {
 		}, nil)
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
+		}
+		for _, c := range taken {
+			if d, ok := c.(*schema.DropForeignKey); ok && keptThroughWidening(d.F, dt, current, desired) {
+				again[dt.Name+"."+d.F.Symbol] = true
+			}
 		}
 	}
 	return drops

@@ -160,14 +160,21 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
-	var dropped []*schema.Index // unique indexes the change drops
+	var dropped []*schema.Index // unique indexes and primary key the change drops
 	regen := regeneratedColumns(mt)
 	for _, c := range mt.Changes {
 		if a, ok := c.(*schema.AddColumn); ok {
 			added[a.C.Name] = true
 		}
-		if d, ok := c.(*schema.DropIndex); ok && d.I.Unique {
-			dropped = append(dropped, d.I)
+		switch c := c.(type) {
+		case *schema.DropIndex:
+			if c.I.Unique {
+				dropped = append(dropped, c.I)
+			}
+		case *schema.DropPrimaryKey:
+			dropped = append(dropped, c.P)
+		case *schema.ModifyPrimaryKey:
+			dropped = append(dropped, c.From)
 		}
 	}
 	for _, c := range mt.Changes {
@@ -232,6 +239,14 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					Hint:    "check for duplicates first (SELECT …, count(*) … GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration, then run again with --allow-destructive",
 				})
 			}
+		case *schema.AddPrimaryKey:
+			if f, ok := newKey(pkg, mt, c.P, added, dropped); ok {
+				out = append(out, f)
+			}
+		case *schema.ModifyPrimaryKey:
+			if f, ok := newKey(pkg, mt, c.To, added, dropped); ok {
+				out = append(out, f)
+			}
 		case *schema.ModifyIndex:
 			switch {
 			case c.To.Unique && !c.From.Unique:
@@ -239,6 +254,15 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.To),
 					Message: fmt.Sprintf("make index %q on %q unique fails if existing rows hold duplicates", c.To.Name, table),
 					Hint:    "clean up duplicates in an earlier migration, then run again with --allow-destructive",
+				})
+			case c.To.Unique && c.From.Unique && uniqueNarrowed(c.From, c.To):
+				// Its columns or its predicate change: rows unique under
+				// the old key (those its predicate left out, or with other
+				// values of a column it no longer holds) may not be.
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.To),
+					Message: fmt.Sprintf("change unique key %q on %q to %s fails if existing rows hold duplicates under it", c.To.Name, table, keyText(c.To)),
+					Hint:    "check for duplicates first (SELECT …, count(*) … GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration, then run again with --allow-destructive",
 				})
 			case c.To.Unique && nullsNotDistinct(c.To) && !nullsNotDistinct(c.From):
 				out = append(out, Finding{
@@ -278,7 +302,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				Hint:    "fix violating rows in an earlier migration, then run again with --allow-destructive",
 			})
 		case *schema.AddForeignKey:
-			if !allColumnsAdded(c.F.Columns, added) {
+			if !allColumnsAdded(c.F.Columns, added) && !again[table+"."+c.F.Symbol] {
 				out = append(out, Finding{
 					Kind: DataDependent, Code: "CPC205", Pos: columnPos(pkg, table, c.F.Columns[0].Name),
 					Message: fmt.Sprintf("add foreign key %q on %q fails if an existing row references a missing %q row", c.F.Symbol, table, c.F.RefTable.Name),
@@ -286,6 +310,86 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				})
 			}
 		}
+	}
+	return out
+}
+
+// newKey returns the finding of a primary key key that the change mt of
+// a table gives it over columns that exist: building its index fails if
+// rows hold the same values. A key over columns the change adds, or
+// holding every column of a unique key that was there (one the change
+// drops, or one it keeps, without a predicate), cannot.
+func newKey(pkg *ir.Package, mt *schema.ModifyTable, key *schema.Index, added map[string]bool, dropped []*schema.Index) (Finding, bool) {
+	if allAdded(key, added) || widens(key, dropped) {
+		return Finding{}, false
+	}
+	made := map[string]bool{}
+	for _, c := range mt.Changes {
+		switch c := c.(type) {
+		case *schema.AddIndex:
+			made[c.I.Name] = true
+		case *schema.ModifyIndex:
+			made[c.To.Name] = true
+		}
+	}
+	var kept []*schema.Index
+	for _, i := range mt.T.Indexes {
+		if i.Unique && !made[i.Name] {
+			kept = append(kept, i)
+		}
+	}
+	if widens(key, kept) {
+		return Finding{}, false
+	}
+	var cols []string
+	for _, p := range key.Parts {
+		if p.C != nil {
+			cols = append(cols, quote(p.C.Name))
+		}
+	}
+	table := mt.T.Name
+	return Finding{
+		Kind: DataDependent, Code: "CPC203", Pos: tablePos(pkg, table),
+		Message: fmt.Sprintf("add primary key (%s) on %q fails if existing rows hold duplicates", strings.Join(cols, ", "), table),
+		Hint: fmt.Sprintf("check for duplicates first (SELECT %s, count(*) FROM %s GROUP BY %s HAVING count(*) > 1) and clean them up in an earlier migration, then run again with --allow-destructive",
+			strings.Join(cols, ", "), quote(table), strings.Join(cols, ", ")),
+	}, true
+}
+
+// uniqueNarrowed reports whether the unique key to may refuse rows that
+// from let be: its predicate is dropped or changed (a partial key covers
+// fewer rows than a full one), or it leaves out a column from holds. An
+// expression key is not judged.
+func uniqueNarrowed(from, to *schema.Index) bool {
+	if pf := predicateOf(from); pf != "" && pf != predicateOf(to) {
+		return true
+	}
+	for _, p := range from.Parts {
+		if p.C == nil {
+			return false
+		}
+		if !slices.ContainsFunc(to.Parts, func(q *schema.IndexPart) bool { return q.C != nil && q.C.Name == p.C.Name }) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyText spells a unique key's columns (expressions as "expression")
+// and predicate for a message: ("org_id", "email") WHERE deleted_at IS
+// NULL.
+func keyText(i *schema.Index) string {
+	var parts []string
+	for _, p := range i.Parts {
+		if p.C != nil {
+			parts = append(parts, quote(p.C.Name))
+		} else {
+			parts = append(parts, "expression")
+		}
+	}
+	out := "(" + strings.Join(parts, ", ") + ")"
+	if w := predicateOf(i); w != "" {
+		out += " WHERE " + w
 	}
 	return out
 }
@@ -594,9 +698,9 @@ func coversPrimaryKey(pkg *ir.Package, table string, idx *schema.Index) bool {
 }
 
 // widens reports whether idx holds every column of one of the unique
-// indexes the same change drops, with the same predicate (a key made
-// per tenant: (email) becomes (org_id, email)): rows unique under the
-// old index are unique under it.
+// indexes (or the primary key) the same change drops, with the same
+// predicate (a key made per tenant: (email) becomes (org_id, email)):
+// rows unique under the old index are unique under it.
 func widens(idx *schema.Index, dropped []*schema.Index) bool {
 	for _, d := range dropped {
 		if predicateOf(d) != predicateOf(idx) || len(d.Parts) == 0 {
@@ -812,13 +916,20 @@ func atlasKind(code string) string {
 }
 
 // merge folds Atlas's findings into cpcgen's: one that names the same
-// object as a cpcgen finding of the same kind lends it its code; the
-// others are kept as they are, but never block on their own (cpcgen's
-// rules decide what blocks).
+// object as a cpcgen finding of the same kind lends it its code (for a
+// unique index, by its name and its table's);
+// the others are kept as they are, but never block on their own
+// (cpcgen's rules decide what blocks), except MF101 (a unique index that
+// may fail on duplicates): classifyTable reports every such index it
+// cannot prove unique as CPC203, so one it did not names an index over
+// rows that are unique already (a key kept, widened, over new columns).
 func merge(own, atlas []Finding) []Finding {
 	out := append([]Finding(nil), own...)
 	for _, a := range atlas {
 		best, score := -1, 0
+		if a.Code == "MF101" {
+			score = 1 // the index's name and its table's
+		}
 		for i := range out {
 			if out[i].Kind != a.Kind || strings.Contains(out[i].Code, a.Code) {
 				continue
@@ -829,7 +940,7 @@ func merge(own, atlas []Finding) []Finding {
 		}
 		if best >= 0 {
 			out[best].Code += ", " + a.Code
-		} else {
+		} else if a.Code != "MF101" {
 			if a.Blocking() {
 				a.Kind = Lint
 			}

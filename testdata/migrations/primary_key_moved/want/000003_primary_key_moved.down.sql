@@ -1,0 +1,13 @@
+-- Migration 000003 primary_key_moved, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 3 of migration primary_key_moved: the schema changes, in one transaction
+
+-- reverse: modify "entries" table
+ALTER TABLE "entries" DROP CONSTRAINT "entries_account_id_fkey";
+-- reverse: modify "accounts" table
+ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD PRIMARY KEY ("id");
+-- reverse: modify "entries" table
+ALTER TABLE "accounts" DROP CONSTRAINT IF EXISTS "accounts_id_key";
+DROP INDEX IF EXISTS "accounts_id_key";
+ALTER TABLE "entries" ADD
+CONSTRAINT "entries_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION;
