@@ -1750,11 +1750,30 @@ func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
 // whose type changes has its partitions' indexes made again by
 // PostgreSQL, named after the column's name then, which the down
 // migration gives back only after the type.
+//
+// An index over renamed columns that the migration drops is made again
+// by the down migration before the columns get their old names back, so
+// PostgreSQL names the partitions' indexes after the new names: for it
+// the statement renames them back to the old ones (<partition>_kind_idx
+// where the down made <partition>_kind_r_idx) at the end of the down;
+// in the up, where it runs before the drop, it renames them the other
+// way, which the drop then undoes.
 func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
 	old := map[string]string{}
+	oldColumns := map[string]map[string]string{} // by table: new name to old
 	for _, c := range renamed {
-		if r, ok := c.(*schema.RenameTable); ok {
-			old[r.To.Name] = r.From.Name
+		switch c := c.(type) {
+		case *schema.RenameTable:
+			old[c.To.Name] = c.From.Name
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				if r, ok := tc.(*schema.RenameColumn); ok {
+					if oldColumns[c.T.Name] == nil {
+						oldColumns[c.T.Name] = map[string]string{}
+					}
+					oldColumns[c.T.Name][r.To.Name] = r.From.Name
+				}
+			}
 		}
 	}
 	var out []*Change
@@ -1768,6 +1787,16 @@ func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
 			was = o
 		}
 		for _, tc := range mt.Changes {
+			if d, ok := tc.(*schema.DropIndex); ok {
+				if from, to, ok := columnsPart(d.I, oldColumns[mt.T.Name]); ok {
+					out = append(out, &Change{
+						Cmd:     renameAttached(d.I.Name, from, to),
+						Reverse: []string{renameAttached(d.I.Name, to, from)},
+						Comment: fmt.Sprintf("rename the partitions' indexes of %q, which the migration drops, after its renamed columns; going back, from <partition>%s_idx to <partition>%s_idx, as the down migration makes it again before the columns get their old names", d.I.Name, to, from),
+					})
+				}
+				continue
+			}
 			r, ok := tc.(*schema.RenameIndex)
 			if !ok || !strings.HasPrefix(r.From.Name, was+"_") || !strings.HasPrefix(r.To.Name, mt.T.Name+"_") || len(r.From.Name) >= names.MaxIdent {
 				continue
@@ -1788,6 +1817,29 @@ func renamePartitionIndexes(changes, renamed []schema.Change) []*Change {
 		}
 	}
 	return out
+}
+
+// columnsPart returns the part PostgreSQL names a partition's index
+// with after its partition's name for the index i of columns only, under
+// the columns' old names (oldNames: new name to old) and under their
+// names now ("_kind" and "_kind_r"), and whether a column of i was
+// renamed.
+func columnsPart(i *schema.Index, oldNames map[string]string) (from, to string, ok bool) {
+	if len(oldNames) == 0 {
+		return "", "", false
+	}
+	for _, p := range i.Parts {
+		if p.C == nil {
+			return "", "", false
+		}
+		name := p.C.Name
+		if o, renamed := oldNames[name]; renamed {
+			name, ok = o, true
+		}
+		from += "_" + name
+		to += "_" + p.C.Name
+	}
+	return from, to, ok
 }
 
 // cutLabel returns the name without its final _idx or _key, and whether

@@ -2,6 +2,7 @@ package migration_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -82,6 +83,79 @@ tables:
 		t.Fatalf("down: %v", err)
 	}
 	if got, want := indexes(), "events_2024_code_at_idx events_2024_kind_idx events_2024_pkey events_2025_code_at_idx events_2025_pkey kinds_2025"; got != want {
+		t.Errorf("partitions' indexes after the down migration: %q, want %q", got, want)
+	}
+}
+
+// TestRenameAndDropKeepsPartitionIndexNames: an index over a column the
+// migration renames and the index drops is made again by the down
+// migration while the column has its new name; its partitions' indexes
+// get the old column's name back, as a database made from the old specs
+// has them.
+func TestRenameAndDropKeepsPartitionIndexNames(t *testing.T) {
+	before := `
+tables:
+  events:
+    columns:
+      id:   {type: bigint}
+      at:   {type: timestamptz}
+      kind: {type: text}
+      code: {type: text}
+    primary_key: [id, at]
+    indexes:
+      - {columns: [kind, code]}
+    partition:
+      by: range
+      key: [at]
+      partitions:
+        - {name: events_2024, values: "FROM ('2024-01-01') TO ('2025-01-01')"}
+        - {name: events_rest, values: DEFAULT}
+`
+	after := `
+tables:
+  events:
+    columns:
+      id:       {type: bigint}
+      at:       {type: timestamptz}
+      category: {type: text, renamed_from: kind}
+      code:     {type: text}
+    primary_key: [id, at]
+    partition:
+      by: range
+      key: [at]
+      partitions:
+        - {name: events_2024, values: "FROM ('2024-01-01') TO ('2025-01-01')"}
+        - {name: events_rest, values: DEFAULT}
+`
+	p := newProject(t, "golang-migrate")
+	p.setSpec([]byte(before))
+	p.diff("initial", false)
+	p.setSpec([]byte(after))
+	p.diff("rename", true)
+	db := openDB(t)
+	ctx := context.Background()
+	m := p.migrator(t, db, "golang-migrate")
+	indexes := func() string {
+		var s string
+		if err := db.pool.QueryRow(ctx, `SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE 'events_%'`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := m.UpTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	want := indexes()
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if got := indexes(); got != "events_2024_pkey events_rest_pkey" {
+		t.Errorf("partitions' indexes after the up migration: %q", got)
+	}
+	if _, err := m.Down(ctx, 1); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if got := indexes(); got != want || !strings.Contains(got, "events_2024_kind_code_idx") {
 		t.Errorf("partitions' indexes after the down migration: %q, want %q", got, want)
 	}
 }
