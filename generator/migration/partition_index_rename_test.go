@@ -66,13 +66,7 @@ tables:
 	if _, err := db.pool.Exec(ctx, `ALTER INDEX events_2025_kind_idx RENAME TO kinds_2025`); err != nil {
 		t.Fatal(err)
 	}
-	indexes := func() string {
-		var s string
-		if err := db.pool.QueryRow(ctx, `SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE 'events_20%'`).Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	indexes := func() string { return indexNames(t, db, "events_20%") }
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatalf("up: %v", err)
 	}
@@ -135,13 +129,7 @@ tables:
 	db := openDB(t)
 	ctx := context.Background()
 	m := p.migrator(t, db, "golang-migrate")
-	indexes := func() string {
-		var s string
-		if err := db.pool.QueryRow(ctx, `SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE 'events_%'`).Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	indexes := func() string { return indexNames(t, db, "events_%") }
 	if _, err := m.UpTo(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -158,4 +146,15 @@ tables:
 	if got := indexes(); got != want || !strings.Contains(got, "events_2024_kind_code_idx") {
 		t.Errorf("partitions' indexes after the down migration: %q, want %q", got, want)
 	}
+}
+
+// indexNames returns the names of the indexes of the tables whose name
+// is LIKE pattern, sorted, separated by spaces.
+func indexNames(t *testing.T, db *testDB, pattern string) string {
+	t.Helper()
+	var s string
+	if err := db.pool.QueryRow(context.Background(), `SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE $1`, pattern).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
