@@ -8,6 +8,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // tableBody is a declared table whose body is still to decode.
@@ -181,6 +182,7 @@ func (p *parser) tableBody(tb tableBody) {
 			t.Checks = append(t.Checks, ck)
 		}
 	}
+	p.unquotedCapitals(t)
 	if v, ok := f.get("partition"); ok {
 		p.partition(t, v)
 		p.checkPartitionKeys(t)
@@ -195,6 +197,52 @@ func (p *parser) tableBody(tb tableBody) {
 		p.view(t, f, v)
 	}
 	p.keyless(t, f)
+}
+
+// unquotedCapitals reports a column whose name PostgreSQL would fold
+// (capitals: createdAt) written as it is but unquoted in an SQL
+// expression of its table: a check, a default, a generated column, an
+// index's expression or predicate. PostgreSQL reads the word as
+// createdat and finds no such column; only the database said so, with
+// no place in the specs.
+func (p *parser) unquotedCapitals(t *Table) {
+	capitals := map[string]bool{}
+	for _, c := range t.Columns {
+		if c.Name != strings.ToLower(c.Name) && t.Column(strings.ToLower(c.Name)) == nil {
+			capitals[c.Name] = true
+		}
+	}
+	if len(capitals) == 0 {
+		return
+	}
+	look := func(expr string, pos Pos, what string) {
+		toks, err := sqllex.Lex(expr)
+		if err != nil {
+			return
+		}
+		for _, tok := range toks {
+			if tok.Kind == sqllex.Word && capitals[tok.Text] {
+				p.errs.Add(pos, "%s names column %s unquoted, which PostgreSQL reads as %s, a column table %q does not have; write it quoted: %s", what, tok.Text, strings.ToLower(tok.Text), t.Name, names.QuoteIdent(tok.Text))
+				return
+			}
+		}
+	}
+	for _, c := range t.Columns {
+		look(c.Check, c.CheckPos, fmt.Sprintf("the check of column %q", c.Name))
+		look(c.Generated, c.GeneratedPos, fmt.Sprintf("the generated expression of column %q", c.Name))
+		if c.Default != nil {
+			look(c.Default.Expr, c.Default.Pos, fmt.Sprintf("the default of column %q", c.Name))
+		}
+	}
+	for _, ck := range t.Checks {
+		look(ck.Expr, ck.Pos, "the check")
+	}
+	for _, ix := range t.Indexes {
+		for _, part := range ix.Parts {
+			look(part.Expr, part.Pos, "the index's expression")
+		}
+		look(ix.Where, ix.Pos, "the index's predicate")
+	}
 }
 
 // keyNeeded are the table options that find, change or remember a row by

@@ -38,6 +38,13 @@ func TestInvalidSpecs(t *testing.T) {
 		{"enum name", "enums:\n  Currency Code: [USD]\n", []string{`enum name "Currency Code" is not a plain SQL name`, `use "currency_code"`}},
 		{"reserved word allowed", "", nil},
 
+		// A column named with capitals written unquoted in an expression.
+		{"unquoted capitals in a check", table("      createdAt: {type: integer, check: createdAt > 0}\n"),
+			[]string{`schema/a.yaml:5:41: the check of column "createdAt" names column createdAt unquoted, which PostgreSQL reads as createdat, a column table "t" does not have; write it quoted: "createdAt"`}},
+		{"unquoted capitals elsewhere", table("      dueAt: timestamptz\n      n: {type: integer, generated: \"extract(day from dueAt)\"}\n",
+			"    checks: [{expr: \"dueAt > now()\"}]\n    indexes: [{columns: [id], where: \"dueAt IS NOT NULL\"}, {columns: [{expr: \"date(dueAt)\"}]}]\n"),
+			[]string{`the generated expression of column "n" names column dueAt unquoted`, `the check names column dueAt unquoted`, `the index's predicate names column dueAt unquoted`, `the index's expression names column dueAt unquoted`}},
+
 		// Generated columns and partitioned tables.
 		{"generated with default", table("      n: {type: integer, generated: id * 2, default: 1}\n"),
 			[]string{`schema/a.yaml:5:45: generated column "n" cannot have default:; the database computes its value from "id * 2"`}},
@@ -226,6 +233,7 @@ func TestValidSpecs(t *testing.T) {
 		"rules":                   table("      a: {type: citext, validate: hostname, min_length: 0, max_length: 10, not_empty: true}\n      b: {type: \"numeric(5,2)\", min: -1.5, max: 99.99}\n      c: {type: \"int[]\", not_empty: true}\n      d: {type: char(3), max_length: 3}\n"),
 		"index forms":             table("      a: text\n", "    indexes:\n      - {columns: [\"a desc nulls first\", {expr: \"lower(a)\"}]}\n      - {columns: [a], method: gin}\n      - {columns: [a], method: hash}\n"),
 		"checks":                  table("", "    checks: [{expr: \"id > 0\"}, {name: small, expr: \"id < 100\"}]\n"),
+		"capitals quoted":         table("      dueAt: integer\n      dueat: integer\n      n: {type: integer, check: '\"dueAt\" > 0'}\n", "    checks: [{expr: \"dueat > 0\"}]\n"),
 		"m2m with from and to": table("", "    many_to_many:\n      friends: {through: f, from: a, to: b}\n") +
 			"  f:\n    columns: {a: {type: bigint, references: t}, b: {type: bigint, references: t}}\n    primary_key: [a, b]\n",
 		"enum forms":  "enums:\n  a: [x, 'y z', '1']\n  b: {values: [p], comment: c}\n",

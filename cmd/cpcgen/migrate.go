@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -381,7 +382,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
 	var made earlyMade
 	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 || mc.External != "" {
-		normalized, m, err := normalizeAfter(ctx, devURL, desired, pkg.Extensions, early, mc)
+		normalized, m, err := normalizeAfter(ctx, devURL, desired, pkg, early, mc)
 		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
 			return normalized, m, err
 		}
@@ -389,9 +390,28 @@ func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desir
 	}
 	normalized, err := sdb.NormalizeSchema(ctx, desired)
 	if err != nil {
-		return nil, earlyMade{}, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, earlyMade{}, fmt.Errorf("%s--dev-url: normalize the spec's schema: %w", refusedTablePlace(err, pkg), err)
 	}
 	return normalized, made, nil
+}
+
+// refusedTable finds the table in the engine's error about a statement
+// the database refused: `create "users" table: ERROR: …`.
+var refusedTable = regexp.MustCompile(`(?:create|modify) "([^"]+)" table: `)
+
+// refusedTablePlace returns "file:line:col: " of the spec's table whose
+// statement the database refused while normalizing (a check, default,
+// generated column or index expression naming something the database
+// does not have), or "".
+func refusedTablePlace(err error, pkg *ir.Package) string {
+	m := refusedTable.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	if t := pkg.Table(m[1]); t != nil && t.Pos.IsValid() {
+		return t.Pos.String() + ": "
+	}
+	return ""
 }
 
 // earlyMade names what the objects created before the tables made in
@@ -405,7 +425,7 @@ type earlyMade struct {
 // the objects early are created first, and returns the tables and enums
 // those make, which the schema returned leaves out. An error the engine
 // returns is wrapped with %w, with what they make.
-func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, exts []*ir.Extension, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
+func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, pkg *ir.Package, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
 		return nil, earlyMade{}, err
@@ -421,7 +441,7 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer db.Close()
-	if err := createBeforeTables(ctx, db.DB, exts, nil); err != nil {
+	if err := createBeforeTables(ctx, db.DB, pkg.Extensions, nil); err != nil {
 		return nil, earlyMade{}, err
 	}
 	if err := runExternal(ctx, scratch, mc); err != nil {
@@ -442,7 +462,7 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 	}
 	normalized, err := normalize(ctx, desired)
 	if err != nil {
-		return nil, made, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
+		return nil, made, fmt.Errorf("%s--dev-url: normalize the spec's schema: %w", refusedTablePlace(err, pkg), err)
 	}
 	normalized.Objects = withoutEnums(normalized.Objects, made.enums)
 	return normalized, made, nil

@@ -97,3 +97,14 @@ func TestGoldenCasesDevURL(t *testing.T) {
 		})
 	}
 }
+
+// TestDevURLRefusalNamesTheTable: a check naming a column the table does
+// not have passes the spec checks (they do not read SQL expressions) but
+// not the --dev-url database; the error names the table's place in the
+// specs before the database's words.
+func TestDevURLRefusalNamesTheTable(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", "tables:\n  users:\n    columns:\n      id: {type: bigint, primary_key: true}\n      n: {type: integer, check: \"nosuch > 0\"}\n")
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "init", "--dev-url", pgtest.Current(t).AdminURL())
+	contains(t, "diff", errOut, `schema/app.yaml:2:3: --dev-url: normalize the spec's schema: create "users" table: ERROR: column "nosuch" does not exist`)
+}
