@@ -279,6 +279,8 @@ func TestSplitSQL(t *testing.T) {
 		{"SELECT \"a;b\" /* ; /* nested ; */ */ FROM t -- ;\n;", []string{`SELECT "a;b" /* ; /* nested ; */ */ FROM t`}},
 		{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3",
 			[]string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END", "SELECT 3"}},
+		{"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id); DELETE FROM b; ); SELECT 3",
+			[]string{"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id); DELETE FROM b; )", "SELECT 3"}},
 		{";;", nil},
 	} {
 		toks, err := sqllex.Lex(tc.src)

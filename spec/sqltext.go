@@ -19,20 +19,27 @@ func (s sqlStmt) start() int { return s.toks[0].Off }
 func (s sqlStmt) end() int   { return s.toks[len(s.toks)-1].End() }
 
 // splitSQL splits tokens into statements at semicolons outside the
-// BEGIN ATOMIC … END body of an SQL-standard function. Empty statements
-// are dropped.
+// BEGIN ATOMIC … END body of an SQL-standard function and outside
+// parentheses (those between the actions of CREATE RULE … DO ( …; … )).
+// Empty statements are dropped.
 func splitSQL(toks []sqllex.Tok) []sqlStmt {
 	var out []sqlStmt
-	start, atomic := 0, 0
+	start, atomic, parens := 0, 0, 0
 	for i, t := range toks {
 		switch {
+		case t.IsPunct("("):
+			parens++
+		case t.IsPunct(")"):
+			if parens > 0 {
+				parens--
+			}
 		case atomic == 0 && t.Is("atomic") && i > 0 && toks[i-1].Is("begin"):
 			atomic = 1
 		case atomic > 0 && t.Is("case"):
 			atomic++
 		case atomic > 0 && t.Is("end"):
 			atomic--
-		case atomic == 0 && t.IsPunct(";"):
+		case atomic == 0 && parens == 0 && t.IsPunct(";"):
 			if i > start {
 				out = append(out, sqlStmt{toks: toks[start:i]})
 			}

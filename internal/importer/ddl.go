@@ -446,13 +446,15 @@ func clipStatement(s string) string {
 }
 
 // SplitDDL splits SQL text into statements at top-level semicolons,
-// understanding quoted strings and identifiers, dollar quotes, comments
-// and BEGIN ATOMIC bodies; it drops psql meta-commands and COPY data.
+// understanding quoted strings and identifiers, dollar quotes, comments,
+// BEGIN ATOMIC bodies and parentheses (as psql, a semicolon inside them,
+// as between the actions of CREATE RULE … DO ( …; … ), ends no
+// statement); it drops psql meta-commands and COPY data.
 func SplitDDL(src string) ([]Statement, error) {
 	var out []Statement
 	line := 1
 	start, startLine := -1, 0
-	atomic := 0
+	atomic, parens := 0, 0
 	flush := func(end int) {
 		if start >= 0 {
 			text := strings.TrimSpace(src[start:end])
@@ -512,7 +514,7 @@ func SplitDDL(src string) ([]Statement, error) {
 			if depth > 0 {
 				return nil, fmt.Errorf("line %d: unterminated /* comment", line)
 			}
-		case ch == ';' && atomic == 0:
+		case ch == ';' && atomic == 0 && parens == 0:
 			flush(i)
 			i++
 			if copyFromStdin(out) {
@@ -592,6 +594,14 @@ func SplitDDL(src string) ([]Statement, error) {
 					atomic--
 				}
 				i = j
+			case ch == '(':
+				parens++
+				i++
+			case ch == ')':
+				if parens > 0 {
+					parens--
+				}
+				i++
 			default:
 				i++
 			}

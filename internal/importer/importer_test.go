@@ -84,13 +84,15 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-// TestSplitDDL: statements end at top-level semicolons only, and the data
+// TestSplitDDL: statements end at top-level semicolons only (not inside
+// the parentheses of a rule's actions), and the data
 // of COPY … FROM stdin, with or without options, is left out.
 func TestSplitDDL(t *testing.T) {
 	src := "SET x = 1;\n\\connect db\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;\n" +
 		"-- a comment; with a semicolon\nCREATE TABLE \"a;b\" (s text DEFAULT 'x;''y');\n" +
 		"COPY t (a) FROM stdin;\n1\n2;3\n\\.\n/* block; /* nested; */ */ SELECT E'\\';';\n" +
 		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END;\n" +
+		"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a;\n DELETE FROM b;\n);\n" +
 		"COPY defaults FROM stdin WITH DELIMITER '|';\nrcpt|1;\n\\.\ncopy u from STDIN (FORMAT csv);\na,b\n\\.\n"
 	stmts, err := SplitDDL(src)
 	if err != nil {
@@ -106,6 +108,7 @@ func TestSplitDDL(t *testing.T) {
 		"CREATE TABLE \"a;b\" (s text DEFAULT 'x;''y')",
 		"SELECT E'\\';'",
 		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END",
+		"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a;\n DELETE FROM b;\n)",
 	}
 	if strings.Join(got, "\n|") != strings.Join(want, "\n|") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n|"), strings.Join(want, "\n|"))

@@ -35,14 +35,17 @@ func (s Statement) FirstLine() string {
 // splitStatements splits SQL text into statements at top-level
 // semicolons. It understands single-quoted strings (with doubled quotes and, for
 // E'…', backslash escapes), quoted identifiers, dollar-quoted bodies
-// ($$…$$, $fn$…$fn$), line and nested block comments, and the BEGIN
-// ATOMIC … END bodies of SQL-standard functions. base is the offset of
+// ($$…$$, $fn$…$fn$), line and nested block comments, the BEGIN
+// ATOMIC … END bodies of SQL-standard functions, and parentheses: as
+// psql, it does not split at a semicolon inside them, such as those
+// between the actions of CREATE RULE … DO ( …; … ). base is the offset of
 // src in its file, for positions.
 func splitStatements(file string, src string, base int, lineOf func(int) int) ([]Statement, error) {
 	var (
 		out    []Statement
 		start  = -1 // start of the current statement, -1 between statements
 		atomic = 0  // >0 inside BEGIN ATOMIC: nesting of CASE … END
+		parens = 0  // nesting of parentheses
 		prevW  string
 	)
 	flush := func(end int) {
@@ -81,9 +84,17 @@ func splitStatements(file string, src string, base int, lineOf func(int) int) ([
 			start = i
 		}
 		switch {
-		case c == ';' && atomic == 0:
+		case c == ';' && atomic == 0 && parens == 0:
 			flush(i)
 			prevW = ""
+			i++
+		case c == '(':
+			parens++
+			i++
+		case c == ')':
+			if parens > 0 {
+				parens--
+			}
 			i++
 		case c == '\'':
 			j, ok := skipString(src, i)

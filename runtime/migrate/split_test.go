@@ -21,6 +21,8 @@ func TestSplitStatements(t *testing.T) {
 		{"positional params are not dollar quotes", "PREPARE p AS SELECT $1; SELECT 2;", []string{"PREPARE p AS SELECT $1", "SELECT 2"}},
 		{"begin atomic", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3;",
 			[]string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END", "SELECT 3"}},
+		{"rule actions in parentheses", "CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id);\n DELETE FROM b;\n);\nSELECT (1);",
+			[]string{"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id);\n DELETE FROM b;\n)", "SELECT (1)"}},
 		{"only comments", "-- nothing\n/* here */\n", nil},
 	}
 	for _, c := range cases {
