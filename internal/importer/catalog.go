@@ -1092,14 +1092,21 @@ func ruleTable(def string) (start, end int, ok bool) {
 }
 
 // statementEnd returns where the first statement of sql ends: at its
-// first top-level semicolon, or at the end.
+// first semicolon outside parentheses (not one between the actions of a
+// rule's DO ( …; … )), or at the end.
 func statementEnd(sql string) int {
 	toks, err := sqllex.Lex(sql)
 	if err != nil {
 		return len(sql)
 	}
+	parens := 0
 	for _, t := range toks {
-		if t.IsPunct(";") {
+		switch {
+		case t.IsPunct("("):
+			parens++
+		case t.IsPunct(")") && parens > 0:
+			parens--
+		case t.IsPunct(";") && parens == 0:
 			return t.Off
 		}
 	}

@@ -1677,3 +1677,22 @@ func madeInOrder(t *testing.T, res *Result, conn *pgx.Conn, n int) []sqlObject {
 	}
 	return spec.Objects
 }
+
+// TestRuleActionsNestedSameOp: a rule of several actions, DO ( …; … ),
+// holding an AND under an AND (Moebooru's delete_histories) is written
+// as PostgreSQL prints it without pretty-printing up to its end; its
+// end was taken at the semicolon after the first action, and the other
+// actions were written twice. Made again from its sql object, the rule
+// reads back the same.
+func TestRuleActionsNestedSameOp(t *testing.T) {
+	tables := "CREATE TABLE a (id int PRIMARY KEY, x int, y int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n"
+	ddl := tables + `CREATE RULE r AS ON DELETE TO a WHERE old.x = 1 AND (old.y = 2 AND old.id > 0) DO (
+DELETE FROM b WHERE b.id = old.id;
+DELETE FROM c WHERE c.id = old.id AND (c.id > 1 AND c.id < 5);
+);
+`
+	objs := madeInOrder(t, convert(t, loadedConn(t, "rule_actions", ddl), "test"), loadedConn(t, "tables", tables), 1)
+	if n := strings.Count(objs[0].SQL, "DELETE FROM c"); n != 1 {
+		t.Errorf("the rule's second action is written %d times:\n%s", n, objs[0].SQL)
+	}
+}
