@@ -855,7 +855,9 @@ func (c *converter) earlyDeps(uses []string) []string {
 }
 
 // earlyProblem says why function name cannot be created before the
-// tables, where it must not name any of c.relations, or "": seen guards
+// tables, where it must not name any of c.relations, with or without the
+// schema (timetable.active_session, as an import of schema timetable
+// keeps it), or "": seen guards
 // against functions calling each other. What PostgreSQL resolves when it
 // creates the function must name none (checkedAtCreate); with body, its
 // whole definition, whatever its language.
@@ -876,7 +878,7 @@ func (c *converter) earlyProblem(name string, body bool, seen map[string]bool) s
 		if body {
 			text = def
 		}
-		text = withoutOptions(text)
+		text = ownUnqualified(withoutOptions(text), c.cat.Schema)
 		for _, rel := range c.relations {
 			if mentions(text, rel) {
 				return "names " + rel

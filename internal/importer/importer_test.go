@@ -1696,3 +1696,24 @@ DELETE FROM c WHERE c.id = old.id AND (c.id > 1 AND c.id < 5);
 		t.Errorf("the rule's second action is written %d times:\n%s", n, objs[0].SQL)
 	}
 }
+
+// TestDefaultCallingQualifiedTable: a column default calling a LANGUAGE
+// sql function whose body reads a table of the schema named with the
+// schema (pg_timetable's get_client_name, reading
+// timetable.active_session) made the function one created before the
+// tables, and the first migration failed creating it. It is made after
+// the tables, and the default by an sql object after it.
+func TestDefaultCallingQualifiedTable(t *testing.T) {
+	conn := loadedConn(t, "qualified_table", `
+CREATE TABLE session (pid int PRIMARY KEY, name text);
+CREATE FUNCTION client_name(int) RETURNS text LANGUAGE sql AS $$ SELECT name FROM public.session WHERE pid = $1 $$;
+CREATE TABLE log (id int PRIMARY KEY, client text DEFAULT client_name(pg_backend_pid()));
+`)
+	got := specText(convert(t, conn, "test"))
+	if strings.Contains(got, "before_tables: true") {
+		t.Errorf("the function reading public.session is made before the tables:\n%s", got)
+	}
+	if strings.Contains(got, "default: {sql: \"client_name(") {
+		t.Errorf("the table declares the default calling the function made after it:\n%s", got)
+	}
+}
