@@ -24,6 +24,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/internal/atlasdb"
+	"github.com/cpcgen/cpcgen/internal/importer"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -114,18 +115,30 @@ func externalHint(err error, mc spec.MigrationsConfig) string {
 // temporary database at scratch: what the migrations use but do not
 // create, which exists where they run (another schema's tables and
 // functions, as Supabase's auth.users and auth.uid()). Nothing without
-// the key.
+// the key. The statements run one by one, as psql runs them, without
+// psql's meta-commands: pg_dump's \restrict and \unrestrict lines, in
+// the file the docs suggest making with pg_dump, stopped it at a syntax
+// error.
 func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) error {
 	if mc.External == "" {
 		return nil
+	}
+	stmts, err := importer.SplitDDL(mc.External)
+	if err != nil {
+		return fmt.Errorf("migrations.external %s: %w; fix the file", mc.ExternalFile, err)
 	}
 	conn, err := pgx.Connect(ctx, scratch)
 	if err != nil {
 		return fmt.Errorf("connect to the temporary database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, mc.External); err != nil {
-		return fmt.Errorf("migrations.external %s, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, oneLine(err.Error()))
+	for _, st := range stmts {
+		if st.Include != "" {
+			return fmt.Errorf("migrations.external %s:%d: psql's \\i and \\ir are not run there; put the SQL of %s in the file", mc.ExternalFile, st.Line, st.Include)
+		}
+		if _, err := conn.Exec(ctx, st.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+			return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
+		}
 	}
 	return nil
 }

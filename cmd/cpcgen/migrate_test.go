@@ -568,6 +568,39 @@ func TestMigrationsExternalDefault(t *testing.T) {
 	contains(t, "diff", out, "no changes")
 }
 
+// TestMigrationsExternalPgDump: a migrations.external file made by
+// pg_dump, as the docs suggest, holds psql's \restrict and \unrestrict
+// meta-commands (pg_dump since 17.6, 16.10, 15.14): the file ran as one
+// statement and stopped at a syntax error. Its statements run without
+// them; a \i, which names another file, is refused, naming its line.
+func TestMigrationsExternalPgDump(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	external := "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET statement_timeout = 0;\n" +
+		"SELECT pg_catalog.set_config('search_path', '', false);\nCREATE SCHEMA pgmemento;\n" +
+		"CREATE SEQUENCE pgmemento.audit_id_seq;\n\n\\unrestrict AbC123\n"
+	testfile.Write(t, dir, "db/external.sql", external)
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
+		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  book:
+    columns:
+      id: {type: integer, primary_key: true}
+      audit_id: {type: bigint, unique: true, default: {sql: "nextval('pgmemento.audit_id_seq'::regclass)"}}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	pgtest.Exec(t, live, "CREATE SCHEMA pgmemento; CREATE SEQUENCE pgmemento.audit_id_seq;")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, "schema matches the migrations")
+	testfile.Write(t, dir, "db/external.sql", "CREATE SCHEMA pgmemento;\n\\i other.sql\n")
+	code, _, errOut := cpcgen(t, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	if code == 0 || !strings.Contains(errOut, "migrations.external db/external.sql:2") || !strings.Contains(errOut, "other.sql") {
+		t.Fatalf("check with an external file including another: exit %d\n%s", code, errOut)
+	}
+}
+
 // TestMigrationsExternalSearchPath: a database whose search_path names
 // a schema migrations.external creates after public (Supabase's
 // extensions, where pgcrypto's gen_random_bytes lives) and a LANGUAGE
