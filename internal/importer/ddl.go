@@ -79,6 +79,10 @@ type Statement struct {
 	// the file holding the command.
 	Include  string
 	Relative bool
+	// Gexec is set when psql's \gexec, not a semicolon, ends SQL: psql
+	// runs the query and then each value of its rows as a statement
+	// (SELECT format('CREATE TABLE %I …', …)\gexec).
+	Gexec bool
 }
 
 // ApplyDDL runs the statements of a DDL file (src, named file for
@@ -153,6 +157,18 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 		if databaseStatement(s.SQL) {
 			continue
 		}
+		if s.Gexec {
+			stmts, err := gexecStatements(ctx, conn, s.SQL)
+			if err != nil {
+				return &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
+			}
+			for _, g := range stmts {
+				if err := r.apply(ctx, conn, fmt.Sprintf("%s:%d (\\gexec)", file, s.Line), g, depth); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		_, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
 		if onRows(conn, err) {
 			// Rows a statement run before left (a DO block's INSERT)
@@ -199,6 +215,26 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 		return de
 	}
 	return nil
+}
+
+// gexecStatements runs query, which psql's \gexec ends, and returns the
+// statements it makes: the values of its rows, row by row and left to
+// right, nulls left out, as psql runs them.
+func gexecStatements(ctx context.Context, conn *pgx.Conn, query string) ([]string, error) {
+	rows, err := conn.Query(ctx, query, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		for _, raw := range rows.RawValues() {
+			if raw != nil {
+				out = append(out, string(raw))
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 // onRows reports whether err is the server's refusal of a statement for
@@ -464,25 +500,34 @@ func SplitDDL(src string) ([]Statement, error) {
 		}
 		start = -1
 	}
-	lineStart := true
 	for i := 0; i < len(src); {
 		ch := src[i]
-		if lineStart && start < 0 && ch == '\\' {
-			// A psql meta-command runs to the end of its line.
+		if ch == '\\' && (start < 0 || atomic == 0 && parens == 0 && sendsBuffer(src[i:])) {
+			// A psql meta-command, anywhere outside quotes, runs to the
+			// end of its line. Between statements it is skipped (or
+			// includes a file); \g and its kin end the statement before
+			// them, as a semicolon would, and \gexec marks it to have
+			// its rows' values run as statements.
 			j := i
 			for i < len(src) && src[i] != '\n' {
 				i++
+			}
+			if start >= 0 {
+				gexec := metaCommand(src[j:i]) == `\gexec`
+				flush(j)
+				if gexec && len(out) > 0 {
+					out[len(out)-1].Gexec = true
+				}
+				continue
 			}
 			if inc, rel, ok := includeCommand(src[j:i]); ok {
 				out = append(out, Statement{Line: line, Include: inc, Relative: rel})
 			}
 			continue
 		}
-		lineStart = false
 		switch {
 		case ch == '\n':
 			line++
-			lineStart = true
 			i++
 		case ch == ' ' || ch == '\t' || ch == '\r':
 			i++
@@ -609,6 +654,27 @@ func SplitDDL(src string) ([]Statement, error) {
 	}
 	flush(len(src))
 	return out, nil
+}
+
+// metaCommand returns the name of the psql meta-command at the start of
+// line, backslash included (\gexec of "\gexec" or "\g out.txt").
+func metaCommand(line string) string {
+	j := 1
+	for j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z' || line[j] == '_') {
+		j++
+	}
+	return line[:j]
+}
+
+// sendsBuffer reports whether the psql meta-command at the start of s
+// sends the statement before it to the server, as a semicolon does:
+// \g (\g file), \gx, \gset and \gexec.
+func sendsBuffer(s string) bool {
+	switch metaCommand(s) {
+	case `\g`, `\gx`, `\gset`, `\gexec`:
+		return true
+	}
+	return false
 }
 
 func isIdentByte(c byte) bool {

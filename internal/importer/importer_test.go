@@ -249,6 +249,36 @@ func TestApplyDDLIncludes(t *testing.T) {
 	}
 }
 
+// TestApplyDDLGexec: psql's meta-commands end a line wherever they
+// stand, not only at its start: \gexec after a query (a
+// docker-entrypoint-initdb.d script's SELECT 'CREATE DATABASE …' WHERE
+// NOT EXISTS (…)\gexec) ran into the next statement, and the replay
+// stopped at a syntax error. The query runs, and each value of its rows
+// as a statement (a database is still not made); a meta-command after a
+// statement's semicolon is skipped.
+func TestApplyDDLGexec(t *testing.T) {
+	ctx := context.Background()
+	conn := testConn(t)
+	src := "SELECT 'CREATE DATABASE never_made' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'never_made')\\gexec\n" +
+		"CREATE TABLE a (id int PRIMARY KEY); \\echo made a\n" +
+		"SELECT format('CREATE TABLE %I (id int PRIMARY KEY)', 'log_' || n), NULL, format('COMMENT ON TABLE %I IS %L', 'log_' || n, 'made') FROM generate_series(1, 2) n\n\\gexec\n" +
+		"CREATE TABLE b (id int PRIMARY KEY);\n"
+	found, err := ApplyDDL(ctx, conn, "init.sql", src)
+	if err != nil || len(found) != 0 {
+		t.Fatalf("%v %v", found, err)
+	}
+	if res := convert(t, conn, "init.sql"); res.Tables != 4 || !strings.Contains(specText(res), "comment: made") {
+		t.Fatalf("%d tables, want 4:\n%s", res.Tables, specText(res))
+	}
+	stmts, err := SplitDDL(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 4 || !stmts[0].Gexec || stmts[1].Gexec || !stmts[2].Gexec || stmts[3].Line != 5 {
+		t.Errorf("statements %+v", stmts)
+	}
+}
+
 // TestApplyDDLSkips: a newer pg_dump's session settings the server does
 // not know are skipped, and so are the statements that create or drop a
 // database and those that write rows, behind WITH too (with COPY's data
