@@ -118,7 +118,7 @@ func externalHint(err error, mc spec.MigrationsConfig) string {
 // the key. The statements run one by one, as psql runs them, without
 // psql's meta-commands: pg_dump's \restrict and \unrestrict lines, in
 // the file the docs suggest making with pg_dump, stopped it at a syntax
-// error.
+// error. A query \gexec ends runs, and then the values of its rows.
 func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) error {
 	if mc.External == "" {
 		return nil
@@ -136,8 +136,17 @@ func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) 
 		if st.Include != "" {
 			return fmt.Errorf("migrations.external %s:%d: psql's \\i and \\ir are not run there; put the SQL of %s in the file", mc.ExternalFile, st.Line, st.Include)
 		}
-		if _, err := conn.Exec(ctx, st.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
-			return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
+		sqls := []string{st.SQL}
+		if st.Gexec {
+			// psql's \gexec: the query's values are the statements.
+			if sqls, err = importer.GexecStatements(ctx, conn, st.SQL); err != nil {
+				return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
+			}
+		}
+		for _, q := range sqls {
+			if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+				return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
+			}
 		}
 	}
 	return nil

@@ -158,7 +158,7 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 			continue
 		}
 		if s.Gexec {
-			stmts, err := gexecStatements(ctx, conn, s.SQL)
+			stmts, err := GexecStatements(ctx, conn, s.SQL)
 			if err != nil {
 				return &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
 			}
@@ -217,10 +217,10 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 	return nil
 }
 
-// gexecStatements runs query, which psql's \gexec ends, and returns the
+// GexecStatements runs query, which psql's \gexec ends, and returns the
 // statements it makes: the values of its rows, row by row and left to
 // right, nulls left out, as psql runs them.
-func gexecStatements(ctx context.Context, conn *pgx.Conn, query string) ([]string, error) {
+func GexecStatements(ctx context.Context, conn *pgx.Conn, query string) ([]string, error) {
 	rows, err := conn.Query(ctx, query, pgx.QueryExecModeSimpleProtocol)
 	if err != nil {
 		return nil, err
