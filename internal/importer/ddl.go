@@ -62,6 +62,8 @@ func ddlHint(err error) string {
 	case pgErr.Code == "0A000" && (strings.HasPrefix(pgErr.Message, "extension ") && strings.HasSuffix(pgErr.Message, " is not available") ||
 		pgErr.Routine == "parse_extension_control_file"): // the routine, where the message is translated
 		return "the extension is not installed on the server replaying the DDL: import from the database itself (--url), or give a --dev-url whose server has it"
+	case missingRole(err) != "":
+		return fmt.Sprintf("the server replaying the DDL has no role %s, which the statement needs (roles are the server's, not the database's): create it on the server of --dev-url, or import from the database itself (--url)", missingRole(err))
 	}
 	return ""
 }
@@ -122,6 +124,7 @@ type ddlRun struct {
 	left        map[string]string // the functions left out, by name: their finding's name
 	skipped     int               // the statements writing rows left out
 	lastSkipped int               // the line of the last
+	roles       map[string]bool   // the missing roles ownership statements named, reported
 }
 
 // apply runs the statements of src, the file named file, included at
@@ -169,7 +172,25 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 			}
 			continue
 		}
+		// Inside a transaction block the file began, a statement that may
+		// be left out below runs under a savepoint, so that the block
+		// goes on without it.
+		guard := ownershipStatement(s.SQL) && conn.PgConn().TxStatus() == 'T'
+		if guard {
+			if _, err := conn.Exec(ctx, "SAVEPOINT cpcgen_import"); err != nil {
+				return &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
+			}
+		}
 		_, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
+		if guard {
+			undo := "RELEASE SAVEPOINT cpcgen_import"
+			if err != nil {
+				undo = "ROLLBACK TO SAVEPOINT cpcgen_import"
+			}
+			if _, uerr := conn.Exec(ctx, undo); uerr != nil && err == nil {
+				err = uerr
+			}
+		}
 		if onRows(conn, err) {
 			// Rows a statement run before left (a DO block's INSERT)
 			// are no part of the schema: empty the tables and try again.
@@ -179,6 +200,20 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 			_, err = conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
 		}
 		if err == nil || unknownSetting(s.SQL, err) {
+			continue
+		}
+		if role := missingRole(err); role != "" && ownershipStatement(s.SQL) {
+			// Ownership and privileges are deployment's, which specs do
+			// not carry: a pg_dump without --no-owner names roles the
+			// server replaying it need not have.
+			if !r.roles[role] {
+				if r.roles == nil {
+					r.roles = map[string]bool{}
+				}
+				r.roles[role] = true
+				r.findings = append(r.findings, Finding{Kind: "role", Name: role, Action: NotImported,
+					Why: fmt.Sprintf("the server replaying the DDL has no such role, so the statements giving it objects or privileges (OWNER TO, GRANT, REVOKE, ALTER DEFAULT PRIVILEGES, SET ROLE; the first at %s:%d) are left out: specs and migrations do not carry ownership and privileges, which belong to deployment", file, s.Line)})
+			}
 			continue
 		}
 		var pgErr *pgconn.PgError
@@ -419,6 +454,46 @@ func leadWords(stmt string, n int) string {
 		rest = strings.TrimLeft(rest[end:], " \t\r\n")
 	}
 	return strings.Join(words, " ")
+}
+
+// missingRole returns the role err, the server's refusal of a
+// statement, says does not exist (undefined_object; for SET ROLE and SET
+// SESSION AUTHORIZATION, invalid_parameter_value), or "".
+func missingRole(err error) string {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42704" && pgErr.Code != "22023" {
+		return ""
+	}
+	if m := missingRoleRE.FindStringSubmatch(pgErr.Message); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var missingRoleRE = regexp.MustCompile(`^role "(.*)" does not exist$`)
+
+// ownershipStatement reports whether stmt only gives an object an owner
+// or privileges, or changes the role the statements after it run as:
+// ALTER … OWNER TO, GRANT, REVOKE, ALTER DEFAULT PRIVILEGES, SET ROLE,
+// SET SESSION AUTHORIZATION.
+func ownershipStatement(stmt string) bool {
+	switch lead := leadWords(stmt, 3); {
+	case strings.HasPrefix(lead, "GRANT "), strings.HasPrefix(lead, "REVOKE "),
+		lead == "ALTER DEFAULT PRIVILEGES", strings.HasPrefix(lead, "SET ROLE"),
+		strings.HasPrefix(lead, "SET SESSION AUTHORIZATION"), strings.HasPrefix(lead, "SET LOCAL ROLE"):
+		return true
+	case strings.HasPrefix(lead, "ALTER "):
+		toks, err := sqllex.Lex(stmt)
+		if err != nil {
+			return false
+		}
+		for i := 0; i+2 < len(toks); i++ {
+			if toks[i].Is("owner") && toks[i+1].Is("to") && i+3 == len(toks) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unknownSetting reports whether err is the server's refusal of a
