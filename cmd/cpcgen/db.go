@@ -118,7 +118,10 @@ func externalHint(err error, mc spec.MigrationsConfig) string {
 // the key. The statements run one by one, as psql runs them, without
 // psql's meta-commands: pg_dump's \restrict and \unrestrict lines, in
 // the file the docs suggest making with pg_dump, stopped it at a syntax
-// error. A query \gexec ends runs, and then the values of its rows.
+// error. A query \gexec ends runs, and then the values of its rows. A
+// statement giving an object an owner or privileges of a role the
+// server lacks (ALTER SCHEMA auth OWNER TO supabase_admin, in a pg_dump
+// made without --no-owner) is left out.
 func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) error {
 	if mc.External == "" {
 		return nil
@@ -144,7 +147,7 @@ func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) 
 			}
 		}
 		for _, q := range sqls {
-			if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+			if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil && !importer.OwnershipOfMissingRole(q, err) {
 				return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
 			}
 		}

@@ -572,13 +572,14 @@ func TestMigrationsExternalDefault(t *testing.T) {
 // pg_dump, as the docs suggest, holds psql's \restrict and \unrestrict
 // meta-commands (pg_dump since 17.6, 16.10, 15.14): the file ran as one
 // statement and stopped at a syntax error. Its statements run without
-// them, what a query \gexec ends makes too; a \i, which names another
-// file, is refused, naming its line.
+// them, what a query \gexec ends makes too, and without its OWNER TO of
+// a role the temporary database's server lacks; a \i, which names
+// another file, is refused, naming its line.
 func TestMigrationsExternalPgDump(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	external := "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET statement_timeout = 0;\n" +
-		"SELECT pg_catalog.set_config('search_path', '', false);\nCREATE SCHEMA pgmemento;\n" +
+		"SELECT pg_catalog.set_config('search_path', '', false);\nCREATE SCHEMA pgmemento;\nALTER SCHEMA pgmemento OWNER TO memento_admin_nope;\n" +
 		"SELECT 'CREATE SEQUENCE pgmemento.' || 'audit_id_seq'\\gexec\n\n\\unrestrict AbC123\n"
 	testfile.Write(t, dir, "db/external.sql", external)
 	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+

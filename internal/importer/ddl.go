@@ -456,6 +456,14 @@ func leadWords(stmt string, n int) string {
 	return strings.Join(words, " ")
 }
 
+// OwnershipOfMissingRole reports whether err is the server's refusal of
+// stmt, a statement giving an object an owner or privileges (see
+// ownershipStatement), for a role it does not have; such a statement
+// changes nothing specs carry, and a replay may leave it out.
+func OwnershipOfMissingRole(stmt string, err error) bool {
+	return missingRole(err) != "" && ownershipStatement(stmt)
+}
+
 // missingRole returns the role err, the server's refusal of a
 // statement, says does not exist (undefined_object; for SET ROLE and SET
 // SESSION AUTHORIZATION, invalid_parameter_value), or "".
