@@ -937,7 +937,10 @@ ORDER BY 1`, r.schema)
 // functions reads the functions, procedures and aggregates of the
 // schema, without those a type made (a range type's and its multirange
 // type's constructors), which are the type's. An aggregate of no
-// argument is written name(*), as CREATE and DROP AGGREGATE need it.
+// argument is written name(*), as CREATE and DROP AGGREGATE need it; its
+// sort operator by its name alone (SORTOP = <, or OPERATOR(s.<<<) for
+// another schema's), as CREATE AGGREGATE takes it, not with its
+// argument types, which it refuses.
 func (r *reader) functions() error {
 	rows, err := r.conn.Query(r.ctx, `
 SELECT p.proname, p.prokind::text,
@@ -961,7 +964,8 @@ SELECT p.proname, p.prokind::text,
       CASE WHEN a.aggmtransfn <> 0 AND a.aggmfinalmodify <> CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
         THEN ', MFINALFUNC_MODIFY = ' || CASE a.aggmfinalmodify WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END ELSE '' END ||
       CASE WHEN a.aggminitval IS NOT NULL THEN ', MINITCOND = ' || quote_literal(a.aggminitval) ELSE '' END ||
-      CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || a.aggsortop::regoperator::text ELSE '' END ||
+      CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || (SELECT CASE WHEN strpos(o, '.') > 0 THEN 'OPERATOR(' || o || ')' ELSE o END
+        FROM split_part(a.aggsortop::regoperator::text, '(', 1) o) ELSE '' END ||
       CASE WHEN a.aggkind = 'h' THEN ', HYPOTHETICAL' ELSE '' END ||
       CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN ', PARALLEL = RESTRICTED' ELSE '' END || ')'
   ELSE pg_get_functiondef(p.oid) END,

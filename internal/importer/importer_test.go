@@ -1261,6 +1261,31 @@ func TestAggregateWithoutArguments(t *testing.T) {
 	readsBackSame(t, fn, "CREATE AGGREGATE counted (*) (SFUNC = dummy, STYPE = int);\n", aggregates)
 }
 
+// TestAggregateSortOperator: an aggregate with a sort operator
+// (temBoard's min(pg_lsn), SORTOP = <) was written SORTOP =
+// <(pg_lsn,pg_lsn), which CREATE AGGREGATE refuses, and the first
+// migration failed. It is written by the operator's name, with
+// OPERATOR() for another schema's, and reads back the same.
+func TestAggregateSortOperator(t *testing.T) {
+	fns := `CREATE FUNCTION lsn_smaller(a pg_lsn, b pg_lsn) RETURNS pg_lsn LANGUAGE sql AS 'SELECT least(a, b)';
+CREATE SCHEMA other_ops;
+CREATE FUNCTION other_ops.lt(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 < $2';
+CREATE OPERATOR other_ops.<<< (FUNCTION = other_ops.lt, LEFTARG = int, RIGHTARG = int);
+CREATE FUNCTION smaller(int, int) RETURNS int LANGUAGE sql AS 'SELECT least($1, $2)';
+`
+	aggregates := func(cat *Catalog) []string {
+		var out []string
+		for _, f := range cat.Functions {
+			if f.Kind == "a" {
+				out = append(out, f.Defs...)
+			}
+		}
+		return out
+	}
+	readsBackSame(t, fns, "CREATE AGGREGATE min(pg_lsn) (SFUNC = lsn_smaller, STYPE = pg_lsn, SORTOP = <);\n"+
+		"CREATE AGGREGATE least_of(int) (SFUNC = smaller, STYPE = int, SORTOP = OPERATOR(other_ops.<<<));\n", aggregates)
+}
+
 // TestAggregateNamedLikeItsFunction: an aggregate named like the
 // function it calls (LedgerSMB's compound_array(anyarray), whose SFUNC
 // is compound_array(anyarray, anyarray)) comes first in the catalog's
