@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -381,13 +382,33 @@ func TestMultiDimArrayIntoSlice(t *testing.T) {
 			t.Errorf("%s: Error() = %s", tc.sql, de.Error())
 		}
 	}
+	// An array whose index starts elsewhere than at 1 would be written
+	// back renumbered, a value PostgreSQL does not take as equal.
+	for _, tc := range []struct {
+		sql    string
+		target any
+		lower  int
+	}{
+		{"SELECT '[0:1]={a,b}'::text[] AS tags", new([]string), 0},
+		{"SELECT '[-3:-2]={7,8}'::int4[] AS tags", new([]int32), -3},
+		{"SELECT '[5:5]={1.5}'::numeric[] AS tags", new([]decimal.Decimal), 5},
+		{"SELECT '[2:2]={1}'::int8[] AS tags", new([]*int64), 2},
+	} {
+		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+			err := db.QueryRow(ctx, tc.sql, mode).Scan(tc.target)
+			de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrEncoding)
+			if want := fmt.Sprintf("cannot scan column 0 (tags): cannot scan an array starting at index %d into a Go slice, which writes it back starting at 1", tc.lower); !strings.Contains(de.Error(), want) {
+				t.Errorf("%s (%v): Error() = %s, want %s", tc.sql, mode, de.Error(), want)
+			}
+		}
+	}
 	var tags []string
 	for _, tc := range []struct {
 		sql  string
 		want []string
 	}{
 		{"SELECT '{a,b}'::text[]", []string{"a", "b"}},
-		{"SELECT '[0:1]={a,b}'::text[]", []string{"a", "b"}},
+		{"SELECT '[1:2]={a,b}'::text[]", []string{"a", "b"}},
 		{"SELECT '{}'::text[]", []string{}},
 		{"SELECT NULL::text[]", nil},
 	} {

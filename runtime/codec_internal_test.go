@@ -275,3 +275,37 @@ func TestArrayDims(t *testing.T) {
 		}
 	}
 }
+
+// TestArrayLower reads the first index of arrays in PostgreSQL's text
+// and binary forms.
+func TestArrayLower(t *testing.T) {
+	bin := func(dims, lower int32) []byte {
+		b := make([]byte, 12, 20)
+		binary.BigEndian.PutUint32(b, uint32(dims))
+		if dims > 0 {
+			b = binary.BigEndian.AppendUint32(b, 2)
+			b = binary.BigEndian.AppendUint32(b, uint32(lower))
+		}
+		return b
+	}
+	for _, c := range []struct {
+		src  []byte
+		want int
+	}{
+		{nil, 1},
+		{[]byte("{}"), 1},
+		{[]byte("{a,b}"), 1},
+		{[]byte("[0:1]={a,b}"), 0},
+		{[]byte("[-3:-2]={a,b}"), -3},
+		{[]byte("[1:2]={a,b}"), 1},
+		{[]byte("[x"), 1},
+		{bin(0, 0), 1},
+		{bin(1, 1), 1},
+		{bin(1, 0), 0},
+		{bin(1, -5), -5},
+	} {
+		if got := arrayLower(c.src); got != c.want {
+			t.Errorf("arrayLower(%q) = %d, want %d", c.src, got, c.want)
+		}
+	}
+}
