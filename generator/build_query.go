@@ -341,7 +341,7 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	}
 	text, uses, err := spec.RewriteParamsFunc(sq.SQL, func(name string, num int) string {
 		ph := "$" + strconv.Itoa(num)
-		if typ, ok := types[name]; ok && typ.IsEnumArray() {
+		if typ, ok := types[name]; ok && typ.IsTextArray() {
 			return "(" + castType(ph, typ) + ")"
 		}
 		return ph

@@ -101,12 +101,13 @@ func cast(ph string, c *ir.Column) string {
 }
 
 // castType returns the placeholder cast to t (see paramSQLType); enum
-// arrays and values of a type named by its SQL travel as text.
+// arrays (and hstore[]: IsTextArray) and values of a type named by its
+// SQL travel as text.
 func castType(ph string, t ir.Type) string {
 	if t.IsSQLNamed() {
 		return ph + "::text" + strings.Repeat("[]", t.ArrayDims) + "::" + t.SQL()
 	}
-	if t.IsEnumArray() {
+	if t.IsTextArray() {
 		return ph + "::text[]::" + t.SQL()
 	}
 	return ph + "::" + paramSQLType(t)
@@ -131,10 +132,10 @@ func arrayCast(ph string, t ir.Type) string {
 }
 
 // plainParam returns the placeholder as a column value where PostgreSQL
-// infers its type from the column, except for enum arrays and types
-// named by their SQL, which travel as text.
+// infers its type from the column, except for enum arrays (IsTextArray)
+// and types named by their SQL, which travel as text.
 func plainParam(ph string, c *ir.Column) string {
-	if c.Type.IsEnumArray() || c.Type.IsSQLNamed() {
+	if c.Type.IsTextArray() || c.Type.IsSQLNamed() {
 		return cast(ph, c)
 	}
 	return ph

@@ -68,11 +68,12 @@ func (r *bulkRows) value(col string, c *ir.Column, qual string) string {
 }
 
 // textArrayType is the pgx type an array value of c is written as:
-// text[] for arrays of enums and of the types whose Go values are
-// strings (text, citext, ltree: the literal is the same, and the
-// statement casts it), the element type's array otherwise.
+// text[] for arrays of enums, of the types whose Go values are strings
+// (text, citext, ltree: the literal is the same, and the statement casts
+// it) and of those pgx has no array codec of (hstore), the element
+// type's array otherwise.
 func textArrayType(c *ir.Column) string {
-	if c.Type.Enum != nil || c.Type.Base.Go.Path == "" && c.Type.Base.Go.Name == "string" {
+	if c.Type.IsTextArray() || c.Type.Base.Go.Path == "" && c.Type.Base.Go.Name == "string" {
 		return "_text"
 	}
 	return "_" + c.Type.Base.Catalog

@@ -1330,6 +1330,13 @@ func (t Type) IsChar() bool { return t.ArrayDims == 0 && t.Base != nil && t.Base
 // codec for those, so generated SQL moves them as text[].
 func (t Type) IsEnumArray() bool { return t.Enum != nil && t.ArrayDims > 0 }
 
+// IsTextArray reports whether t is an array generated SQL moves as
+// text[]: of an enum, or of a type whose arrays pgx has no codec of
+// (pgtypes.Type.TextArray: hstore[]).
+func (t Type) IsTextArray() bool {
+	return t.IsEnumArray() || t.ArrayDims > 0 && t.Base != nil && t.Base.TextArray
+}
+
 // IsPadded reports whether t's values, or its elements', are char(n),
 // which PostgreSQL pads with spaces to n characters.
 func (t Type) IsPadded() bool { return t.Base != nil && t.Base.Padded }
@@ -1356,7 +1363,7 @@ func (t Type) ReadCast() string {
 		return "::text[]"
 	case t.IsSQLNamed():
 		return "::text"
-	case t.IsEnumArray(), t.IsPadded() && t.ArrayDims > 0:
+	case t.IsTextArray(), t.IsPadded() && t.ArrayDims > 0:
 		return "::text[]"
 	case t.IsPadded():
 		return "::text"

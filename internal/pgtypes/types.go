@@ -50,6 +50,11 @@ type Type struct {
 	// Range): Validate refuses it false for a NOT NULL column, as it
 	// refuses nil for the NilIsNull types.
 	Valid bool
+	// TextArray is set for a type pgx has no codec of its arrays for
+	// (hstore, whose OIDs are the database's), while it scans and
+	// encodes one value as text: generated SQL moves its arrays as
+	// text[], as it moves enum arrays.
+	TextArray bool
 	// MapKey is set when Go values can key a Go map by value, as the
 	// relation loaders group rows by their foreign keys.
 	MapKey bool
@@ -528,8 +533,8 @@ var All = []*Type{
 	},
 	{
 		Name: "hstore", Literal: noLiteral,
-		Go: GoType{Path: PathPgtype, Name: "Hstore"}, NilIsNull: true,
-		Codec:   "no pgx codec (the extension's type has no fixed OID): text format through pgtype.Hstore's text methods; nil is NULL, a nil value pointer a NULL value; CreateMany sends Create's statement for each row in one pgx.Batch, and batch writes are not generated, as neither COPY's binary form nor an array parameter carries it",
+		Go: GoType{Path: PathPgtype, Name: "Hstore"}, NilIsNull: true, TextArray: true,
+		Codec:   "no pgx codec (the extension's type has no fixed OID): text format through pgtype.Hstore's text methods; nil is NULL, a nil value pointer a NULL value; an array travels as text[]; CreateMany sends Create's statement for each row in one pgx.Batch, and batch writes are not generated, as neither COPY's binary form nor an array parameter carries it",
 		Catalog: "hstore", AtlasName: "hstore", atlas: atlasUser, Extension: "hstore",
 		Docs: "a map of text keys to text values or NULL (the hstore extension, which the schema creates); defaults in {sql: …}",
 	},

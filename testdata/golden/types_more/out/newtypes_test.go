@@ -132,6 +132,44 @@ func TestLabels(t *testing.T) {
 	}
 }
 
+// TestLabelSets writes arrays of hstore (with a NULL element, an empty
+// map, quotes and the => of the text form) through every write path of
+// their table, which moves them as text[], and reads them back.
+func TestLabelSets(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	sets := []pgtype.Hstore{{"a": str("1"), "no value": nil, `q"uote`: str(`x=>y\z`)}, nil, {}}
+	l, err := s.LabelSets.Create(ctx, NewLabelSet{Sets: sets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := LabelSet{ID: l.ID, Sets: sets}
+	if diff := cmp.Diff(want, l); diff != "" {
+		t.Fatalf("Create (-want +got):\n%s", diff)
+	}
+	if got, err := s.LabelSets.FindByID(ctx, l.ID); err != nil || !cmp.Equal(want, got) {
+		t.Fatalf("FindByID: %+v %v", got, err)
+	}
+	if n, err := s.LabelSets.CreateMany(ctx, []NewLabelSet{{Sets: sets[:1], More: []pgtype.Hstore{{"k": str("v")}}}, {Sets: []pgtype.Hstore{}}}); err != nil || n != 2 {
+		t.Fatalf("CreateMany: %d %v", n, err)
+	}
+	many, err := s.LabelSets.CreateManyReturning(ctx, []NewLabelSet{{Sets: sets}})
+	if err != nil || len(many) != 1 || !cmp.Equal(sets, many[0].Sets) {
+		t.Fatalf("CreateManyReturning: %+v %v", many, err)
+	}
+	u, err := s.LabelSets.Update(ctx, l.ID, LabelSetUpdate{More: runtime.Set([]pgtype.Hstore{nil, {"x": nil}})})
+	if err != nil || !cmp.Equal([]pgtype.Hstore{nil, {"x": nil}}, u.More) {
+		t.Fatalf("Update: %+v %v", u, err)
+	}
+	if n, err := s.LabelSets.UpdateMany(ctx, []LabelSetKeyedUpdate{{ID: l.ID, Changes: LabelSetUpdate{Sets: runtime.Set(sets[2:])}}}); err != nil || n != 1 {
+		t.Fatalf("UpdateMany: %d %v", n, err)
+	}
+	page, err := s.LabelSets.List(ctx, runtime.PageArgs{Limit: 10})
+	if err != nil || len(page.Items) != 4 || !cmp.Equal(sets[2:], page.Items[0].Sets) || !cmp.Equal(sets[:1], page.Items[1].Sets) || page.Items[2].Sets == nil {
+		t.Fatalf("List: %+v %v", page, err)
+	}
+}
+
 // TestBatchWritesOfExtensionTypes updates citext and ltree values with
 // UpdateMany: their array parameters have a type pgx has no codec of,
 // and travel as text.

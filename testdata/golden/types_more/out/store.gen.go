@@ -38,6 +38,9 @@ type Store struct {
 	// Labels reads and writes table labels.
 	Labels *LabelRepo
 
+	// LabelSets reads and writes table label_sets.
+	LabelSets *LabelSetRepo
+
 	// Places reads and writes table places.
 	Places *PlaceRepo
 
@@ -55,6 +58,7 @@ type storeRepos struct {
 	TreeNodes   TreeNodeRepo
 	JobMasks    JobMaskRepo
 	Labels      LabelRepo
+	LabelSets   LabelSetRepo
 	Places      PlaceRepo
 	Routes      RouteRepo
 }
@@ -67,6 +71,7 @@ func NewStore(db runtime.DBTX) *Store {
 		FlatGadgets: *NewFlatGadgetRepo(db),
 		Gadgets:     *NewGadgetRepo(db),
 		JobMasks:    *NewJobMaskRepo(db),
+		LabelSets:   *NewLabelSetRepo(db),
 		Labels:      *NewLabelRepo(db),
 		Places:      *NewPlaceRepo(db),
 		Routes:      *NewRouteRepo(db),
@@ -77,6 +82,7 @@ func NewStore(db runtime.DBTX) *Store {
 		FlatGadgets: &a.FlatGadgets,
 		Gadgets:     &a.Gadgets,
 		JobMasks:    &a.JobMasks,
+		LabelSets:   &a.LabelSets,
 		Labels:      &a.Labels,
 		Places:      &a.Places,
 		Routes:      &a.Routes,
@@ -103,6 +109,7 @@ var errs = &runtime.Errs{Sentinels: []*runtime.ConstraintSentinel{
 	ErrJobMaskIDTaken,
 	ErrJobMaskStatesTaken,
 	ErrLabelIDTaken,
+	ErrLabelSetIDTaken,
 	ErrPlaceIDTaken,
 	ErrPlaceNameTaken,
 	ErrRouteIDTaken,
