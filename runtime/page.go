@@ -271,8 +271,25 @@ func cursorValue(v any) any {
 		if x != nil {
 			return cursorFloat(float64(*x))
 		}
+	case decimal.Decimal:
+		return cursorDecimal(x)
+	case *decimal.Decimal:
+		if x != nil {
+			return cursorDecimal(*x)
+		}
 	}
 	return v
+}
+
+// cursorDecimal writes d as its coefficient and exponent ("9e131000",
+// "150e-2"), which the decoder's decimal text takes: as long as its
+// significant digits, where decimal.Decimal's own JSON writes every digit
+// of the value, so that a key such as 1e-16383 or 9e131000, which
+// numeric holds, makes a cursor far longer than MaxCursorLength (and a
+// decimal of more than MaxDecimalDigits digits) that the next call
+// refuses.
+func cursorDecimal(d decimal.Decimal) string {
+	return d.Coefficient().String() + "e" + strconv.Itoa(int(d.Exponent()))
 }
 
 // marshalCursorValues encodes the values of a cursor as a JSON array.
@@ -368,7 +385,23 @@ func unmarshalCursorValue(raw json.RawMessage, dest any) error {
 		if err := checkDecimalText(text, MaxDecimalDigits); err != nil {
 			return err
 		}
-		return json.Unmarshal(raw, p)
+		mant, exp, ok := strings.Cut(strings.ToLower(text), "e")
+		if !ok {
+			return json.Unmarshal(raw, p)
+		}
+		// decimal.NewFromString refuses exponents beyond 10000, which
+		// numeric holds (cursorDecimal writes them); checkDecimalText
+		// bounded this one.
+		e, err := strconv.Atoi(exp)
+		if err != nil {
+			return err
+		}
+		m, err := decimal.NewFromString(mant)
+		if err != nil {
+			return err
+		}
+		*p = decimal.NewFromBigInt(m.Coefficient(), m.Exponent()+int32(e))
+		return nil
 	}
 	return json.Unmarshal(raw, target.Addr().Interface())
 }

@@ -536,6 +536,33 @@ func TestCursorValues(t *testing.T) {
 	}
 }
 
+// TestCursorDecimals round-trips the decimals a numeric key can hold at
+// its ends, whose digits written out would make a cursor longer than
+// MaxCursorLength or a decimal of more than MaxDecimalDigits digits: the
+// cursor keeps their significant digits and exponent.
+func TestCursorDecimals(t *testing.T) {
+	keys := mustKeys(t, newKey(t))
+	tiny := decimal.New(1, -16383)
+	huge := decimal.New(9, 131000)
+	for _, want := range []decimal.Decimal{tiny, huge, huge.Neg(), decimal.RequireFromString("1.50"), decimal.Zero, decimal.RequireFromString("-0.000000000000000000000000000001")} {
+		for _, v := range []any{want, &want} {
+			cursor := keys.Seal("t.List", nil, v)
+			if len(cursor) > 200 {
+				t.Errorf("%s: cursor of %d bytes", want.String()[:min(20, len(want.String()))], len(cursor))
+			}
+			var got decimal.Decimal
+			if err := keys.Unseal(cursor, "t.List", nil, &got); err != nil || !got.Equal(want) {
+				t.Errorf("%s: got %s, %v", want.String()[:min(20, len(want.String()))], got.String()[:min(20, len(got.String()))], err)
+			}
+		}
+	}
+	// A cursor of an older runtime wrote every digit.
+	var d decimal.Decimal
+	if err := runtime.DecodeCursorValues([]byte(`["-12.50"]`), &d); err != nil || !d.Equal(decimal.RequireFromString("-12.5")) {
+		t.Errorf("plain decimal cursor: %v, %v", d, err)
+	}
+}
+
 // plainCursor is what a forger without the key can make: base64 of the
 // JSON array the sealed payload holds.
 func plainCursor(values string) string {
