@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -375,6 +376,26 @@ func (decimalBinaryScanPlan) Scan(src []byte, dst any) error {
 
 type decimalTextScanPlan struct{}
 
+// numericFromText parses PostgreSQL's text of a numeric: an optional
+// sign, digits, and places after a point. decimal.NewFromString refuses
+// more than 10000 places, where numeric has up to 16383 (1e-16383 reads
+// as 0.000…1 in the simple protocol): those build the decimal from their
+// digits.
+func numericFromText(src []byte) (decimal.Decimal, error) {
+	whole, places, ok := strings.Cut(string(src), ".")
+	if !ok || len(places) < 10000 {
+		return decimal.NewFromString(string(src))
+	}
+	var coef big.Int
+	if places == "" || strings.TrimLeft(places, "0123456789") != "" {
+		return decimal.Decimal{}, errDecimalSyntax
+	}
+	if _, ok := coef.SetString(whole+places, 10); !ok {
+		return decimal.Decimal{}, errDecimalSyntax
+	}
+	return decimal.NewFromBigInt(&coef, -int32(len(places))), nil
+}
+
 func (decimalTextScanPlan) Scan(src []byte, dst any) error {
 	var v decimal.Decimal
 	if src != nil {
@@ -386,7 +407,7 @@ func (decimalTextScanPlan) Scan(src []byte, dst any) error {
 			return codecErrorf("invalid numeric text of %d bytes: longer than any numeric value", len(src))
 		}
 		var err error
-		if v, err = decimal.NewFromString(string(src)); err != nil {
+		if v, err = numericFromText(src); err != nil {
 			return codecErrorf("invalid numeric text of %d bytes", len(src))
 		}
 	}

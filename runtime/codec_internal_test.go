@@ -237,11 +237,32 @@ func TestNumericInputBounds(t *testing.T) {
 	if err := (decimalBinaryScanPlan{}).Scan(bin, &d); err == nil || !strings.Contains(err.Error(), "more than any numeric value has") {
 		t.Errorf("binary: %v", err)
 	}
-	// The most digits PostgreSQL sends before the point still scan
-	// (shopspring/decimal limits the places after it to 10000).
+	// The most digits PostgreSQL sends before the point still scan, and
+	// the most places after it (16383: shopspring/decimal parses 10000).
 	big := []byte(strings.Repeat("9", 131072) + "." + strings.Repeat("9", 9999))
 	if err := (decimalTextScanPlan{}).Scan(big, &d); err != nil || d.NumDigits() != 131072+9999 {
 		t.Errorf("largest text: %v", err)
+	}
+	for _, c := range []struct {
+		text string
+		want decimal.Decimal
+	}{
+		{"0." + strings.Repeat("0", 16382) + "1", decimal.New(1, -16383)},
+		{"-0." + strings.Repeat("0", 16382) + "1", decimal.New(-1, -16383)},
+		{"12." + strings.Repeat("0", 10000), decimal.New(12, 0)},
+	} {
+		if err := (decimalTextScanPlan{}).Scan([]byte(c.text), &d); err != nil || !d.Equal(c.want) {
+			t.Errorf("text of %d places: %v", len(c.text), err)
+		}
+	}
+	largest := []byte(strings.Repeat("9", 131072) + "." + strings.Repeat("9", 16383))
+	if err := (decimalTextScanPlan{}).Scan(largest, &d); err != nil || d.NumDigits() != 131072+16383 || d.Exponent() != -16383 {
+		t.Errorf("largest text: %v", err)
+	}
+	for _, bad := range []string{"1." + strings.Repeat("0", 10000) + "e5", "1." + strings.Repeat("0", 10000) + "-", "x." + strings.Repeat("0", 10000)} {
+		if err := (decimalTextScanPlan{}).Scan([]byte(bad), &d); err == nil {
+			t.Errorf("%.20s…: no error", bad)
+		}
 	}
 }
 
