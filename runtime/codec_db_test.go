@@ -420,3 +420,31 @@ func TestMultiDimArrayIntoSlice(t *testing.T) {
 		}
 	}
 }
+
+// TestHstoreArrayUntyped writes and reads an hstore[] as the generated
+// statements do ($n::text[]::hstore[], h::text[]) on connections that send
+// parameters of unspecified type, where pgx finds no PostgreSQL type for a
+// []pgtype.Hstore, as well as on the default one.
+func TestHstoreArrayUntyped(t *testing.T) {
+	ctx := testContext(t)
+	v, q := "x", `q"uote=>\`
+	want := []pgtype.Hstore{{"a": &v, "n": nil, q: &q}, nil, {}}
+	for _, mode := range []runtime.StatementMode{runtime.StatementModePrepared, runtime.StatementModeExec, runtime.StatementModeSimple} {
+		db := openDB(t, runtime.Config{StatementMode: mode}, "CREATE EXTENSION IF NOT EXISTS hstore", "CREATE TABLE IF NOT EXISTS hs (i int, h hstore[])")
+		for i, in := range [][]pgtype.Hstore{want, nil} {
+			if _, err := db.Exec(ctx, "INSERT INTO hs VALUES ($1, $2::text[]::hstore[])", i, in); err != nil {
+				t.Fatalf("%v: insert %d: %v", mode, i, err)
+			}
+			var got []pgtype.Hstore
+			if err := db.QueryRow(ctx, "SELECT h::text[] FROM hs WHERE i = $1", i).Scan(&got); err != nil {
+				t.Fatalf("%v: select %d: %v", mode, i, err)
+			}
+			if !cmp.Equal(in, got) || (got == nil) != (in == nil) {
+				t.Errorf("%v: read back %#v, want %#v", mode, got, in)
+			}
+		}
+		if _, err := db.Exec(ctx, "DROP TABLE hs"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

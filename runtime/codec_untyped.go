@@ -14,8 +14,45 @@ func registerUntyped(conn *pgx.Conn) {
 	case pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol:
 		m := conn.TypeMap()
 		m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{tryWrapPlainArray}, m.TryWrapEncodePlanFuncs...)
-		m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapNamedStringSlice)
+		m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapNamedStringSlice, tryWrapHstoreSlice)
 	}
+}
+
+// tryWrapHstoreSlice lets pgx encode a []pgtype.Hstore (the value of an
+// hstore[] column) when the parameter's type is not known: pgx has no
+// array codec of hstore, whose OIDs are the database's, so the slice
+// travels as text[] of each map's text form (nil for a nil map), which
+// cpcgen's statements cast to hstore[]. With a known parameter type the
+// statement's text[] parameter takes the slice itself.
+func tryWrapHstoreSlice(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	if _, ok := value.([]pgtype.Hstore); ok {
+		return &hstoreSlicePlan{}, []*string(nil), true
+	}
+	return nil, nil, false
+}
+
+// hstoreSlicePlan encodes a []pgtype.Hstore as a []*string; a nil slice
+// is NULL.
+type hstoreSlicePlan struct{ next pgtype.EncodePlan }
+
+func (p *hstoreSlicePlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *hstoreSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
+	hs := value.([]pgtype.Hstore)
+	if hs == nil {
+		return nil, nil
+	}
+	out := make([]*string, len(hs))
+	for i, h := range hs {
+		v, err := h.Value()
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := v.(string); ok {
+			out[i] = &s
+		}
+	}
+	return p.next.Encode(out, buf)
 }
 
 // tryWrapNamedStringSlice lets pgx encode a slice of a named string type
