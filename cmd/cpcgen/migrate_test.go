@@ -548,9 +548,23 @@ sql_objects:
 // SQL, and stopped at schema "pgmemento" does not exist. It now writes
 // the first migration, which builds the database the spec came from.
 func TestMigrationsExternalDefault(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	external := "CREATE SCHEMA pgmemento; CREATE SEQUENCE pgmemento.audit_id_seq;\n"
+	dir := externalSequenceProject(t, external)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	pgtest.Exec(t, live, external, "CREATE TABLE book (id integer PRIMARY KEY, audit_id bigint NOT NULL UNIQUE DEFAULT nextval('pgmemento.audit_id_seq'))")
+	baselinedMatches(t, dir, live, dev)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "diff", out, "no changes")
+}
+
+// externalSequenceProject makes a project whose migrations.external is
+// external and whose table book takes its audit_id from the sequence
+// pgmemento.audit_id_seq, which external is to create.
+func externalSequenceProject(t *testing.T, external string) string {
+	t.Helper()
+	dir := newMigrationsProject(t, "golang-migrate")
 	testfile.Write(t, dir, "db/external.sql", external)
 	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
 		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
@@ -560,12 +574,7 @@ func TestMigrationsExternalDefault(t *testing.T) {
       id: {type: integer, primary_key: true}
       audit_id: {type: bigint, unique: true, default: {sql: "nextval('pgmemento.audit_id_seq'::regclass)"}}
 `)
-	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
-	pgtest.Exec(t, live, external, "CREATE TABLE book (id integer PRIMARY KEY, audit_id bigint NOT NULL UNIQUE DEFAULT nextval('pgmemento.audit_id_seq'))")
-	baselinedMatches(t, dir, live, dev)
-	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
-	contains(t, "diff", out, "no changes")
+	return dir
 }
 
 // TestMigrationsExternalPgDump: a migrations.external file made by
@@ -576,20 +585,11 @@ func TestMigrationsExternalDefault(t *testing.T) {
 // a role the temporary database's server lacks; a \i, which names
 // another file, is refused, naming its line.
 func TestMigrationsExternalPgDump(t *testing.T) {
-	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	external := "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET statement_timeout = 0;\n" +
 		"SELECT pg_catalog.set_config('search_path', '', false);\nCREATE SCHEMA pgmemento;\nALTER SCHEMA pgmemento OWNER TO memento_admin_nope;\n" +
 		"SELECT 'CREATE SEQUENCE pgmemento.' || 'audit_id_seq'\\gexec\n\n\\unrestrict AbC123\n"
-	testfile.Write(t, dir, "db/external.sql", external)
-	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
-		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
-	testfile.Write(t, dir, "schema/app.yaml", `tables:
-  book:
-    columns:
-      id: {type: integer, primary_key: true}
-      audit_id: {type: bigint, unique: true, default: {sql: "nextval('pgmemento.audit_id_seq'::regclass)"}}
-`)
+	dir := externalSequenceProject(t, external)
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
 	pgtest.Exec(t, live, "CREATE SCHEMA pgmemento; CREATE SEQUENCE pgmemento.audit_id_seq;")
