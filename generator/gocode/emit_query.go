@@ -2,6 +2,7 @@ package gocode
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -381,19 +382,32 @@ func queryDoc(q *ir.Query) string {
 	case hasOptional(q.Params):
 		b.WriteString(" An optional filter left unset matches every row.")
 	}
-	if q.Result != nil && q.Result.Table == nil && hasEnumArray(q.Columns) {
-		b.WriteString(" The SQL must select enum array columns as text[] (x::text[]).")
+	if q.Result != nil && q.Result.Table == nil {
+		if kinds := textArrays(q.Columns); len(kinds) > 0 {
+			fmt.Fprintf(&b, " The SQL must select %s array columns as text[] (x::text[]).", strings.Join(kinds, " and "))
+		}
 	}
 	return docComment(b.String(), q.Comment)
 }
 
-func hasEnumArray(cols []*ir.RawColumn) bool {
+// textArrays names the kinds of the result columns' arrays that the
+// runtime reads as text[] (ir.Type.IsTextArray), in the columns' order:
+// "enum", or the type's name ("hstore").
+func textArrays(cols []*ir.RawColumn) []string {
+	var out []string
 	for _, c := range cols {
-		if c.Type.IsEnumArray() {
-			return true
+		kind := ""
+		switch {
+		case c.Type.IsEnumArray():
+			kind = "enum"
+		case c.Type.IsTextArray():
+			kind = c.Type.Base.Name
+		}
+		if kind != "" && !slices.Contains(out, kind) {
+			out = append(out, kind)
 		}
 	}
-	return false
+	return out
 }
 
 // keysDoc lists a raw keyset query's keys: created_at DESC, id.

@@ -51,6 +51,8 @@ func TestTypesMatch(t *testing.T) {
 		{typ("text", 1), st("text"), false, false},
 		{typ("text", 0), arr(st("text")), false, false},
 		{typ("integer", 0), st("unknown"), true, true},
+		{typ("hstore", 1), arr(st("text")), false, true},
+		{typ("hstore", 0), st("text"), false, false},
 	} {
 		if got := typesMatch(tc.decl, tc.got, tc.param); got != tc.want {
 			t.Errorf("typesMatch(%s, %s, param=%v) = %v", tc.decl, tc.got, tc.param, got)

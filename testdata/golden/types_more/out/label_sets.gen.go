@@ -267,3 +267,25 @@ SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`}
 func (r *LabelSetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	return runtime.WriteMany(ctx, r.db, bulkLabelSetsKeys, opLabelSetsDeleteMany, keys)
 }
+
+// SetsOfRow is one row of the result of LabelSetRepo.SetsOf.
+type SetsOfRow struct {
+	ID   int64           `json:"id"`
+	Sets []pgtype.Hstore `json:"sets"`
+}
+
+// scanSetsOfRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanSetsOfRow(v *SetsOfRow, d []any) []any {
+	return append(d, &v.ID, &v.Sets)
+}
+
+const sqlLabelSetsSetsOf = `-- name: label_sets.SetsOf
+SELECT id, sets::text[] AS sets FROM label_sets WHERE id = ANY($1) ORDER BY id`
+
+// SetsOf returns the rows of the query, all in memory. The SQL must select hstore
+// array columns as text[] (x::text[]).
+func (r *LabelSetRepo) SetsOf(ctx context.Context, ids []int64) ([]SetsOfRow, error) {
+	items, err := runtime.Query(ctx, r.db, sqlLabelSetsSetsOf, ids, runtime.Arg, scanSetsOfRow, 0)
+	return items, errs.Wrap(err, "label_sets.SetsOf", "label_sets")
+}

@@ -168,6 +168,10 @@ func TestLabelSets(t *testing.T) {
 	if err != nil || len(page.Items) != 4 || !cmp.Equal(sets[2:], page.Items[0].Sets) || !cmp.Equal(sets[:1], page.Items[1].Sets) || page.Items[2].Sets == nil {
 		t.Fatalf("List: %+v %v", page, err)
 	}
+	rows, err := s.LabelSets.SetsOf(ctx, []int64{l.ID, many[0].ID})
+	if err != nil || len(rows) != 2 || !cmp.Equal(sets[2:], rows[0].Sets) || !cmp.Equal(sets, rows[1].Sets) {
+		t.Fatalf("SetsOf, a raw query selecting hstore[] as text[]: %+v %v", rows, err)
+	}
 }
 
 // TestBatchWritesOfExtensionTypes updates citext and ltree values with
