@@ -255,7 +255,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 					Message: fmt.Sprintf("make index %q on %q unique fails if existing rows hold duplicates", c.To.Name, table),
 					Hint:    "clean up duplicates in an earlier migration, then run again with --allow-destructive",
 				})
-			case c.To.Unique && c.From.Unique && uniqueNarrowed(c.From, c.To):
+			case c.To.Unique && c.From.Unique && uniqueNarrowed(c.From, c.To) && !allAdded(c.To, added):
 				// Its columns or its predicate change: rows unique under
 				// the old key (those its predicate left out, or with other
 				// values of a column it no longer holds) may not be.
