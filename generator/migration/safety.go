@@ -314,11 +314,11 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 	return out
 }
 
-// newKey returns the finding of a primary key key that the change mt of
-// a table gives it over columns that exist: building its index fails if
-// rows hold the same values. A key over columns the change adds, or
-// holding every column of a unique key that was there (one the change
-// drops, or one it keeps, without a predicate), cannot.
+// newKey returns the finding for key, the primary key the change mt
+// gives its table: building its index fails if rows hold the same
+// values. A key over columns the change adds, or holding every column of
+// a unique key that was there (one the change drops, or one it keeps,
+// without a predicate), cannot fail, and gets none.
 func newKey(pkg *ir.Package, mt *schema.ModifyTable, key *schema.Index, added map[string]bool, dropped []*schema.Index) (Finding, bool) {
 	if allAdded(key, added) || widens(key, dropped) {
 		return Finding{}, false
