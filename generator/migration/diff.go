@@ -1180,6 +1180,20 @@ func addedValue(cmd string) (string, bool) {
 		return "", false
 	}
 	after = strings.TrimPrefix(after, "IF NOT EXISTS ")
+	if strings.HasPrefix(after, "'") {
+		// The whole literal, which may hold spaces ('not fine') and
+		// doubled quotes ('it''s').
+		for i := 1; i < len(after); i++ {
+			if after[i] != '\'' {
+				continue
+			}
+			if i+1 < len(after) && after[i+1] == '\'' {
+				i++
+				continue
+			}
+			return after[:i+1], true
+		}
+	}
 	if f := strings.Fields(after); len(f) > 0 {
 		return f[0], true
 	}

@@ -267,3 +267,46 @@ func TestEnumReplacementRefusesEarlyUse(t *testing.T) {
 		t.Errorf("err = %v, want the refusal naming function glum", err)
 	}
 }
+
+// TestEnumValueInArrayLiteral adds a value to an enum and uses it, in
+// the same migration, only inside array literals: a column's default
+// ('{ok,happy}'::mood[]) and a check ('{"not fine"}', a label with a
+// space). Each value is added in a step of its own before them, as
+// PostgreSQL refuses a value added in the same transaction ("unsafe use
+// of new value"), and the migration applies.
+func TestEnumValueInArrayLiteral(t *testing.T) {
+	ctx := context.Background()
+	p := newProject(t, "golang-migrate")
+	db := openDB(t)
+	spec := func(values, def, check string) []byte {
+		return []byte("enums:\n  mood: [" + values + "]\ntables:\n  people:\n    columns:\n" +
+			"      id: {type: bigint, primary_key: true, identity: true}\n" +
+			"      moods: {type: \"mood[]\", default: {sql: \"" + def + "\"}}\n" +
+			"      was: {type: \"mood[]\", nullable: true}\n" +
+			"    checks: [{name: was_known, expr: \"" + check + "\"}]\n")
+	}
+	steps := [][]byte{
+		spec("happy, sad", `'{happy}'::mood[]`, `was <> '{}'::mood[]`),
+		spec("happy, ok, sad, not fine", `'{ok,happy}'::mood[]`, `was <> '{\"not fine\"}'::mood[]`),
+	}
+	for i, s := range steps {
+		p.setSpec(s)
+		if res := p.diff(fmt.Sprintf("v%d", i), true); res.Blocked {
+			t.Fatal(report(res))
+		}
+		m, err := runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	var moods string
+	if err := db.pool.QueryRow(ctx, "INSERT INTO people DEFAULT VALUES RETURNING moods::text").Scan(&moods); err != nil {
+		t.Fatal(err)
+	}
+	if moods != "{ok,happy}" {
+		t.Errorf("default = %s, want {ok,happy}", moods)
+	}
+}

@@ -845,13 +845,115 @@ func isolateEnumValues(changes []*Change) {
 			continue
 		}
 		for _, later := range changes[i+1:] {
-			if later.Step == roleSchema && strings.Contains(later.Cmd, value) {
+			if later.Step == roleSchema && usesEnumLabel(later.Cmd, value) {
 				c.Step = roleEnumValue
 				c.Object = enumOf(c.Cmd)
 				break
 			}
 		}
 	}
+}
+
+// usesEnumLabel reports whether cmd may use the enum label that the
+// string literal value spells ('ok'): as that literal, or as an element
+// of an array literal ('{ok,happy}', '{"not fine"}'), where the label
+// stands without quotes of its own. It errs on the side of yes.
+func usesEnumLabel(cmd, value string) bool {
+	if strings.Contains(cmd, value) {
+		return true
+	}
+	label, ok := unquoteLiteral(value)
+	if !ok {
+		return false
+	}
+	for _, lit := range stringLiterals(cmd) {
+		if strings.HasPrefix(strings.TrimSpace(lit), "{") && slices.Contains(arrayElements(lit), label) {
+			return true
+		}
+	}
+	return false
+}
+
+// unquoteLiteral returns the text of the SQL string literal s, its
+// doubled quotes made single.
+func unquoteLiteral(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(s[1:len(s)-1], "''", "'"), true
+}
+
+// stringLiterals returns the text of the single-quoted string literals
+// of the statement cmd, outside double-quoted identifiers.
+func stringLiterals(cmd string) []string {
+	var out []string
+	for i := 0; i < len(cmd); i++ {
+		switch cmd[i] {
+		case '"':
+			if end := strings.IndexByte(cmd[i+1:], '"'); end >= 0 {
+				i += end + 1
+			}
+		case '\'':
+			var b strings.Builder
+			j := i + 1
+			for ; j < len(cmd); j++ {
+				if cmd[j] == '\'' {
+					if j+1 < len(cmd) && cmd[j+1] == '\'' {
+						b.WriteByte('\'')
+						j++
+						continue
+					}
+					break
+				}
+				b.WriteByte(cmd[j])
+			}
+			out = append(out, b.String())
+			i = j
+		}
+	}
+	return out
+}
+
+// arrayElements returns the elements of the array literal text lit
+// ({a,"b c",{d}}), at every depth, unquoted and unescaped.
+func arrayElements(lit string) []string {
+	var out []string
+	var b strings.Builder
+	quoted, inQuotes, have := false, false, false
+	flush := func() {
+		if have {
+			e := b.String()
+			if !quoted {
+				e = strings.TrimSpace(e)
+			}
+			out = append(out, e)
+		}
+		b.Reset()
+		quoted, have = false, false
+	}
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		switch {
+		case c == '\\' && i+1 < len(lit):
+			i++
+			b.WriteByte(lit[i])
+			have = true
+		case c == '"':
+			inQuotes = !inQuotes
+			quoted, have = true, true
+		case inQuotes:
+			b.WriteByte(c)
+		case c == '{' || c == '}' || c == ',':
+			flush()
+		default:
+			b.WriteByte(c)
+			if c != ' ' {
+				have = true
+			}
+		}
+	}
+	flush()
+	return out
 }
 
 // enumOf returns the type name of an ALTER TYPE statement.
