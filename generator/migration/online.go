@@ -13,6 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // Backfill settings of the batched UPDATEs online plans write: the
@@ -884,31 +885,19 @@ func unquoteLiteral(s string) (string, bool) {
 }
 
 // stringLiterals returns the text of the single-quoted string literals
-// of the statement cmd, outside double-quoted identifiers.
+// of the statement cmd (none when it does not lex).
 func stringLiterals(cmd string) []string {
+	toks, err := sqllex.Lex(cmd)
+	if err != nil {
+		return nil
+	}
 	var out []string
-	for i := 0; i < len(cmd); i++ {
-		switch cmd[i] {
-		case '"':
-			if end := strings.IndexByte(cmd[i+1:], '"'); end >= 0 {
-				i += end + 1
-			}
-		case '\'':
-			var b strings.Builder
-			j := i + 1
-			for ; j < len(cmd); j++ {
-				if cmd[j] == '\'' {
-					if j+1 < len(cmd) && cmd[j+1] == '\'' {
-						b.WriteByte('\'')
-						j++
-						continue
-					}
-					break
-				}
-				b.WriteByte(cmd[j])
-			}
-			out = append(out, b.String())
-			i = j
+	for _, t := range toks {
+		if t.Kind != sqllex.String {
+			continue
+		}
+		if v, ok := unquoteLiteral(strings.TrimLeft(t.Text, "eE")); ok {
+			out = append(out, v)
 		}
 	}
 	return out
