@@ -78,6 +78,7 @@ func TestGoldenCasesDevURL(t *testing.T) {
 		{"enum_to_domain_same_name", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 		{"rename_enum_table_and_replaced_value", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 		{"rename_enum_labels_in_retyped_index", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
+		{"unique_key_predicate_stricter", nil, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, dev, live := startFromCase(t, c.name)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // Finding kinds. Destructive and data-dependent findings stop migrate
@@ -357,11 +358,12 @@ func newKey(pkg *ir.Package, mt *schema.ModifyTable, key *schema.Index, added ma
 }
 
 // uniqueNarrowed reports whether the unique key to may refuse rows that
-// from let be: its predicate is dropped or changed (a partial key covers
-// fewer rows than a full one), or it leaves out a column from holds. An
-// expression key is not judged.
+// from let be: its predicate is dropped or changed, unless only made
+// stricter (a partial key covers fewer rows than a full one, or than a
+// looser one), or it leaves out a column from holds. An expression key
+// is not judged.
 func uniqueNarrowed(from, to *schema.Index) bool {
-	if pf := predicateOf(from); pf != "" && pf != predicateOf(to) {
+	if pf, pt := predicateOf(from), predicateOf(to); pf != "" && pf != pt && !stricter(pt, pf) {
 		return true
 	}
 	for _, p := range from.Parts {
@@ -373,6 +375,76 @@ func uniqueNarrowed(from, to *schema.Index) bool {
 		}
 	}
 	return false
+}
+
+// stricter reports whether the condition to holds every top-level AND
+// term of from (and more): a row it lets through, from does. A condition
+// with BETWEEN, whose AND is not a conjunction, is not judged.
+func stricter(to, from string) bool {
+	toTerms, fromTerms := conjuncts(to), conjuncts(from)
+	if toTerms == nil || fromTerms == nil {
+		return false
+	}
+	for _, t := range fromTerms {
+		if !slices.Contains(toTerms, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// conjuncts returns the top-level AND terms of the SQL condition w, at
+// any depth of parentheses around them, each without those parentheses,
+// as sqllex normalizes text; nil when w does not lex or holds BETWEEN.
+func conjuncts(w string) []string {
+	toks, err := sqllex.Lex(w)
+	if err != nil || slices.ContainsFunc(toks, func(t sqllex.Tok) bool { return t.Is("BETWEEN") }) {
+		return nil
+	}
+	var out []string
+	var split func([]sqllex.Tok)
+	split = func(toks []sqllex.Tok) {
+		toks = unwrapped(toks)
+		depth, start, terms := 0, 0, 0
+		for i, t := range toks {
+			switch {
+			case t.IsPunct("("):
+				depth++
+			case t.IsPunct(")"):
+				depth--
+			case depth == 0 && t.Is("AND"):
+				split(toks[start:i])
+				start, terms = i+1, terms+1
+			}
+		}
+		if terms == 0 {
+			out = append(out, sqllex.NormText(toks))
+			return
+		}
+		split(toks[start:])
+	}
+	split(toks)
+	return out
+}
+
+// unwrapped returns toks without the parentheses around the whole of
+// them, as many pairs as there are.
+func unwrapped(toks []sqllex.Tok) []sqllex.Tok {
+	for len(toks) >= 2 && toks[0].IsPunct("(") && toks[len(toks)-1].IsPunct(")") {
+		depth := 0
+		for i, t := range toks {
+			if t.IsPunct("(") {
+				depth++
+			} else if t.IsPunct(")") {
+				depth--
+				if depth == 0 && i < len(toks)-1 {
+					return toks // the first ( closes before the end
+				}
+			}
+		}
+		toks = toks[1 : len(toks)-1]
+	}
+	return toks
 }
 
 // keyText spells a unique key's columns (expressions as "expression")
