@@ -524,8 +524,7 @@ sql_objects:
 	if code == 0 || !strings.Contains(errOut, "in migrations.external (docs/migrations.md)") {
 		t.Fatalf("diff --dev-url without migrations.external: exit %d, want a failure naming the key:\n%s", code, errOut)
 	}
-	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
-		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	useExternal(t, dir, external)
 	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check", out, "schema matches the migrations")
 	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
@@ -559,15 +558,22 @@ func TestMigrationsExternalDefault(t *testing.T) {
 	contains(t, "diff", out, "no changes")
 }
 
+// useExternal writes external to db/external.sql of the project in dir
+// and makes it the project's migrations.external.
+func useExternal(t *testing.T, dir, external string) {
+	t.Helper()
+	testfile.Write(t, dir, "db/external.sql", external)
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
+		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+}
+
 // externalSequenceProject makes a project whose migrations.external is
 // external and whose table book takes its audit_id from the sequence
 // pgmemento.audit_id_seq, which external is to create.
 func externalSequenceProject(t *testing.T, external string) string {
 	t.Helper()
 	dir := newMigrationsProject(t, "golang-migrate")
-	testfile.Write(t, dir, "db/external.sql", external)
-	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
-		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	useExternal(t, dir, external)
 	testfile.Write(t, dir, "schema/app.yaml", `tables:
   book:
     columns:
@@ -614,9 +620,7 @@ func TestMigrationsExternalSearchPath(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
 	external := "CREATE SCHEMA util; CREATE FUNCTION util.util_token() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;\n"
-	testfile.Write(t, dir, "db/external.sql", external)
-	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n"+
-		"migrations: {dir: ./migrations, format: golang-migrate, external: ./db/external.sql}\n")
+	useExternal(t, dir, external)
 	fn := "CREATE FUNCTION make_token() RETURNS text LANGUAGE sql AS $$ SELECT util_token() $$"
 	testfile.Write(t, dir, "schema/app.yaml", `tables:
   tokens:
