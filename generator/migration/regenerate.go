@@ -735,20 +735,26 @@ func retypedKeys(current, desired *schema.Schema, again map[string]bool) []schem
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
 		}
-		for _, c := range taken {
-			if d, ok := c.(*schema.DropForeignKey); ok && keptThroughWidening(d.F, dt, current, desired) {
-				again[dt.Name+"."+d.F.Symbol] = true
-			}
-		}
+		markKept(taken, dt, desired, again)
 	}
 	return drops
+}
+
+// markKept puts in again each foreign key of desired's table dt that
+// taken drops only to add it back as it was (keptThroughWidening).
+func markKept(taken []schema.Change, dt *schema.Table, desired *schema.Schema, again map[string]bool) {
+	for _, c := range taken {
+		if d, ok := c.(*schema.DropForeignKey); ok && keptThroughWidening(d.F, dt, desired) {
+			again[dt.Name+"."+d.F.Symbol] = true
+		}
+	}
 }
 
 // keptThroughWidening reports whether desired's table dt declares the
 // foreign key fk of current again, by name, over the same columns and
 // referenced columns, and every column of either side whose type
 // changes is widened (widening), so that equal values stay equal.
-func keptThroughWidening(fk *schema.ForeignKey, dt *schema.Table, current, desired *schema.Schema) bool {
+func keptThroughWidening(fk *schema.ForeignKey, dt *schema.Table, desired *schema.Schema) bool {
 	df, ok := dt.ForeignKey(fk.Symbol)
 	if !ok || fk.RefTable == nil || df.RefTable == nil || df.RefTable.Name != fk.RefTable.Name ||
 		len(df.Columns) != len(fk.Columns) || len(df.RefColumns) != len(fk.RefColumns) {
@@ -853,11 +859,7 @@ func unkeyedRefs(current, desired *schema.Schema, again map[string]bool) []schem
 		if len(taken) > 0 {
 			drops = append(drops, &schema.ModifyTable{T: dt, Changes: taken})
 		}
-		for _, c := range taken {
-			if d, ok := c.(*schema.DropForeignKey); ok && keptThroughWidening(d.F, dt, current, desired) {
-				again[dt.Name+"."+d.F.Symbol] = true
-			}
-		}
+		markKept(taken, dt, desired, again)
 	}
 	return drops
 }
