@@ -79,6 +79,8 @@ func TestGoldenCasesDevURL(t *testing.T) {
 		{"rename_enum_table_and_replaced_value", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 		{"rename_enum_labels_in_retyped_index", []string{"--allow-breaking", "--allow-rewrite", "--allow-destructive"}, false},
 		{"unique_key_predicate_stricter", nil, false},
+		{"primary_key_moved", []string{"--allow-breaking", "--allow-destructive"}, false},
+		{"primary_key_added_to_keyless_table", []string{"--allow-destructive"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, dev, live := startFromCase(t, c.name)

@@ -38,6 +38,12 @@ const (
 //     a foreign key may use (see mayBackForeignKey) is dropped in the
 //     schema step, after the foreign keys that go with it, and one
 //     changed into or from such an index is changed there too;
+//   - a primary key added or moved over columns that are there and NOT
+//     NULL already, and that the migration leaves alone, has its unique
+//     index built concurrently before the schema step, which attaches it
+//     with ADD CONSTRAINT … PRIMARY KEY USING INDEX
+//     (primaryKeyBeforeAttach); any other key builds its index in the
+//     schema step;
 //   - a foreign key or a check is added NOT VALID (it holds for new rows
 //     at once) and validated by the validate step, which scans the rows
 //     under a lock that lets writes through;
@@ -156,6 +162,27 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 				if err != nil {
 					return nil, nil, err
 				}
+				stepped = append(stepped, cs...)
+			case *schema.AddPrimaryKey, *schema.ModifyPrimaryKey:
+				var from, to *schema.Index
+				if m, ok := tc.(*schema.ModifyPrimaryKey); ok {
+					from, to = m.From, m.To
+				} else {
+					to = tc.(*schema.AddPrimaryKey).P
+				}
+				cur, _ := current.Table(t.Name)
+				if partitioned || renamed[t.Name] || !keyBuildable(cur, to, touched) {
+					rest = append(rest, tc)
+					continue
+				}
+				cs, attach, err := primaryKeyBeforeAttach(t, to)
+				if err != nil {
+					return nil, nil, err
+				}
+				if from != nil {
+					rest = append(rest, &schema.DropPrimaryKey{P: from})
+				}
+				rest = append(rest, attach)
 				stepped = append(stepped, cs...)
 			case *schema.AddForeignKey:
 				rest = append(rest, &schema.AddForeignKey{F: tc.F, Extra: notValid(tc.Extra)})
@@ -681,6 +708,46 @@ func buildBeforeDrop(t *schema.Table, from, to *schema.Index) ([]*Change, error)
 		Step:    roleValidate,
 		Comment: fmt.Sprintf("give index %q of table %q its name", tmp.Name, t.Name),
 	}), nil
+}
+
+// keyBuildable reports whether the primary key key, which an existing
+// table cur gets, can have its index built before the schema step: it
+// has a name, and its columns are columns of cur, NOT NULL already, that
+// the migration leaves alone (none of touched).
+func keyBuildable(cur *schema.Table, key *schema.Index, touched map[string]bool) bool {
+	if cur == nil || key.Name == "" {
+		return false
+	}
+	for _, p := range key.Parts {
+		if p.C == nil || touched[p.C.Name] {
+			return false
+		}
+		c, ok := cur.Column(p.C.Name)
+		if !ok || c.Type == nil || c.Type.Null {
+			return false
+		}
+	}
+	return true
+}
+
+// primaryKeyBeforeAttach returns the statements that build the unique
+// index of the primary key key of table t without blocking writes, under
+// a name of its own, before the schema step, and the change that makes
+// it the key in the schema step (ADD CONSTRAINT … PRIMARY KEY USING
+// INDEX, which renames the index after the key and, over columns NOT
+// NULL already, scans nothing): ADD PRIMARY KEY would build the index
+// there, holding the ACCESS EXCLUSIVE lock of the ALTER TABLE while it
+// reads the whole table.
+func primaryKeyBeforeAttach(t *schema.Table, key *schema.Index) ([]*Change, schema.Change, error) {
+	idx := &schema.Index{Name: fmt.Sprintf("%.48s_cpcgen_new", key.Name), Unique: true, Table: t, Parts: key.Parts}
+	cs, err := concurrentIndex(t, idx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range cs {
+		c.Step, c.Object = roleEarlyKey, key.Name
+	}
+	return cs, &postgres.AddPKConstraint{Name: key.Name, Using: idx}, nil
 }
 
 // validate is the statement of the validate step that validates a

@@ -26,6 +26,11 @@ const (
 	// which it then drops concurrently, so that the table is never
 	// without either (buildBeforeDrop).
 	roleEarlyIndex = "early_index"
+	// roleEarlyKey builds the unique index of a primary key an existing
+	// table gets, with CREATE UNIQUE INDEX CONCURRENTLY under a name of
+	// its own, outside a transaction, before the schema step, which
+	// makes it the key (primaryKeyBeforeAttach).
+	roleEarlyKey = "early_key"
 	// roleSchema holds every other statement, in one transaction.
 	roleSchema = ""
 	// roleBackfill is one batched UPDATE (the runner's backfill
@@ -43,7 +48,7 @@ const (
 	roleValidate = "validate"
 )
 
-var roleOrder = []string{roleEnumValue, roleDropIndex, roleEarlyIndex, roleSchema, roleBackfill, roleIndex, roleNotNull, roleValidate}
+var roleOrder = []string{roleEnumValue, roleDropIndex, roleEarlyIndex, roleEarlyKey, roleSchema, roleBackfill, roleIndex, roleNotNull, roleValidate}
 
 // step is one file (one version) of a migration.
 type step struct {
@@ -98,7 +103,7 @@ func (s *step) fileName(name string, alone bool) string {
 		return name + "_validate"
 	case s.Role == roleNotNull:
 		return name + "_not_null"
-	case s.Role == roleIndex || s.Role == roleEarlyIndex:
+	case s.Role == roleIndex || s.Role == roleEarlyIndex || s.Role == roleEarlyKey:
 		suffix = s.Object
 	case s.Role == roleDropIndex:
 		suffix = "drop_" + s.Object
@@ -131,6 +136,8 @@ func (s *step) purpose() string {
 			return fmt.Sprintf("builds index %q, which the foreign keys of the next step need, without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 		}
 		return fmt.Sprintf("builds index %q under a name of its own, then drops the index it replaces, whose column a later step drops, both without blocking writes (CONCURRENTLY, outside a transaction), so that the table is never without either; the validate step gives it its name; an invalid index left by an interrupted build is built again by the next run", s.Object)
+	case roleEarlyKey:
+		return fmt.Sprintf("builds the unique index of primary key %q under a name of its own without blocking writes (CREATE UNIQUE INDEX CONCURRENTLY, outside a transaction); the next step makes it the key (ADD CONSTRAINT … PRIMARY KEY USING INDEX) instead of building it under the table's lock; an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleIndex:
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleNotNull:

@@ -1,6 +1,6 @@
 -- Migration 000002 primary_key_moved_accounts_id_key, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 1 of 3 of migration primary_key_moved: builds index "accounts_id_key" without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction) and makes it the unique constraint that the foreign keys of the next step need (ADD CONSTRAINT … USING INDEX); an invalid index left by an interrupted build is built again by the next run
+-- cpcgen: note: step 1 of 4 of migration primary_key_moved: builds index "accounts_id_key" without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction) and makes it the unique constraint that the foreign keys of the next step need (ADD CONSTRAINT … USING INDEX); an invalid index left by an interrupted build is built again by the next run
 
 -- cpcgen:no-transaction
 -- build index "accounts_id_key" of table "accounts" without blocking writes

@@ -1,6 +1,6 @@
--- Migration 000002 citus_distribute, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000003 citus_distribute, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 1 of 2 of migration citus_distribute: the schema changes, in one transaction
+-- cpcgen: note: step 2 of 3 of migration citus_distribute: the schema changes, in one transaction
 
 -- reverse: distribute table "payments" over the Citus cluster by "org_id"
 SELECT undistribute_table('payments');

@@ -1,11 +1,11 @@
--- Migration 000003 primary_key_moved, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000004 primary_key_moved, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 2 of 3 of migration primary_key_moved: the schema changes, in one transaction
+-- cpcgen: note: step 3 of 4 of migration primary_key_moved: the schema changes, in one transaction
 
 -- modify "entries" table
 ALTER TABLE "entries" DROP CONSTRAINT "entries_account_id_fkey";
 -- modify "accounts" table
-ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD PRIMARY KEY ("num");
+ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD CONSTRAINT "accounts_pkey" PRIMARY KEY USING INDEX "accounts_pkey_cpcgen_new";
 -- modify "entries" table
 ALTER TABLE "entries" ADD
 CONSTRAINT "entries_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION NOT VALID;

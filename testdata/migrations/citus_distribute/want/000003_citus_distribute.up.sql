@@ -1,6 +1,6 @@
--- Migration 000002 citus_distribute, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000003 citus_distribute, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 1 of 2 of migration citus_distribute: the schema changes, in one transaction
+-- cpcgen: note: step 2 of 3 of migration citus_distribute: the schema changes, in one transaction
 
 -- create "currencies" table
 CREATE TABLE "currencies" (
@@ -8,7 +8,7 @@ CREATE TABLE "currencies" (
   PRIMARY KEY ("code")
 );
 -- modify "accounts" table
-ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD COLUMN "currency" character(3) NOT NULL DEFAULT 'EUR'::char(3), ADD PRIMARY KEY ("org_id", "id"), ADD
+ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD COLUMN "currency" character(3) NOT NULL DEFAULT 'EUR'::char(3), ADD CONSTRAINT "accounts_pkey" PRIMARY KEY USING INDEX "accounts_pkey_cpcgen_new", ADD
 CONSTRAINT "accounts_currency_fkey" FOREIGN KEY ("currency") REFERENCES "currencies" ("code") ON UPDATE NO ACTION ON DELETE NO ACTION NOT VALID;
 -- create "payments" table
 CREATE TABLE "payments" (

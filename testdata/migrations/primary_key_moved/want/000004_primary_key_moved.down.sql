@@ -1,6 +1,6 @@
--- Migration 000003 primary_key_moved, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000004 primary_key_moved, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 2 of 3 of migration primary_key_moved: the schema changes, in one transaction
+-- cpcgen: note: step 3 of 4 of migration primary_key_moved: the schema changes, in one transaction
 
 -- reverse: modify "entries" table
 ALTER TABLE "entries" DROP CONSTRAINT "entries_account_id_fkey";

@@ -1,0 +1,6 @@
+-- Migration 000003 primary_key_added_to_keyless_table, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 2 of migration primary_key_added_to_keyless_table: the schema changes, in one transaction
+
+-- modify "visits" table
+ALTER TABLE "visits" ADD CONSTRAINT "visits_pkey" PRIMARY KEY USING INDEX "visits_pkey_cpcgen_new";

@@ -1,5 +1,0 @@
--- Migration 000004 primary_key_moved_validate, planned by cpcgen migrate diff. Edit it only before it is
--- applied anywhere, then run cpcgen migrate hash.
--- cpcgen: note: step 3 of 3 of migration primary_key_moved: validates the constraints added NOT VALID, scanning the rows without blocking writes
-
--- cpcgen: note: nothing to undo in this step
