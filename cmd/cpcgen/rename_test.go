@@ -81,6 +81,7 @@ func TestGoldenCasesDevURL(t *testing.T) {
 		{"unique_key_predicate_stricter", nil, false},
 		{"primary_key_moved", []string{"--allow-breaking", "--allow-destructive"}, false},
 		{"primary_key_added_to_keyless_table", []string{"--allow-destructive"}, false},
+		{"primary_key_takes_nullable_column", []string{"--allow-breaking", "--allow-destructive"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, dev, live := startFromCase(t, c.name)

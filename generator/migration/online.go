@@ -38,10 +38,10 @@ const (
 //     a foreign key may use (see mayBackForeignKey) is dropped in the
 //     schema step, after the foreign keys that go with it, and one
 //     changed into or from such an index is changed there too;
-//   - a primary key added or moved over columns that are there and NOT
-//     NULL already, and that the migration leaves alone, has its unique
-//     index built concurrently before the schema step, which attaches it
-//     with ADD CONSTRAINT … PRIMARY KEY USING INDEX
+//   - a primary key added or moved over columns that are there already,
+//     and that the migration leaves alone or only makes NOT NULL, has its
+//     unique index built concurrently before the schema step, which
+//     attaches it with ADD CONSTRAINT … PRIMARY KEY USING INDEX
 //     (primaryKeyBeforeAttach); any other key builds its index in the
 //     schema step;
 //   - a foreign key or a check is added NOT VALID (it holds for new rows
@@ -171,11 +171,12 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					to = tc.(*schema.AddPrimaryKey).P
 				}
 				cur, _ := current.Table(t.Name)
-				if partitioned || renamed[t.Name] || !keyBuildable(cur, to, touched) {
+				gains, ok := keyBuildable(cur, to, mt.Changes, touched)
+				if partitioned || renamed[t.Name] || !ok {
 					rest = append(rest, tc)
 					continue
 				}
-				cs, attach, err := primaryKeyBeforeAttach(t, to)
+				cs, attach, err := primaryKeyBeforeAttach(cur, t, to, gains)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -712,42 +713,95 @@ func buildBeforeDrop(t *schema.Table, from, to *schema.Index) ([]*Change, error)
 
 // keyBuildable reports whether the primary key key, which an existing
 // table cur gets, can have its index built before the schema step: it
-// has a name, and its columns are columns of cur, NOT NULL already, that
-// the migration leaves alone (none of touched).
-func keyBuildable(cur *schema.Table, key *schema.Index, touched map[string]bool) bool {
+// has a name, and its columns are columns of cur that the table's
+// changes leave alone, or only make NOT NULL; those, returned, are
+// nullable until then.
+func keyBuildable(cur *schema.Table, key *schema.Index, changes []schema.Change, touched map[string]bool) (gains []string, ok bool) {
 	if cur == nil || key.Name == "" {
-		return false
+		return nil, false
 	}
 	for _, p := range key.Parts {
-		if p.C == nil || touched[p.C.Name] {
-			return false
+		if p.C == nil {
+			return nil, false
 		}
 		c, ok := cur.Column(p.C.Name)
-		if !ok || c.Type == nil || c.Type.Null {
-			return false
+		if !ok || c.Type == nil {
+			return nil, false
+		}
+		switch {
+		case gainsNotNull(changes, p.C.Name):
+			gains = append(gains, p.C.Name)
+		case touched[p.C.Name] || c.Type.Null:
+			return nil, false
 		}
 	}
-	return true
+	return gains, true
+}
+
+// gainsNotNull reports whether the only change a table's changes make
+// to column is SET NOT NULL.
+func gainsNotNull(changes []schema.Change, column string) bool {
+	found := false
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.ModifyColumn:
+			if c.From.Name == column || c.To.Name == column {
+				if c.From.Name != c.To.Name || c.Change != schema.ChangeNull || c.To.Type.Null || !c.From.Type.Null {
+					return false
+				}
+				found = true
+			}
+		case *schema.AddColumn, *schema.DropColumn, *schema.RenameColumn:
+			if touchedColumns([]schema.Change{c})[column] {
+				return false
+			}
+		}
+	}
+	return found
 }
 
 // primaryKeyBeforeAttach returns the statements that build the unique
-// index of the primary key key of table t without blocking writes, under
-// a name of its own, before the schema step, and the change that makes
-// it the key in the schema step (ADD CONSTRAINT … PRIMARY KEY USING
-// INDEX, which renames the index after the key and, over columns NOT
-// NULL already, scans nothing): ADD PRIMARY KEY would build the index
-// there, holding the ACCESS EXCLUSIVE lock of the ALTER TABLE while it
-// reads the whole table.
-func primaryKeyBeforeAttach(t *schema.Table, key *schema.Index) ([]*Change, schema.Change, error) {
+// index of the primary key key of table t (cur before the migration)
+// without blocking writes, under a name of its own, before the schema
+// step, and the change that makes it the key in the schema step (ADD
+// CONSTRAINT … PRIMARY KEY USING INDEX, which renames the index after
+// the key): ADD PRIMARY KEY would build the index there, holding the
+// ACCESS EXCLUSIVE lock of the ALTER TABLE while it reads the whole
+// table. The key's columns must be NOT NULL when it is attached; for
+// those the migration makes NOT NULL (gains) the early step first adds
+// a check (col IS NOT NULL) NOT VALID and validates it, without
+// blocking writes, so that the schema step's SET NOT NULL scans
+// nothing; the schema step then drops the check.
+func primaryKeyBeforeAttach(cur, t *schema.Table, key *schema.Index, gains []string) ([]*Change, schema.Change, error) {
+	var cs, drops []*Change
+	for _, col := range gains {
+		check := notNullCheck(t.Name, col, []*schema.Table{cur, t})
+		tq, k := quote(t.Name), quote(check)
+		cs = append(cs, &Change{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID", tq, k, quote(col)),
+			Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", tq, k)},
+			Comment: fmt.Sprintf("refuse NULL in %q.%q, which primary key %q takes, for new rows", t.Name, col, key.Name),
+		}, &Change{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", tq, k),
+			Comment: fmt.Sprintf("check that no row of %q holds NULL in %q, without blocking writes", t.Name, col),
+			NoUndo:  true,
+		})
+		drops = append(drops, &Change{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", tq, k),
+			Comment: fmt.Sprintf("drop the check %q, which NOT NULL now does; the down migration of the step that added it drops it if it is there", check),
+			NoUndo:  true,
+		})
+	}
 	idx := &schema.Index{Name: fmt.Sprintf("%.48s_cpcgen_new", key.Name), Unique: true, Table: t, Parts: key.Parts}
-	cs, err := concurrentIndex(t, idx)
+	built, err := concurrentIndex(t, idx)
 	if err != nil {
 		return nil, nil, err
 	}
+	cs = append(cs, built...)
 	for _, c := range cs {
 		c.Step, c.Object = roleEarlyKey, key.Name
 	}
-	return cs, &postgres.AddPKConstraint{Name: key.Name, Using: idx}, nil
+	return append(cs, drops...), &postgres.AddPKConstraint{Name: key.Name, Using: idx}, nil
 }
 
 // validate is the statement of the validate step that validates a

@@ -989,7 +989,8 @@ func atlasKind(code string) string {
 
 // merge folds Atlas's findings into cpcgen's: one that names the same
 // object as a cpcgen finding of the same kind lends it its code (for a
-// unique index, by its name and its table's);
+// unique index, MF101, only to a CPC203 finding, by its name and its
+// table's);
 // the others are kept as they are, but never block on their own
 // (cpcgen's rules decide what blocks), except MF101 (a unique index that
 // may fail on duplicates): classifyTable reports every such index it
@@ -1003,7 +1004,8 @@ func merge(own, atlas []Finding) []Finding {
 			score = 1 // the index's name and its table's
 		}
 		for i := range out {
-			if out[i].Kind != a.Kind || strings.Contains(out[i].Code, a.Code) {
+			if out[i].Kind != a.Kind || strings.Contains(out[i].Code, a.Code) ||
+				a.Code == "MF101" && !strings.Contains(out[i].Code, "CPC203") {
 				continue
 			}
 			if n := shared(out[i].Message, a.Message); n > score {

@@ -53,7 +53,7 @@ func (e *StatementError) Error() string {
 		fmt.Fprintf(&b, " at line %d, column %d", e.ErrLine, e.ErrCol)
 	}
 	if validateFailed(e.Statement, pgErr) {
-		b.WriteString("; rows already in the table break the constraint, which an earlier file added NOT VALID (it holds for new rows): " +
+		b.WriteString("; rows already in the table break the constraint, which an earlier statement added NOT VALID (it holds for new rows): " +
 			"correct those rows (for a NOT NULL being set, the rows holding NULL), then run the migrations again, which resume at this statement")
 	}
 	return b.String()

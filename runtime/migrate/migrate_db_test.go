@@ -307,7 +307,7 @@ func TestValidateFailureHint(t *testing.T) {
 	if len(applied) != 2 || err == nil {
 		t.Fatalf("applied %+v, err %v", applied, err)
 	}
-	for _, want := range []string{"000003_email_validate.up.sql:1", `is violated by some row`, "23514", "earlier file added NOT VALID", "the rows holding NULL", "run the migrations again"} {
+	for _, want := range []string{"000003_email_validate.up.sql:1", `is violated by some row`, "23514", "earlier statement added NOT VALID", "the rows holding NULL", "run the migrations again"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
 		}

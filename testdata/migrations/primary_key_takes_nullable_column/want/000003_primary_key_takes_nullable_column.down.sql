@@ -1,5 +1,6 @@
--- Migration 000002 primary_key_takes_nullable_column, planned by cpcgen migrate diff. Edit it only before it is
+-- Migration 000003 primary_key_takes_nullable_column, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 2 of migration primary_key_takes_nullable_column: the schema changes, in one transaction
 
 -- reverse: modify "translations" table
 ALTER TABLE "translations" DROP CONSTRAINT "translations_pkey", ALTER COLUMN "object_type" DROP NOT NULL, ADD PRIMARY KEY ("object_id", "dst_lang");
