@@ -527,7 +527,7 @@ func (c *converter) privileges() {
 func (c *converter) tableProblem(t *CatTable) string {
 	switch {
 	case !specName(t.Name):
-		return "its name is not a plain SQL name (letters, digits and underscores)"
+		return "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit)"
 	case t.Kind == "p" && !partKeyRE.MatchString(t.PartKey):
 		return "it is partitioned by " + t.PartKey + ", a key specs do not declare (they name columns only)"
 	case t.Parent != "":
@@ -542,7 +542,7 @@ func (c *converter) tableProblem(t *CatTable) string {
 	for _, col := range t.Columns {
 		switch {
 		case !specName(col.Name):
-			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores)", col.Name)
+			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores, not starting with a digit)", col.Name)
 		}
 		typ, why := c.columnType(col)
 		if _, why := c.columnCollation(col, typ); why != "" {
@@ -1124,7 +1124,7 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 	case parent == nil:
 		return "it is a partition of " + t.Parent + ", which is kept as SQL"
 	case !specName(t.Name):
-		return "its name is not a plain SQL name (letters, digits and underscores)"
+		return "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit)"
 	case c.partitionReordered(t):
 		return "its columns are in another order than its parent's (it was made as a table and attached), which a declared partition, made with PARTITION OF, cannot carry"
 	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
@@ -1629,7 +1629,7 @@ func (c *converter) earlyObjects() {
 		} else if by := c.enumUsers[e.Name]; by != "" && specName(e.Name) {
 			c.find("enum", e.Name, Kept, "%s uses it, and is created before the tables, where enums: come after them: an sql object creates it, before the tables, and columns of it keep their tables as SQL", by)
 		} else {
-			c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
+			c.find("enum", e.Name, Kept, "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit), so specs cannot declare it: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
 		}
 	}
 	for _, t := range cat.Types {
@@ -2917,7 +2917,7 @@ func indexWhy(x *CatIndex) string {
 	case !x.Plain:
 		return "it uses an operator class, collation or storage parameter specs do not declare"
 	case !specName(x.Name):
-		return "its name is not a plain SQL name (letters, digits and underscores)"
+		return "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit)"
 	}
 	return ""
 }

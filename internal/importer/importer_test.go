@@ -1812,3 +1812,15 @@ COMMIT;
 		t.Errorf("a policy naming a missing role: %v", err)
 	}
 }
+
+// TestNameStartingWithDigit: a table with a column named with letters
+// and digits but starting with a digit, as the Lahman baseball
+// database's "2B" and "3B", is kept as SQL, and the note says why: it
+// gave the rule as letters, digits and underscores, which "2B" keeps.
+func TestNameStartingWithDigit(t *testing.T) {
+	conn := loadedConn(t, "digitname", `CREATE TABLE batting (id int PRIMARY KEY, "2B" int);`+"\n"+`CREATE TABLE "3rd" (id int PRIMARY KEY);`+"\n")
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "table" },
+		`table 3rd: kept as sql_object: its name is not a plain SQL name (letters, digits and underscores, not starting with a digit); no Go code is generated for it`,
+		`table batting: kept as sql_object: column "2B" has a name that is not a plain SQL name (letters, digits and underscores, not starting with a digit); no Go code is generated for it`)
+}
