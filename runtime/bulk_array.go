@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"reflect"
@@ -193,6 +194,8 @@ func refArrayOf[V any](ptrs []*V) any {
 		return float64Refs(a)
 	case []*time.Time:
 		return timeRefs(a)
+	case []*json.RawMessage:
+		return jsonRefs(a)
 	}
 	return refArray[V](ptrs)
 }
@@ -244,6 +247,32 @@ func (a timeRefs) Dimensions() []pgtype.ArrayDimension    { return dims(len(a)) 
 func (a timeRefs) Index(i int) any                        { return (*timeValue)(a[i]) }
 func (a timeRefs) IndexType() any                         { return (*timeValue)(nil) }
 func (a timeRefs) plain() any                             { return []*time.Time(a) }
+
+// jsonRefs is an array of json.RawMessage pointers (json and jsonb
+// values). Its elements go to pgx as json.RawMessage values, which pgx
+// writes as they are; a *json.RawMessage, which pgx would be given
+// otherwise, goes through encoding/json, which compacts a json value's
+// text ("{ \"a\": 1 }" becomes "{\"a\":1}"), where a json column keeps
+// it as written. A nil pointer and a pointer to a nil slice are NULL.
+type jsonRefs []*json.RawMessage
+
+func (a jsonRefs) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
+func (a jsonRefs) Index(i int) any {
+	if a[i] == nil || *a[i] == nil {
+		return nil
+	}
+	return *a[i]
+}
+func (a jsonRefs) IndexType() any { return json.RawMessage(nil) }
+func (a jsonRefs) plain() any {
+	out := make([]json.RawMessage, len(a))
+	for i, p := range a {
+		if p != nil {
+			out[i] = *p
+		}
+	}
+	return out
+}
 
 // textMaps hold type maps with pgx's types and the runtime's
 // (RegisterTypes), for writing arrays as text and for parsing values that
