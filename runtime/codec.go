@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -32,9 +33,11 @@ import (
 // scanning NULL into a plain UUID or Decimal is an error, as is scanning
 // the numeric values NaN and ±Infinity, which a Decimal cannot hold.
 //
-// It also gives pgx the array type of macaddr8, which pgx lacks, and
-// makes scanning an array of more than one dimension into a slice an
-// error, which pgx would flatten into the slice.
+// It also gives pgx the array type of macaddr8, which pgx lacks, makes
+// scanning an array of more than one dimension into a slice an error,
+// which pgx would flatten into the slice, and scans a json value (json
+// and json[]) into a json.RawMessage byte for byte, where pgx leaves out
+// the whitespace around it.
 //
 // Without it, pgx handles these types through their text methods
 // (driver.Valuer and sql.Scanner): correct, but slower and with more
@@ -51,6 +54,7 @@ func RegisterTypes(m *pgtype.Map) {
 	m.RegisterType(&pgtype.Type{Name: "_uuid", OID: pgtype.UUIDArrayOID, Codec: &pgtype.ArrayCodec{ElementType: uuidType}})
 	m.RegisterType(numericType)
 	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: pgtype.NumericArrayOID, Codec: &pgtype.ArrayCodec{ElementType: numericType}})
+	registerJSONText(m)
 	registerBulkArrays(m)
 	// pgx knows macaddr8 but not its array type.
 	if mac8, ok := m.TypeForName("macaddr8"); ok {
@@ -80,6 +84,51 @@ func RegisterTypes(m *pgtype.Map) {
 	registerDefault[pgtype.Range[int64]](m, "int8range")
 	registerDefault[pgtype.Range[decimal.Decimal]](m, "numrange")
 	registerDefault[pgtype.Range[time.Time]](m, "tstzrange")
+}
+
+// registerJSONText replaces the codec of json, and of json[]'s
+// elements, by jsonTextCodec over m's own.
+func registerJSONText(m *pgtype.Map) {
+	t, ok := m.TypeForOID(pgtype.JSONOID)
+	if !ok {
+		return
+	}
+	jc, ok := t.Codec.(*pgtype.JSONCodec)
+	if !ok {
+		return
+	}
+	jsonType := &pgtype.Type{Name: t.Name, OID: pgtype.JSONOID, Codec: jsonTextCodec{jc}}
+	m.RegisterType(jsonType)
+	m.RegisterType(&pgtype.Type{Name: "_json", OID: pgtype.JSONArrayOID, Codec: &pgtype.ArrayCodec{ElementType: jsonType}})
+}
+
+// jsonTextCodec is pgx's json codec, except that it scans a value into
+// a json.RawMessage as the server sends it, byte for byte: pgx
+// unmarshals into one through encoding/json, which leaves out the
+// whitespace around the value ("{ }\n" read as "{ }"), where a json
+// column keeps its text as written. json's text and binary forms are
+// the same text.
+type jsonTextCodec struct{ *pgtype.JSONCodec }
+
+func (c jsonTextCodec) PlanScan(m *pgtype.Map, oid uint32, format int16, target any) pgtype.ScanPlan {
+	if _, ok := target.(*json.RawMessage); ok {
+		return rawJSONScanPlan{}
+	}
+	return c.JSONCodec.PlanScan(m, oid, format, target)
+}
+
+// rawJSONScanPlan copies a json value into a *json.RawMessage; NULL is
+// nil.
+type rawJSONScanPlan struct{}
+
+func (rawJSONScanPlan) Scan(src []byte, dst any) error {
+	p := dst.(*json.RawMessage)
+	if src == nil {
+		*p = nil
+		return nil
+	}
+	*p = append(make(json.RawMessage, 0, len(src)), src...)
+	return nil
 }
 
 // macaddr8ArrayOID is the OID of macaddr8[] (_macaddr8), fixed in

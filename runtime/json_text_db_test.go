@@ -42,9 +42,12 @@ var bulkNotes = &runtime.Bulk[*noteUpdate]{
 	},
 }
 
-// TestJSONKeptAsWritten: a batch update writes a json value as it is.
-// UpdateMany compacted it ("{\"a\":1,\"a\":2}"): pgx marshals the
-// *json.RawMessage elements of its array through encoding/json.
+// TestJSONKeptAsWritten: a json value reads back byte for byte, alone
+// and in an array, and a batch update writes it as it is. Reading
+// trimmed the whitespace around the value (pgx unmarshals into a
+// json.RawMessage through encoding/json), and UpdateMany compacted it
+// ("{\"a\":1,\"a\":2}"): pgx marshals the *json.RawMessage elements of
+// its array through encoding/json.
 func TestJSONKeptAsWritten(t *testing.T) {
 	for _, mode := range []string{"cache_statement", "exec", "simple_protocol"} {
 		t.Run(mode, func(t *testing.T) {
@@ -70,12 +73,20 @@ func TestJSONKeptAsWritten(t *testing.T) {
 			check := func(stage string) {
 				t.Helper()
 				for i, s := range notesText {
+					var doc json.RawMessage
+					var docs []json.RawMessage
 					var text string
-					if err := db.QueryRow(ctx, `SELECT doc::text FROM notes WHERE id = $1`, i).Scan(&text); err != nil {
+					if err := db.QueryRow(ctx, `SELECT doc, docs, doc::text FROM notes WHERE id = $1`, i).Scan(&doc, &docs, &text); err != nil {
 						t.Fatalf("%s: %v", stage, err)
 					}
 					if text != s {
 						t.Errorf("%s: row %d holds %q, want %q", stage, i, text, s)
+					}
+					if string(doc) != s {
+						t.Errorf("%s: row %d read %q, want %q", stage, i, doc, s)
+					}
+					if len(docs) != 1 || string(docs[0]) != s {
+						t.Errorf("%s: row %d array read %q, want [%q]", stage, i, docs, s)
 					}
 				}
 			}

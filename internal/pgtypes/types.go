@@ -469,7 +469,7 @@ var All = []*Type{
 	{
 		Name: "json", Literal: jsonLit, Example: `{"a": [1, 2]}`,
 		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true, Compare: bytesCompare,
-		Codec:   "pgx's json codec; the JSON text as it is",
+		Codec:   "pgx's json codec; the JSON text as it is, read byte for byte (runtime.RegisterTypes: pgx would leave out the whitespace around the value)",
 		Catalog: "json", AtlasName: "json", atlas: atlasJSON,
 		Docs:  "JSON text, kept as written",
 		Check: "CheckJSON", NoEquality: true,
