@@ -977,7 +977,7 @@ LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 WHERE n.nspname = $1`+notExt("p.oid", "pg_proc")+`
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
     AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')
-ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
+ORDER BY p.proname, CASE p.prokind WHEN 'w' THEN 'f' ELSE p.prokind END, pg_get_function_identity_arguments(p.oid)`, r.schema)
 	if err != nil {
 		return err
 	}
@@ -988,7 +988,10 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 		if err := rows.Scan(&name, &kind, &def, &args, &comment, &shadows); err != nil {
 			return err
 		}
-		if last == nil || last.Name != name || last.Kind != kind {
+		// One entry holds the overloads of one name and kind, a window
+		// function's with the plain functions', whose statements are the
+		// same (CREATE FUNCTION); the rows come sorted so.
+		if last == nil || last.Name != name || fnKind(last.Kind) != fnKind(kind) {
 			r.cat.Functions = append(r.cat.Functions, CatFunction{Name: name, Kind: kind})
 			last = &r.cat.Functions[len(r.cat.Functions)-1]
 		}
@@ -998,6 +1001,16 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 		last.Shadows = append(last.Shadows, shadows)
 	}
 	return rows.Err()
+}
+
+// fnKind is a pg_proc.prokind with a window function's ("w") read as a
+// plain function's ("f"): both are made by CREATE FUNCTION and are
+// overloads of one name.
+func fnKind(k string) string {
+	if k == "w" {
+		return "f"
+	}
+	return k
 }
 
 // operators reads the operators of the schema as CREATE OPERATOR

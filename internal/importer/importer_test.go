@@ -1305,6 +1305,32 @@ CREATE AGGREGATE compound_array (BASETYPE = anyarray, STYPE = anyarray, SFUNC = 
 	}
 }
 
+// TestOverloadsBesideAggregate: the overloads of a function whose name
+// an aggregate shares, with an aggregate's arguments sorting between
+// theirs (Liberapay's min(anyelement, anyelement), the aggregate
+// min(currency_amount) and min(currency_amount, currency_amount)), and
+// a window function beside a plain overload, were read as two
+// functions of one name, and the specs did not build ("function min is
+// declared twice"). Each name's overloads are one object, created in
+// the specs' order.
+func TestOverloadsBesideAggregate(t *testing.T) {
+	ddl := `CREATE FUNCTION min(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql AS 'SELECT CASE WHEN a < b THEN a ELSE b END';
+CREATE TYPE amt AS (amount numeric, currency text);
+CREATE FUNCTION min(amt, amt) RETURNS amt LANGUAGE sql AS 'SELECT $1';
+CREATE AGGREGATE min(amt) (SFUNC = min, STYPE = amt);
+CREATE FUNCTION ranked() RETURNS bigint LANGUAGE internal WINDOW IMMUTABLE AS 'window_rank';
+CREATE FUNCTION ranked(int) RETURNS bigint LANGUAGE sql AS 'SELECT 1::bigint';
+`
+	objs := madeInOrder(t, convert(t, loadedConn(t, "overloads_beside_aggregate", ddl), "test"), testConn(t), 4)
+	seen := map[string]bool{}
+	for _, o := range objs {
+		if seen[o.Name] {
+			t.Errorf("two sql objects named %s", o.Name)
+		}
+		seen[o.Name] = true
+	}
+}
+
 // TestFunctionNamingQualifiedView: a LANGUAGE sql function that reads a
 // view of the schema named with the schema (pgMemento's
 // drop_schema_audit_id reads pgmemento.audit_tables), and a PL/pgSQL one
