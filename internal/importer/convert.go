@@ -973,8 +973,8 @@ func (c *converter) relationNames() []string {
 }
 
 // relationsOf returns the tables and views of the schema among names (a
-// domain's Uses, which hold the types it names: a row type is named
-// like its table).
+// domain's or a type's Uses, which hold the types it names: a row type
+// is named like its table).
 func (c *converter) relationsOf(names []string) []string {
 	var out []string
 	for _, n := range names {
@@ -1639,7 +1639,20 @@ func (c *converter) earlyObjects() {
 		if !specName(t.Name) {
 			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: append(c.earlyDeps(t.Uses), c.collationDeps(t.SQL)...)})
+		deps := append(c.earlyDeps(t.Uses), c.collationDeps(t.SQL)...)
+		if rels := c.relationsOf(t.Uses); len(rels) > 0 {
+			// An attribute of the row type of a table or view
+			// (Liberapay's community_with_participant AS (c communities,
+			// p participants)): created after it, as an object of kind
+			// other, since a type is created before the tables.
+			for _, r := range rels {
+				deps = appendUnique(deps, objNameOf(r))
+			}
+			c.add(&c.later, &object{name: objNameOf(t.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(t.Name), dependsOn: deps})
+			c.find("type", t.Name, Kept, "it has an attribute of the row type of %s, so an sql object of kind other creates it after the tables, where types are created before them", strings.Join(rels, ", "))
+			continue
+		}
+		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: deps})
 		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
 	}
 }

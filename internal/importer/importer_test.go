@@ -726,6 +726,26 @@ func TestDomainOverRowType(t *testing.T) {
 	}
 }
 
+// TestTypeOverRowType: a composite type with an attribute of a table's
+// row type, as Liberapay's community_with_participant AS (c
+// communities, p participants), cannot be created before the tables as
+// types are: it is an sql object of kind other after its tables, where
+// migrations stopped at type "communities" does not exist.
+func TestTypeOverRowType(t *testing.T) {
+	conn := loadedConn(t, "rowtype", "CREATE TABLE projects (id int PRIMARY KEY, name text);\nCREATE TYPE project_pair AS (a projects, n int);\n")
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "type" },
+		"type project_pair: kept as sql_object: it has an attribute of the row type of projects, so an sql object of kind other creates it after the tables, where types are created before them")
+	var all strings.Builder
+	for _, f := range res.Files {
+		all.Write(f.Data)
+	}
+	want := "  - name: project_pair\n    kind: other\n    depends_on: [projects]\n"
+	if got := all.String(); !strings.Contains(got, want) || !strings.Contains(got, "DROP TYPE project_pair") {
+		t.Errorf("import of a type over a row type lacks %q:\n%s", want, got)
+	}
+}
+
 // TestInvalidIndex: an invalid index (pg_index.indisvalid false), here
 // a primary key and an index of a partitioned table made ON ONLY it that
 // one partition's index was never attached to, is reported: the project
