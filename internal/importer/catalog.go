@@ -404,8 +404,12 @@ type CatOperator struct {
 
 // CatCast is a cast: Name is its (source AS target), Function the
 // function of the schema it calls ("" for none), SQL its CREATE CAST
-// statement with its comment.
-type CatCast struct{ Name, Function, SQL string }
+// statement with its comment, Types the names of its source and target
+// types that are the schema's.
+type CatCast struct {
+	Name, Function, SQL string
+	Types               []string
+}
 
 // CatTrigger is a trigger of a table of the schema.
 type CatTrigger struct {
@@ -1282,7 +1286,7 @@ WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+`
 // function of it, as CREATE CAST statements; a cast a range type makes
 // to its multirange type (an internal dependency) is left out.
 func (r *reader) casts() error {
-	return appendRows(r, &r.cat.Casts, func(c *CatCast) []any { return []any{&c.Name, &c.Function, &c.SQL} }, `
+	return appendRows(r, &r.cat.Casts, func(c *CatCast) []any { return []any{&c.Name, &c.Function, &c.SQL, &c.Types} }, `
 WITH casts AS (
   SELECT ca.*, '(' || format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL) || ')' AS sig
   FROM pg_cast ca WHERE ca.oid >= 16384`+notExt("ca.oid", "pg_cast")+`
@@ -1292,7 +1296,9 @@ SELECT ca.sig, coalesce(p.proname, ''),
   'CREATE CAST ' || ca.sig || ' ' ||
   CASE ca.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || ca.castfunc::regprocedure::text WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END ||
   CASE ca.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END ||
-  coalesce(';' || chr(10) || 'COMMENT ON CAST ' || ca.sig || ' IS ' || quote_literal(obj_description(ca.oid, 'pg_cast')), '')
+  coalesce(';' || chr(10) || 'COMMENT ON CAST ' || ca.sig || ' IS ' || quote_literal(obj_description(ca.oid, 'pg_cast')), ''),
+  ARRAY(SELECT DISTINCT t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1 ORDER BY 1)
 FROM casts ca LEFT JOIN pg_proc p ON p.oid = ca.castfunc AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
 WHERE p.oid IS NOT NULL OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE t.oid IN (ca.castsource, ca.casttarget) AND n.nspname = $1)

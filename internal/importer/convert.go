@@ -169,7 +169,10 @@ type converter struct {
 	// cannot be, lateCalled those defaults, checks and indexes call, with
 	// why (see earlyCalls). relations are the names a function created
 	// before the tables must not use (relationNames).
-	beforeTables  map[string]string
+	beforeTables map[string]string
+	// lateTypes are the domains and types created after the tables:
+	// over or with a row type of a table or view.
+	lateTypes     map[string]bool
 	lateGenerated map[string]string
 	lateCalled    map[string]string
 	relations     []string
@@ -778,6 +781,7 @@ func reaches(byName map[string]*object, o *object, name string) bool {
 // call are decided with their tables (earlyCalls).
 func (c *converter) earlyFunctions() {
 	c.beforeTables, c.lateGenerated, c.lateCalled = map[string]string{}, map[string]string{}, map[string]string{}
+	c.lateTypes = map[string]bool{}
 	c.relations = c.relationNames()
 	decide := func(fn, by string) string {
 		if c.beforeTables[fn] != "" {
@@ -1599,6 +1603,7 @@ func (c *converter) earlyObjects() {
 			for _, r := range rels {
 				deps = appendUnique(deps, objNameOf(r))
 			}
+			c.lateTypes[d.Name] = true
 			c.add(&c.later, &object{name: objNameOf(d.Name), kind: "other", sql: b.String(), drop: "DROP DOMAIN " + quoteIdent(d.Name), dependsOn: deps})
 			c.find("domain", d.Name, Kept, "its base type is the row type of %s, so an sql object of kind other creates it after the tables, where domains are created before them", strings.Join(rels, ", "))
 			continue
@@ -1648,6 +1653,7 @@ func (c *converter) earlyObjects() {
 			for _, r := range rels {
 				deps = appendUnique(deps, objNameOf(r))
 			}
+			c.lateTypes[t.Name] = true
 			c.add(&c.later, &object{name: objNameOf(t.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(t.Name), dependsOn: deps})
 			c.find("type", t.Name, Kept, "it has an attribute of the row type of %s, so an sql object of kind other creates it after the tables, where types are created before them", strings.Join(rels, ", "))
 			continue
@@ -3205,12 +3211,30 @@ func (c *converter) laterObjects() {
 			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
 		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
 	}
-	// A cast after the function it calls; the types it converts are
-	// created before the tables.
+	// A cast after the function it calls and the types it converts.
+	// It is created before the tables when they all are, so that a
+	// check, a default or an index may use it (Liberapay's
+	// paid_in_advance::currency, through the cast (currency_amount AS
+	// currency) calling get_currency, which the check makes a function
+	// created before the tables).
 	for _, ca := range cat.Casts {
 		o := &object{name: c.objName("cast", strings.Trim(ca.Name, "()")), kind: "other", sql: ca.SQL, drop: "DROP CAST " + ca.Name}
 		if f := fnIndex[ca.Function]; f != nil {
 			o.dependsOn = []string{f.name}
+		}
+		o.beforeTables = ca.Function == "" || c.beforeTables[ca.Function] != ""
+		for _, t := range ca.Types {
+			if !c.earlyType(t) || c.lateTypes[t] {
+				o.beforeTables = false
+			}
+		}
+		if o.beforeTables {
+			for _, t := range ca.Types {
+				o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+			}
+			early = append(early, o)
+			c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other; this one's function and types are created before the tables, so it is too (before_tables: true), for the checks, defaults and indexes that use it")
+			continue
 		}
 		fns = append(fns, o)
 		c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other, after the function they call")
