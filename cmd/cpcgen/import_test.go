@@ -165,6 +165,17 @@ CREATE FUNCTION get_currency(amt) RETURNS cur LANGUAGE plpgsql IMMUTABLE STRICT 
 CREATE CAST (amt AS cur) WITH FUNCTION get_currency(amt);
 CREATE TABLE tips (id int PRIMARY KEY, amount amt NOT NULL, paid amt, CHECK (paid::cur = amount::cur));
 INSERT INTO tips VALUES (1, '(1,EUR)', '(2,EUR)');`
+	// A LANGUAGE sql function casting through a cast from a view's row
+	// type (Liberapay's compute_arrears(tip::tips), the cast
+	// (current_tips AS tips) WITH INOUT), which PostgreSQL resolves when
+	// it creates the function: the function comes after the cast, and
+	// the cast after the view.
+	cases["cast an sql function uses"] = `CREATE TABLE tips (id int PRIMARY KEY, tipper int NOT NULL, amount numeric NOT NULL);
+CREATE VIEW current_tips AS SELECT DISTINCT ON (tipper) * FROM tips ORDER BY tipper, id DESC;
+CREATE CAST (current_tips AS tips) WITH INOUT;
+CREATE FUNCTION arrears(tip tips) RETURNS numeric LANGUAGE sql AS 'SELECT tip.amount';
+CREATE FUNCTION arrears(tip current_tips) RETURNS numeric LANGUAGE sql AS 'SELECT arrears(tip::tips)';
+INSERT INTO tips VALUES (1, 1, 2), (2, 1, 3);`
 	// Arrays of domains and domains over arrays: the spec declares an
 	// array of the base type and an sql object gives the column the
 	// domain (a default naming it too); of a domain over a type cpcgen

@@ -3236,6 +3236,22 @@ func (c *converter) laterObjects() {
 			c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other; this one's function and types are created before the tables, so it is too (before_tables: true), for the checks, defaults and indexes that use it")
 			continue
 		}
+		for _, t := range ca.Types {
+			if c.lateTypes[t] || len(c.relationsOf([]string{t})) > 0 {
+				o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+			}
+		}
+		// A LANGUAGE sql function casting to its target (Liberapay's
+		// compute_arrears(current_tips) calls compute_arrears(tip::tips)
+		// through the cast (current_tips AS tips) WITH INOUT) is
+		// resolved when it is created: after the cast.
+		if target := castTarget(ca.Name, cat.Schema); target != "" {
+			for i, f := range cat.Functions {
+				if og := fnObjs[i]; f.Name != ca.Function && castsTo(sqlDefs(f.Defs), target) {
+					og.dependsOn = appendUnique(og.dependsOn, o.name)
+				}
+			}
+		}
 		fns = append(fns, o)
 		c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other, after the function they call")
 	}
@@ -3764,4 +3780,30 @@ func checkWhy(k *CatConstraint, parsed bool) string {
 		return "it is NO INHERIT, which specs do not declare"
 	}
 	return "its definition is not CHECK (expression)"
+}
+
+// castTarget is the target type of the cast named name ("(source AS
+// target)"), without the schema's name, or "" for a target named
+// otherwise (quoted, of another schema).
+func castTarget(name, schema string) string {
+	_, target, ok := strings.Cut(strings.TrimSuffix(name, ")"), " AS ")
+	target = strings.TrimPrefix(target, quoteIdent(schema)+".")
+	if !ok || !plain(target) {
+		return ""
+	}
+	return target
+}
+
+// castsTo reports whether the LANGUAGE sql definitions defs, their
+// CREATE lines left out (which name the function's arguments), cast to
+// type target: x::target or CAST(x AS target), with or without a schema.
+func castsTo(defs []string, target string) bool {
+	t := `(\w+\.)?"?` + regexp.QuoteMeta(target) + `"?`
+	re := regexp.MustCompile(`(?i)::\s*` + t + `([^\w"]|$)|\bAS\s+` + t + `\s*\)`)
+	for _, def := range defs {
+		if _, rest, _ := strings.Cut(def, "\n"); re.MatchString(rest) {
+			return true
+		}
+	}
+	return false
 }

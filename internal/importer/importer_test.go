@@ -1870,3 +1870,23 @@ func TestNameStartingWithDigit(t *testing.T) {
 		`table 3rd: kept as sql_object: its name is not a plain SQL name (letters, digits and underscores, not starting with a digit); no Go code is generated for it`,
 		`table batting: kept as sql_object: column "2B" has a name that is not a plain SQL name (letters, digits and underscores, not starting with a digit); no Go code is generated for it`)
 }
+
+// TestCastsTo: a LANGUAGE sql body casting to a type, x::tips or
+// CAST(x AS tips), with or without the schema, is found; the CREATE
+// line, a longer name and an alias are not casts.
+func TestCastsTo(t *testing.T) {
+	head := "CREATE OR REPLACE FUNCTION f(tip tips)\n RETURNS tips\n LANGUAGE sql\nAS $function$"
+	for body, want := range map[string]bool{
+		"SELECT g(tip::tips)":              true,
+		"SELECT g(tip :: public.tips)":     true,
+		"SELECT g(CAST(tip AS tips))":      true,
+		"SELECT g(tip::\"tips\")":          true,
+		"SELECT g(tip::tips_old)":          false,
+		"SELECT t.* FROM tips AS tips2":    false,
+		"SELECT x FROM t AS tips WHERE ok": false,
+	} {
+		if got := castsTo([]string{head + body + "$function$"}, "tips"); got != want {
+			t.Errorf("castsTo(%q) = %v, want %v", body, got, want)
+		}
+	}
+}
