@@ -367,7 +367,8 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 
 // normalizeDesired returns the desired schema as the server of devURL
 // normalizes it: in sdb, whose schema has no table yet, when the package
-// creates no object before its tables and mc has no external SQL; else
+// creates no object before its tables, installs no extension into a
+// schema of its own and mc has no external SQL; else
 // in a temporary database where the extensions, the external SQL
 // (migrations.external: another schema's sequence a default takes
 // nextval of, as pgMemento's audit_id_seq) and those objects are created
@@ -381,7 +382,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 // in sdb, without the objects, as it was before they were created there.
 func normalizeDesired(ctx context.Context, devURL string, sdb *atlasdb.DB, desired *schema.Schema, pkg *ir.Package, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
 	var made earlyMade
-	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 || mc.External != "" {
+	if early, _ := ir.SplitEarly(pkg.Objects); len(early) > 0 || mc.External != "" || extensionSchemas(pkg.Extensions) {
 		normalized, m, err := normalizeAfter(ctx, devURL, desired, pkg, early, mc)
 		if notClean := (*atlasmigrate.NotCleanError)(nil); !errors.As(err, &notClean) {
 			return normalized, m, err
@@ -455,9 +456,9 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 		return nil, earlyMade{}, err
 	}
 	normalize := db.NormalizeSchema
-	if mc.External != "" {
+	if mc.External != "" || extensionSchemas(pkg.Extensions) {
 		// The engine's refuses a database with the external SQL's
-		// schemas as not clean.
+		// schemas, or an extension's schema of its own, as not clean.
 		normalize = db.NormalizeSchemaAmong
 	}
 	normalized, err := normalize(ctx, desired)
@@ -466,6 +467,15 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 	}
 	normalized.Objects = withoutEnums(normalized.Objects, made.enums)
 	return normalized, made, nil
+}
+
+// extensionSchemas reports whether an extension of exts is installed
+// into a schema of its own (pg_partman's partman), which its Create
+// makes and the engine's normalization refuses as not clean.
+func extensionSchemas(exts []*ir.Extension) bool {
+	return slices.ContainsFunc(exts, func(e *ir.Extension) bool {
+		return strings.HasPrefix(e.Create(), "CREATE SCHEMA ")
+	})
 }
 
 // withoutEnums returns objs without the enum types named in enums.

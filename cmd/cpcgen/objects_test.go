@@ -339,3 +339,40 @@ func TestVetURLSchemaQualified(t *testing.T) {
 	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", live)
 	contains(t, "vet", out, "no problems")
 }
+
+// TestExtensionInSchemaOfItsOwn writes, applies and checks the first
+// migration of a project whose extension is installed into a schema of
+// its own (pg_partman's partman; hstore in ext here, as an import of a
+// database holding one writes it), with and without an object created
+// before the tables: the temporary database the spec's schema was
+// normalized in held the extension's schema, which the engine refused
+// ("connected database is not clean: found schema \"ext\"").
+func TestExtensionInSchemaOfItsOwn(t *testing.T) {
+	for name, objects := range map[string]string{
+		"tables only": "",
+		"object before the tables": `sql_objects:
+  - name: twice
+    kind: function
+    before_tables: true
+    sql: CREATE FUNCTION twice(n integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT 2 * n'
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := newMigrationsProject(t, "golang-migrate")
+			testfile.Write(t, dir, "schema/app.yaml", `extensions:
+  - {name: hstore, schema: ext}
+tables:
+  accounts:
+    columns:
+      id: {type: bigint, primary_key: true}
+`+objects)
+			live := pgtest.URL(t)
+			dev := pgtest.Current(t).AdminURL()
+			mustRun(t, 0, "-C", dir, "generate")
+			mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+			mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+			out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+			contains(t, "check", out, "schema matches the migrations")
+		})
+	}
+}
