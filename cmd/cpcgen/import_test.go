@@ -176,6 +176,16 @@ CREATE CAST (current_tips AS tips) WITH INOUT;
 CREATE FUNCTION arrears(tip tips) RETURNS numeric LANGUAGE sql AS 'SELECT tip.amount';
 CREATE FUNCTION arrears(tip current_tips) RETURNS numeric LANGUAGE sql AS 'SELECT arrears(tip::tips)';
 INSERT INTO tips VALUES (1, 1, 2), (2, 1, 3);`
+	// A domain's check calling a function that takes another domain
+	// (the omnibus sample's positive_even_number, whose check calls
+	// is_even(i positive_number)): both are created before the tables,
+	// the function after the domain it takes.
+	cases["function of a domain a domain calls"] = `CREATE FUNCTION is_positive(i int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i > 0';
+CREATE DOMAIN positive_number AS int CHECK (is_positive(VALUE));
+CREATE FUNCTION is_even(i positive_number) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i % 2 = 0';
+CREATE DOMAIN positive_even AS positive_number CHECK (is_even(VALUE));
+CREATE TABLE evens (id int PRIMARY KEY, n positive_even NOT NULL);
+INSERT INTO evens VALUES (1, 4);`
 	// Arrays of domains and domains over arrays: the spec declares an
 	// array of the base type and an sql object gives the column the
 	// domain (a default naming it too); of a domain over a type cpcgen

@@ -846,6 +846,28 @@ func (c *converter) earlyType(name string) bool {
 	return false
 }
 
+// earlyTypeNames are the domains, composite and range types and enums
+// that sql objects create before the tables (earlyType), without those
+// created after them (lateTypes).
+func (c *converter) earlyTypeNames() []string {
+	var out []string
+	add := func(name string) {
+		if c.earlyType(name) && !c.lateTypes[name] {
+			out = append(out, name)
+		}
+	}
+	for _, d := range c.cat.Domains {
+		add(d.Name)
+	}
+	for _, t := range c.cat.Types {
+		add(t.Name)
+	}
+	for _, e := range c.cat.Enums {
+		add(e.Name)
+	}
+	return out
+}
+
 // earlyDeps are the objects a domain or type naming uses depends on: the
 // types and the functions of uses created before the tables.
 func (c *converter) earlyDeps(uses []string) []string {
@@ -3127,6 +3149,22 @@ func (c *converter) laterObjects() {
 				}
 			}
 			continue
+		}
+		// A function created before the tables whose arguments, result
+		// or LANGUAGE sql body name a domain or type also created before
+		// them (the omnibus sample's is_even(i positive_number), which
+		// the domain positive_even_number's check calls) needs it first:
+		// the early objects are otherwise in no order among themselves.
+		if o.beforeTables {
+			for _, def := range f.Defs {
+				text, _ := checkedAtCreate(def)
+				_, text, _ = strings.Cut(text, "(") // not the function's own name
+				for _, t := range c.earlyTypeNames() {
+					if mentions(text, t) || strings.Contains(text, names.QuoteIdent(t)) {
+						o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+					}
+				}
+			}
 		}
 		// A function whose arguments or result are of a view's row type
 		// (pgledger's pgledger_create_account RETURNS SETOF
