@@ -186,6 +186,13 @@ CREATE FUNCTION is_even(i positive_number) RETURNS boolean LANGUAGE sql IMMUTABL
 CREATE DOMAIN positive_even AS positive_number CHECK (is_even(VALUE));
 CREATE TABLE evens (id int PRIMARY KEY, n positive_even NOT NULL);
 INSERT INTO evens VALUES (1, 4);`
+	// Columns of another table's row type, and an array of it (the
+	// omnibus sample's i_10 (i i_9)): the table is kept as SQL, created
+	// after the one whose row type it has.
+	cases["column of a table's row type"] = `CREATE TABLE z_inner (id int PRIMARY KEY, name text);
+CREATE TABLE a_outer (id int PRIMARY KEY, one z_inner, many z_inner[]);
+INSERT INTO z_inner VALUES (1, 'x');
+INSERT INTO a_outer VALUES (1, '(1,x)', '{"(2,y)"}');`
 	// Arrays of domains and domains over arrays: the spec declares an
 	// array of the base type and an sql object gives the column the
 	// domain (a default naming it too); of a domain over a type cpcgen

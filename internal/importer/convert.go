@@ -546,6 +546,8 @@ func (c *converter) tableProblem(t *CatTable) string {
 		switch {
 		case !specName(col.Name):
 			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores, not starting with a digit)", col.Name)
+		case c.rowTypeOf(col) != "":
+			return fmt.Sprintf("column %q has the row type of %s, which must be created first, and spec tables are created in no such order", col.Name, c.rowTypeOf(col))
 		}
 		typ, why := c.columnType(col)
 		if _, why := c.columnCollation(col, typ); why != "" {
@@ -564,6 +566,18 @@ func (c *converter) tableProblem(t *CatTable) string {
 				}
 			}
 		}
+	}
+	return ""
+}
+
+// rowTypeOf is the table or view of the schema whose row type column
+// col has (or an array of it), as the omnibus sample's i_10 (i i_9): ""
+// for another type.
+func (c *converter) rowTypeOf(col *CatColumn) string {
+	typ := strings.TrimRight(col.Type, "[]")
+	typ = strings.TrimPrefix(typ, quoteIdent(c.cat.Schema)+".")
+	if rels := c.relationsOf([]string{strings.Trim(typ, `"`)}); len(rels) > 0 {
+		return rels[0]
 	}
 	return ""
 }
@@ -1921,6 +1935,9 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 				for _, fn := range col.DefaultUses {
 					deps = appendUnique(deps, objNameOf(fn))
 				}
+			}
+			if r := c.rowTypeOf(col); r != "" {
+				deps = appendUnique(deps, objNameOf(r))
 			}
 		}
 	}
