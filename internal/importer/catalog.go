@@ -680,7 +680,10 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.
     AND NOT EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, k)
       WHERE u.coll <> 0 AND u.coll <> coalesce((SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.k - 1]), 0)
         AND u.coll <> 100)
-    AND ic.reloptions IS NULL,
+    AND ic.reloptions IS NULL
+    -- Nor one of an operator class's parameters (gist_hstore_ops (siglen='32')),
+    -- which the index's attributes hold.
+    AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL),
   coalesce(obj_description(i.indexrelid, 'pg_class'), ''),
   coalesce(ic.reloptions, '{}'),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid

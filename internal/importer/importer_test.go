@@ -1890,3 +1890,22 @@ func TestCastsTo(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexOperatorClassParameters: an index over a column with its
+// type's default operator class given parameters (the omnibus sample's
+// hidx, gist_hstore_ops (siglen='32'); tsvector_ops here, in core),
+// which the index's attributes hold, was read as a plain index: the spec
+// declared it without them, and the database it came from drifted from
+// the migrations. It is kept as SQL, with its parameters.
+func TestIndexOperatorClassParameters(t *testing.T) {
+	conn := loadedConn(t, "opclass_params", `CREATE TABLE docs (id int PRIMARY KEY, v tsvector);
+CREATE INDEX docs_v ON docs USING gist (v tsvector_ops (siglen='32'));
+CREATE INDEX docs_v_plain ON docs USING gist (v);
+`)
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "index" },
+		"index docs.docs_v: kept as sql_object: it uses an operator class, collation or storage parameter specs do not declare")
+	if all := string(res.Files[0].Data); !strings.Contains(all, "tsvector_ops (siglen='32')") {
+		t.Errorf("the index's operator class parameters are lost:\n%s", all)
+	}
+}
