@@ -193,6 +193,12 @@ INSERT INTO evens VALUES (1, 4);`
 CREATE TABLE a_outer (id int PRIMARY KEY, one z_inner, many z_inner[]);
 INSERT INTO z_inner VALUES (1, 'x');
 INSERT INTO a_outer VALUES (1, '(1,x)', '{"(2,y)"}');`
+	// A procedure named like a function (CREATE FUNCTION x(int) beside
+	// CREATE PROCEDURE x(text)), which share one namespace in the specs:
+	// the procedure is an object of kind other, x_procedure.
+	cases["procedure named like a function"] = `CREATE FUNCTION x(n int) RETURNS int LANGUAGE sql AS 'SELECT n';
+CREATE PROCEDURE x(s text) LANGUAGE sql AS 'SELECT 1';
+CREATE TABLE t (id int PRIMARY KEY);`
 	// Arrays of domains and domains over arrays: the spec declares an
 	// array of the base type and an sql object gives the column the
 	// domain (a default naming it too); of a domain over a type cpcgen

@@ -3123,11 +3123,12 @@ func (c *converter) laterObjects() {
 	cat := c.cat
 	var fns, views, trigs []*object
 	// fnObjs are the objects of cat.Functions, in its order; fnIndex
-	// finds them by name, a function or procedure before an aggregate
-	// of the same name (LedgerSMB's compound_array aggregate, whose
-	// SFUNC is the function compound_array).
+	// finds them by name, a function before a procedure and either
+	// before an aggregate of the same name (LedgerSMB's compound_array
+	// aggregate, whose SFUNC is the function compound_array); fnKinds
+	// holds the kind each name found.
 	fnObjs := make([]*object, len(cat.Functions))
-	fnIndex := map[string]*object{}
+	fnIndex, fnKinds := map[string]*object{}, map[string]string{}
 	early := c.operatorObjects(&fns)
 	for i, f := range cat.Functions {
 		o := c.function(f)
@@ -3138,8 +3139,8 @@ func (c *converter) laterObjects() {
 			fns = append(fns, o)
 		}
 		fnObjs[i] = o
-		if fnIndex[f.Name] == nil || f.Kind != "a" {
-			fnIndex[f.Name] = o
+		if k := fnKinds[f.Name]; k == "" || k == "a" || f.Kind == "f" || f.Kind == "w" {
+			fnIndex[f.Name], fnKinds[f.Name] = o, f.Kind
 		}
 	}
 	viewObj := map[string]*object{}
@@ -3564,7 +3565,14 @@ func (c *converter) function(f CatFunction) *object {
 		// CREATE statement.
 		o.sql = "SET check_function_bodies = off;\n" + o.sql + ";\nRESET check_function_bodies"
 	}
-	if f.Kind == "a" || !plain(f.Name) || f.BodyError != "" || shadows >= 0 {
+	// A procedure named like a function of the schema (CREATE FUNCTION
+	// x(int) beside CREATE PROCEDURE x(text)) cannot be an object of
+	// its own name: functions and procedures share one namespace in the
+	// specs, where the overloads of a name are one object, of one kind.
+	procBesideFunction := f.Kind == "p" && slices.ContainsFunc(c.cat.Functions, func(g CatFunction) bool {
+		return g.Name == f.Name && (g.Kind == "f" || g.Kind == "w")
+	})
+	if f.Kind == "a" || procBesideFunction || !plain(f.Name) || f.BodyError != "" || shadows >= 0 {
 		var drops []string
 		for k := len(order) - 1; k >= 0; k-- {
 			i, a := order[k], f.Args[order[k]]
@@ -3577,6 +3585,9 @@ func (c *converter) function(f CatFunction) *object {
 		o.kind, o.drop = "other", strings.Join(drops, ";\n")
 		if f.Kind == "a" {
 			o.name = c.objName(f.Name, "aggregate")
+		}
+		if procBesideFunction {
+			o.name = c.objName(f.Name, "procedure")
 		}
 	}
 	c.objNames[o.name] = true
