@@ -1180,6 +1180,9 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		if col.Comment != "" || pc == nil || col.Default != pc.Default && col.Identity == "" && col.Generated == "" {
 			return fmt.Sprintf("its column %q has a default or comment of its own, which a declared partition cannot carry", col.Name)
 		}
+		if col.NotNull && !pc.NotNull {
+			return fmt.Sprintf("its column %q is NOT NULL while its parent's is not, which a declared partition cannot carry", col.Name)
+		}
 	}
 	return ""
 }
@@ -1991,6 +1994,15 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	for _, col := range droppedDefaults {
 		fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", q, quoteIdent(col.Name))
+	}
+	if t.Parent != "" && !reordered {
+		// PARTITION OF gives the columns the parent's NOT NULL; one of
+		// the partition's own is set after.
+		for _, col := range t.Columns {
+			if pc := c.tableColumn(t.Parent, col.Name); col.NotNull && pc != nil && !pc.NotNull {
+				fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET NOT NULL", q, quoteIdent(col.Name))
+			}
+		}
 	}
 	for _, col := range t.Columns {
 		if set, _ := columnSettings(t, col); set != "" {

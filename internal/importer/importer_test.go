@@ -1574,6 +1574,39 @@ WHERE attrelid = 'accounts_1'::regclass AND attnum > 0 AND NOT attisdropped`).Sc
 	}
 }
 
+// TestPartitionNotNullKept: a partition whose column is NOT NULL while
+// its parent's is nullable (PARTITION OF parent (col NOT NULL)) is kept
+// as an sql object that sets it: a partition declared under its
+// parent's partitions: is made with PARTITION OF alone, and lost it.
+func TestPartitionNotNullKept(t *testing.T) {
+	tables := "CREATE TABLE events (id int, kind text NOT NULL, at timestamptz, PRIMARY KEY (kind, id)) PARTITION BY LIST (kind);\n"
+	part := "CREATE TABLE events_a PARTITION OF events (at NOT NULL) FOR VALUES IN ('a');\n"
+	notNull := func(conn *pgx.Conn) string {
+		var cols string
+		if err := conn.QueryRow(context.Background(), `SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute
+WHERE attrelid = 'events_a'::regclass AND attnum > 0 AND NOT attisdropped AND attnotnull`).Scan(&cols); err != nil {
+			t.Fatal(err)
+		}
+		return cols
+	}
+	orig := loadedConn(t, "partnotnull", tables+part)
+	res := convert(t, orig, "test")
+	var spec struct {
+		Objects []struct{ Name, SQL string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(spec.Objects, func(o struct{ Name, SQL string }) bool { return o.Name == "events_a" })
+	if i < 0 {
+		t.Fatalf("partition events_a is not kept as an sql object:\n%s", res.Files[0].Data)
+	}
+	again := loadedConn(t, "partnotnullagain", tables+spec.Objects[i].SQL+";\n")
+	if want, got := notNull(orig), notNull(again); got != want {
+		t.Errorf("partition made again from its sql object has NOT NULL columns %s, want %s", got, want)
+	}
+}
+
 // TestFunctionShadowingBuiltin: a function with the name and arguments
 // of one of pg_catalog's (graphile/starter's app_public."current_user"()),
 // which PostgreSQL finds first for an unqualified name, is commented on
