@@ -203,6 +203,7 @@ func (c markingConn) QueryContext(ctx context.Context, query string, args []driv
 	query = strings.Replace(query, fkFilter, fkFilter+" AND con.conparentid = 0", 1)
 	query = strings.Replace(query, columnDefault, ownDefault, 1)
 	query = strings.Replace(query, indexConstraints, indexConstraintsOwn, 1)
+	query = strings.ReplaceAll(query, partitionAttrs, partitionPositions)
 	if strings.Contains(query, checksJoin) {
 		query = strings.Replace(query, checksJoin, checksJoinAny, 1)
 		query = strings.Replace(query, checksName, checksNameMarked, 1)
@@ -245,6 +246,21 @@ const fkFilter = "AND con.contype = 'f'"
 const (
 	indexConstraints    = "\t    select conindid, jsonb_object_agg(conname, contype) AS nametypes\n\t    from pg_constraint\n\t    group by conindid"
 	indexConstraintsOwn = "\t    select conindid, jsonb_object_agg(conname, contype) AS nametypes\n\t    from pg_constraint\n\t    where contype IN ('p', 'u', 'x')\n\t    group by conindid"
+)
+
+// partitionAttrs is the column of the inspector's query of tables that
+// holds the columns of a partition key: their attnums, which the
+// inspector takes for positions among the table's columns. A column
+// dropped before the key's makes them differ: dropping events.note,
+// before the key kind, made check --url and migrate diff --dev-url stop
+// at "unexpected column index 3", and where a column follows the key's
+// the inspector read the key as that column. A markingConn replaces it
+// by partitionPositions, the positions among the columns not dropped (0,
+// an expression, kept).
+const (
+	partitionAttrs     = "\tt4.partattrs AS partition_attrs,"
+	partitionPositions = "\t(SELECT string_agg(CASE WHEN k.n = 0 THEN '0' ELSE (SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t4.partrelid AND a.attnum > 0 AND a.attnum <= k.n AND NOT a.attisdropped)::text END, ' ' ORDER BY k.i)" +
+		" FROM unnest(t4.partattrs::int2[]) WITH ORDINALITY AS k(n, i)) AS partition_attrs,"
 )
 
 // checksJoin is the join of the inspector's query of checks with the
