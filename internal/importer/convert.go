@@ -413,6 +413,9 @@ func (c *converter) run() {
 			c.sqlTable(t, why)
 		default:
 			parent.parts = append(parent.parts, [2]string{t.Name, strings.TrimPrefix(t.Bound, "FOR VALUES ")})
+			for _, x := range t.Indexes {
+				c.partitionIndexObject(t, x)
+			}
 		}
 	}
 	for _, st := range c.tables {
@@ -1167,8 +1170,8 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		return "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit)"
 	case c.partitionReordered(t):
 		return "its columns are in another order than its parent's (it was made as a table and attached), which a declared partition, made with PARTITION OF, cannot carry"
-	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
-		return "it has indexes or constraints of its own, which a declared partition cannot carry"
+	case len(t.Constraints) > 0:
+		return "it has constraints of its own, which a declared partition cannot carry"
 	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS || t.ForceRLS || t.ReplicaIdentity != "":
 		return "it has a comment, storage options, UNLOGGED, row-level security or a replica identity of its own, which a declared partition cannot carry"
 	}
@@ -2304,6 +2307,26 @@ func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
 		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: functionDeps(t.Name, x.Uses)})
 	c.keyObjects[t.Name+"."+x.Name] = name
 	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
+	c.indexStatistics(t, x, name)
+}
+
+// partitionIndexObject keeps index x of a partition declared in its
+// parent's partitions: (one of its own, attached to no index of the
+// parent) as an sql object after the parent, which makes the partition:
+// a partition declared so carries no index, and one kept as SQL for its
+// index was dropped and made again, empty, by the next migration that
+// added or dropped such an index.
+func (c *converter) partitionIndexObject(t *CatTable, x *CatIndex) {
+	def := unqualify(x.Def, c.cat.Schema)
+	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
+	name := c.objName(x.Name, "index")
+	deps := []string{objNameOf(t.Parent)}
+	for _, fn := range x.Uses {
+		deps = appendUnique(deps, objNameOf(fn))
+	}
+	c.add(&c.later, &object{name: name, kind: "other", sql: def, drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: deps})
+	c.keyObjects[t.Name+"."+x.Name] = name
+	c.find("index", t.Name+"."+x.Name, Kept, "it is an index of partition %s of its own, which a declared partition cannot carry: an sql object makes it after the partition", t.Name)
 	c.indexStatistics(t, x, name)
 }
 

@@ -914,8 +914,8 @@ CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', determinis
 		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it`)
 }
 
-// TestSQLTableFunctionDefaults: a table kept as SQL (a partition with an
-// index of its own) makes a default calling a function that can be
+// TestSQLTableFunctionDefaults: a table kept as SQL (a partition with a
+// comment of its own) makes a default calling a function that can be
 // created before the tables with the table, that function before the
 // tables, as a declared table does; a default calling one that reads a
 // table is set after, by an sql object saying why. A generated column of
@@ -928,7 +928,7 @@ CREATE FUNCTION next_ticket() RETURNS bigint LANGUAGE sql AS $$ UPDATE counters 
 CREATE TABLE payment (id int NOT NULL, at date NOT NULL, amount int NOT NULL, code text NOT NULL DEFAULT new_code(),
   ticket bigint DEFAULT next_ticket(), double int GENERATED ALWAYS AS (amount * 2) STORED) PARTITION BY RANGE (at);
 CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-CREATE INDEX payment_2024_amount ON payment_2024 (amount);
+COMMENT ON TABLE payment_2024 IS 'the year 2024';
 `)
 	res := convert(t, conn, "test")
 	got := string(res.Files[0].Data)
@@ -1500,7 +1500,7 @@ ORDER BY c.relname, a.attnum`)
 }
 
 // TestPartitionKeptAsSQLDetached: a partition kept as an sql object (for
-// its storage options, as pgbench's with --partitions; for an index of
+// its storage options, as pgbench's with --partitions; for a comment of
 // its own) is detached before it is dropped:
 // PostgreSQL refuses to drop a partition of a table that a foreign key
 // references.
@@ -1510,7 +1510,7 @@ CREATE TABLE history (aid int REFERENCES accounts);
 `
 	parts := `CREATE TABLE accounts_1 PARTITION OF accounts FOR VALUES WITH (modulus 2, remainder 0) WITH (fillfactor=100);
 CREATE TABLE accounts_2 PARTITION OF accounts FOR VALUES WITH (modulus 2, remainder 1);
-CREATE INDEX accounts_2_note ON accounts_2 (note);
+COMMENT ON TABLE accounts_2 IS 'the second half';
 `
 	res := convert(t, loadedConn(t, "keptpart", tables+parts), "test")
 	var spec struct {
@@ -1536,6 +1536,46 @@ CREATE INDEX accounts_2_note ON accounts_2 (note);
 	}
 	if made != 2 {
 		t.Errorf("%d partitions kept as sql objects, want 2:\n%s", made, res.Files[0].Data)
+	}
+}
+
+// TestPartitionOwnIndexDeclared: a partition with an index of its own
+// (attached to no index of its parent) stays declared in its parent's
+// partitions:, and an sql object makes the index after it. Kept as SQL
+// for the index, the partition was dropped and made again, without its
+// rows, by the first migration after such an index was added or dropped.
+func TestPartitionOwnIndexDeclared(t *testing.T) {
+	tables := `CREATE TABLE events (id int NOT NULL, kind text NOT NULL, note text) PARTITION BY LIST (kind);
+CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a');
+`
+	res := convert(t, loadedConn(t, "partownindex", tables+"CREATE UNIQUE INDEX events_a_note ON events_a (note);\n"), "test")
+	var spec struct {
+		Tables map[string]struct {
+			Partition struct {
+				Partitions []struct{ Name string }
+			}
+		}
+		Objects []struct{ Name, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if parts := spec.Tables["events"].Partition.Partitions; len(parts) != 1 || parts[0].Name != "events_a" {
+		t.Fatalf("partition events_a is not declared in events' partitions:\n%s", res.Files[0].Data)
+	}
+	i := slices.IndexFunc(spec.Objects, func(o struct{ Name, SQL, Drop string }) bool {
+		return strings.Contains(o.SQL, "INDEX events_a_note ON events_a")
+	})
+	if i < 0 {
+		t.Fatalf("no sql object makes index events_a_note:\n%s", res.Files[0].Data)
+	}
+	ctx := context.Background()
+	conn := loadedConn(t, "partownindexagain", tables)
+	if _, err := ApplyDDL(ctx, conn, "index", spec.Objects[i].SQL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ApplyDDL(ctx, conn, "index drop", spec.Objects[i].Drop); err != nil {
+		t.Errorf("drop of the index: %v", err)
 	}
 }
 
