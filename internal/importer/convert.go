@@ -2492,9 +2492,9 @@ func (c *converter) identityOptions(t *CatTable, col *CatColumn) {
 // serialColumn reports whether col of t is a serial column as the spec
 // declares one (serial: true): NOT NULL, of an integer type, its default
 // nextval of the sequence it owns, that sequence UNLOGGED as its table is
-// (setting a table UNLOGGED sets the sequences it owns so) and without a
-// comment. Options of the sequence other than a serial's are set by an
-// sql object (serialOptions). Other columns taking a sequence's values
+// (setting a table UNLOGGED sets the sequences it owns so). Options of
+// the sequence other than a serial's are set by an sql object
+// (serialOptions), and so is its comment. Other columns taking a sequence's values
 // keep the default, and their sequence is an sql object.
 func (c *converter) serialColumn(t *CatTable, col *CatColumn) bool {
 	if col.Identity != "" || col.Generated != "" || !col.NotNull || col.Sequence == "" || intMax[col.Type] == 0 ||
@@ -2502,7 +2502,7 @@ func (c *converter) serialColumn(t *CatTable, col *CatColumn) bool {
 		return false
 	}
 	s := c.sequence(col.Sequence)
-	return s != nil && s.OwnedBy == t.Name+"."+col.Name && intMax[s.Type] != 0 && s.Unlogged == t.Unlogged && s.Comment == ""
+	return s != nil && s.OwnedBy == t.Name+"."+col.Name && intMax[s.Type] != 0 && s.Unlogged == t.Unlogged
 }
 
 // intMax is the largest value of each integer type.
@@ -2593,6 +2593,12 @@ func (c *converter) identitySequenceNames() {
 				c.add(&c.alters, &object{name: c.objName(col.Sequence, "options"), kind: "other",
 					sql: alter + strings.Join(set, " "), drop: alter + strings.Join(reset, " "), dependsOn: deps})
 				c.find("column", t.Name+"."+col.Name, Kept, "its serial's sequence has options (%s): the spec declares serial: true and an sql object sets them", strings.Join(set, " "))
+			}
+			if seq := c.sequence(col.Sequence); seq.Comment != "" {
+				q := quoteIdent(col.Sequence)
+				c.add(&c.alters, &object{name: c.objName(col.Sequence, "comment"), kind: "other",
+					sql: commentSQL("SEQUENCE", q, seq.Comment), drop: "COMMENT ON SEQUENCE " + q + " IS NULL", dependsOn: deps})
+				c.find("column", t.Name+"."+col.Name, Kept, "its serial's sequence has a comment: the spec declares serial: true and an sql object sets it")
 			}
 		}
 	}

@@ -1579,6 +1579,30 @@ CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a');
 	}
 }
 
+// TestSerialSequenceComment: a serial column whose sequence has a
+// comment stays serial: true, and an sql object sets the comment. Kept
+// as an sql object of kind sequence, the sequence of a column that was
+// serial in the previous migration was not made again (the column keeps
+// its own), and the comment was lost.
+func TestSerialSequenceComment(t *testing.T) {
+	res := convert(t, loadedConn(t, "serialcomment", "CREATE TABLE tickets (id serial PRIMARY KEY, note text);\nCOMMENT ON SEQUENCE tickets_id_seq IS 'ticket numbers';\n"), "test")
+	var spec struct {
+		Tables map[string]struct {
+			Columns map[string]any
+		}
+		Objects []struct{ Name, Kind, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if col, _ := spec.Tables["tickets"].Columns["id"].(map[string]any); col["serial"] != true {
+		t.Errorf("tickets.id is not declared serial: true:\n%s", res.Files[0].Data)
+	}
+	if len(spec.Objects) != 1 || spec.Objects[0].SQL != "COMMENT ON SEQUENCE tickets_id_seq IS 'ticket numbers'" || spec.Objects[0].Drop != "COMMENT ON SEQUENCE tickets_id_seq IS NULL" {
+		t.Errorf("want one sql object setting the sequence's comment:\n%s", res.Files[0].Data)
+	}
+}
+
 // TestPartitionColumnOrderKept: a partition whose columns are in another
 // order than its parent's (made as a table, then attached) is kept as an
 // sql object that makes it so: PARTITION OF, which a declared partition
