@@ -360,7 +360,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.Changes = append(out.Changes, stepped...)
 	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
 	for _, c := range constraintRenames {
-		out.Summary = append(out.Summary, c.Comment)
+		if !slices.Contains(out.Summary, c.Comment) {
+			out.Summary = append(out.Summary, c.Comment)
+		}
 	}
 	for _, c := range out.Changes {
 		if len(c.Reverse) == 0 && c.Irreversible == "" && !c.NoUndo {

@@ -625,6 +625,36 @@ func indexesToConstraints(current, desired *schema.Schema) []*Change {
 			// down migration drops the references to its columns before
 			// and makes them again after.
 			unref, reref := referencesTo(desired, keyOf(dt.Name, from.Parts))
+			if isPartitioned(ct) {
+				// PostgreSQL takes no index for a constraint of a
+				// partitioned table (ADD CONSTRAINT … USING INDEX is not
+				// supported on partitioned tables): the index is dropped
+				// and the constraint built over the same columns, which
+				// the rows already satisfy, under the table's lock; the
+				// foreign keys made on the index are dropped before and
+				// made again after, on the constraint's.
+				comment := fmt.Sprintf("make unique index %q of partitioned table %q a unique constraint, built again", from.Name, dt.Name)
+				for i, d := range unref {
+					c := &Change{Cmd: d, NoUndo: true, Comment: comment}
+					if i == 0 {
+						c.Reverse, c.NoUndo = reref, false
+					}
+					out = append(out, c)
+				}
+				out = append(out,
+					&Change{Cmd: fmt.Sprintf("DROP INDEX %s", quote(from.Name)), Comment: comment,
+						Reverse: []string{fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", quote(from.Name), quote(dt.Name), strings.Join(cols, ", "))}},
+					&Change{Cmd: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE (%s)", quote(dt.Name), quote(to.Name), strings.Join(cols, ", ")), Comment: comment,
+						Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(dt.Name), quote(to.Name))}})
+				for i, a := range reref {
+					c := &Change{Cmd: a, NoUndo: true, Comment: comment}
+					if i == len(reref)-1 {
+						c.Reverse, c.NoUndo = unref, false
+					}
+					out = append(out, c)
+				}
+				continue
+			}
 			out = append(out, &Change{
 				Cmd: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(dt.Name), quote(to.Name), quote(from.Name)),
 				Reverse: slices.Concat(unref, []string{
