@@ -518,7 +518,10 @@ func mayBackForeignKey(table string, idx *schema.Index, targets map[string]bool,
 
 // namedByObject reports whether an SQL object (before the migration or
 // after it) names the index: its comment (COMMENT ON INDEX, which cpcgen
-// import keeps as an SQL object), ALTER INDEX, USING INDEX, CLUSTER ON.
+// import keeps as an SQL object), ALTER INDEX, USING INDEX, CLUSTER ON,
+// or the constraint it makes, by the index's name (RENAME CONSTRAINT,
+// which cpcgen import writes for a unique constraint named otherwise
+// than a spec can name it: "uq:fullName").
 // The schema step creates and drops the objects, and an index built
 // concurrently after it, or dropped concurrently before it, would not
 // exist when the object's statement runs, so the index is built, dropped
@@ -530,12 +533,13 @@ func namedByObject(index string, objects []*ir.Object) bool {
 }
 
 // indexNameRE matches a statement naming the index: INDEX <name>,
-// CLUSTER ON <name>. It is nil for an index without a name.
+// CONSTRAINT <name>, CLUSTER ON <name>. It is nil for an index without a
+// name.
 func indexNameRE(index string) *regexp.Regexp {
 	if index == "" {
 		return nil
 	}
-	return regexp.MustCompile(`(?i)\b(?:INDEX|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
+	return regexp.MustCompile(`(?i)\b(?:INDEX|CONSTRAINT|CLUSTER\s+ON)\s+(?:CONCURRENTLY\s+)?(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:"?public"?\.)?(?:` + regexp.QuoteMeta(quote(index)) + `|` + regexp.QuoteMeta(index) + `(?:[^\w$]|$))`)
 }
 
 // namesIndex reports whether the SQL of o (its create or drop statement)
