@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"iter"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -46,16 +47,30 @@ func ParseEnumComments(data []byte) ([]*EnumComment, error) {
 // planEnumComments adds to p, after every other change (so after the
 // types are created or renamed), a COMMENT ON TYPE for each enum of pkg
 // whose comment differs from the one current (the snapshot's) has for it
-// or, renamed by renamed_from, for its old name.
+// or, renamed by renamed_from, for its old name, or that the migration
+// creates (a new enum, or one replaced to drop or reorder values: the
+// type made has no comment yet). And each enum type the down migration
+// makes again (a dropped one, or the old one of a replaced enum, made
+// under its aside name and renamed back) gets its comment back after
+// the reverse statement that creates it.
 func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 	have := map[string]string{}
 	for _, c := range current {
 		have[c.Enum] = c.Comment
 	}
+	created := map[string]bool{}
+	for _, c := range p.Changes {
+		if name, ok := createdEnum(c.Cmd); ok {
+			created[name] = true
+		}
+	}
 	for _, e := range pkg.Enums {
 		old, ok := have[e.SQLName]
 		if !ok && e.RenamedFrom != "" {
 			old = have[e.RenamedFrom]
+		}
+		if created[e.SQLName] {
+			old = ""
 		}
 		if old == e.Comment {
 			continue
@@ -67,6 +82,38 @@ func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 		})
 		p.Summary = append(p.Summary, fmt.Sprintf("set comment to enum type %q", e.SQLName))
 	}
+	for _, c := range p.Changes {
+		for i := 0; i < len(c.Reverse); i++ {
+			name, ok := createdEnum(c.Reverse[i])
+			if !ok {
+				continue
+			}
+			comment, ok := have[name]
+			for _, cur := range current {
+				if !ok && asideName(cur.Enum) == name {
+					comment, ok = cur.Comment, true
+				}
+			}
+			if ok && comment != "" {
+				c.Reverse = slices.Insert(c.Reverse, i+1, sqlschema.CommentOnType(name, comment))
+				i++
+			}
+		}
+	}
+}
+
+// createdEnumRE matches a statement creating an enum type, capturing its
+// quoted name.
+var createdEnumRE = regexp.MustCompile(`^CREATE TYPE ("(?:[^"]|"")+") AS ENUM `)
+
+// createdEnum returns the name of the enum type stmt creates, if it
+// creates one.
+func createdEnum(stmt string) (string, bool) {
+	m := createdEnumRE.FindStringSubmatch(stmt)
+	if m == nil {
+		return "", false
+	}
+	return strings.ReplaceAll(m[1][1:len(m[1])-1], `""`, `"`), true
 }
 
 // droppedColumnComments gives the reverse of a dropped column its
