@@ -2,7 +2,6 @@ package migration_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,29 +10,21 @@ import (
 )
 
 // enumsOf describes every enum type of the database's public schema as
-// the catalog holds it: its labels in order and its comment.
+// the catalog holds it, one line each: its labels in order and its
+// comment.
 func enumsOf(t *testing.T, db *testDB) string {
 	t.Helper()
-	rows, err := db.pool.Query(context.Background(), `
-SELECT t.typname || ': ' || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
-  || ' comment ' || coalesce(obj_description(t.oid, 'pg_type'), '-')
+	var s string
+	err := db.pool.QueryRow(context.Background(), `
+SELECT coalesce(string_agg(t.typname || ': '
+    || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
+    || ' comment ' || coalesce(obj_description(t.oid, 'pg_type'), '-'), E'\n' ORDER BY t.typname), '')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY t.typname`)
+WHERE n.nspname = 'public' AND t.typtype = 'e'`).Scan(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(out, "\n")
+	return s
 }
 
 // TestEnumCommentsUpAndDown: an enum type the migration makes (a new
@@ -45,26 +36,8 @@ WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY t.typname`)
 func TestEnumCommentsUpAndDown(t *testing.T) {
 	for _, name := range []string{"enum_comment_dropped", "enum_comment_replaced"} {
 		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join("..", "..", "testdata", "migrations", name)
-			before, err := os.ReadFile(filepath.Join(dir, "before.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			after, err := os.ReadFile(filepath.Join(dir, "after.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			fresh := func(spec []byte) string {
-				p := newProject(t, "golang-migrate")
-				p.setSpec(spec)
-				p.diff("initial", false)
-				db := openDB(t)
-				if _, err := p.migrator(t, db, "golang-migrate").Up(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-				return enumsOf(t, db)
-			}
-			wantBefore, wantAfter := fresh(before), fresh(after)
+			before, after := caseSpecs(t, filepath.Join("..", "..", "testdata", "migrations", name))
+			wantBefore, wantAfter := freshState(t, before, enumsOf), freshState(t, after, enumsOf)
 			if strings.Contains(wantBefore, " comment -") {
 				t.Fatalf("the case's enums carry no comment:\n%s", wantBefore)
 			}
