@@ -779,22 +779,14 @@ func gainsNotNull(changes []schema.Change, column string) bool {
 func primaryKeyBeforeAttach(cur, t *schema.Table, key *schema.Index, gains []string) ([]*Change, schema.Change, error) {
 	var cs, drops []*Change
 	for _, col := range gains {
-		check := notNullCheck(t.Name, col, []*schema.Table{cur, t})
-		tq, k := quote(t.Name), quote(check)
-		cs = append(cs, &Change{
-			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID", tq, k, quote(col)),
-			Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", tq, k)},
-			Comment: fmt.Sprintf("refuse NULL in %q.%q, which primary key %q takes, for new rows", t.Name, col, key.Name),
-		}, &Change{
-			Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", tq, k),
-			Comment: fmt.Sprintf("check that no row of %q holds NULL in %q, without blocking writes", t.Name, col),
-			NoUndo:  true,
-		})
-		drops = append(drops, &Change{
-			Cmd:     fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", tq, k),
-			Comment: fmt.Sprintf("drop the check %q, which NOT NULL now does; the down migration of the step that added it drops it if it is there", check),
-			NoUndo:  true,
-		})
+		// notNull's check, validated here instead of in the validate
+		// step; the key's ALTER TABLE sets NOT NULL.
+		nn := notNull(t.Name, col, cur, t)
+		add, validate, drop := nn[0], nn[1], nn[3]
+		add.Comment = fmt.Sprintf("refuse NULL in %q.%q, which primary key %q takes, for new rows; the next statement checks the existing rows", t.Name, col, key.Name)
+		drop.Step = roleSchema
+		cs = append(cs, add, validate)
+		drops = append(drops, drop)
 	}
 	idx := &schema.Index{Name: fmt.Sprintf("%.48s_cpcgen_new", key.Name), Unique: true, Table: t, Parts: key.Parts}
 	built, err := concurrentIndex(t, idx)

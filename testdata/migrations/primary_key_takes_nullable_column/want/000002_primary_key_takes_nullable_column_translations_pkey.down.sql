@@ -5,5 +5,5 @@
 -- cpcgen:no-transaction
 -- reverse: build index "translations_pkey_cpcgen_new" of table "translations" without blocking writes
 DROP INDEX CONCURRENTLY IF EXISTS "translations_pkey_cpcgen_new";
--- reverse: refuse NULL in "translations"."object_type", which primary key "translations_pkey" takes, for new rows
+-- reverse: refuse NULL in "translations"."object_type", which primary key "translations_pkey" takes, for new rows; the next statement checks the existing rows
 ALTER TABLE "translations" DROP CONSTRAINT IF EXISTS "translations_object_type_not_null";

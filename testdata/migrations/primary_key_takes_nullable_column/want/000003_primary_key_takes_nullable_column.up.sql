@@ -4,5 +4,5 @@
 
 -- modify "translations" table
 ALTER TABLE "translations" DROP CONSTRAINT "translations_pkey", ALTER COLUMN "object_type" SET NOT NULL, ADD CONSTRAINT "translations_pkey" PRIMARY KEY USING INDEX "translations_pkey_cpcgen_new";
--- drop the check "translations_object_type_not_null", which NOT NULL now does; the down migration of the step that added it drops it if it is there
+-- drop the check "translations_object_type_not_null", which NOT NULL now does
 ALTER TABLE "translations" DROP CONSTRAINT "translations_object_type_not_null";
