@@ -3,6 +3,7 @@ package migration
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -82,19 +83,17 @@ func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 		})
 		p.Summary = append(p.Summary, fmt.Sprintf("set comment to enum type %q", e.SQLName))
 	}
+	// The comments the down migration gives back, by the name its
+	// CREATE TYPE makes: an enum's own, or a replaced one's aside name.
+	back := map[string]string{}
+	for _, c := range current {
+		back[asideName(c.Enum)] = c.Comment
+	}
+	maps.Copy(back, have)
 	for _, c := range p.Changes {
 		for i := 0; i < len(c.Reverse); i++ {
 			name, ok := createdEnum(c.Reverse[i])
-			if !ok {
-				continue
-			}
-			comment, ok := have[name]
-			for _, cur := range current {
-				if !ok && asideName(cur.Enum) == name {
-					comment, ok = cur.Comment, true
-				}
-			}
-			if ok && comment != "" {
+			if comment := back[name]; ok && comment != "" {
 				c.Reverse = slices.Insert(c.Reverse, i+1, sqlschema.CommentOnType(name, comment))
 				i++
 			}

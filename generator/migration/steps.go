@@ -137,10 +137,12 @@ func (s *step) purpose() string {
 		}
 		return fmt.Sprintf("builds index %q under a name of its own, then drops the index it replaces, whose column a later step drops, both without blocking writes (CONCURRENTLY, outside a transaction), so that the table is never without either; the validate step gives it its name; an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleEarlyKey:
+		const build = " under a name of its own without blocking writes (CREATE UNIQUE INDEX CONCURRENTLY, outside a transaction); the next step makes it the key (ADD CONSTRAINT … PRIMARY KEY USING INDEX) instead of building it under the table's lock; "
 		if slices.ContainsFunc(s.Changes, func(c *Change) bool { return strings.HasPrefix(c.Cmd, "ALTER TABLE ") }) {
-			return fmt.Sprintf("refuses NULL in the columns primary key %q takes with checks validated without blocking writes, so that the next step sets NOT NULL without a scan, then builds the key's unique index under a name of its own without blocking writes (CREATE UNIQUE INDEX CONCURRENTLY, outside a transaction); the next step makes it the key (ADD CONSTRAINT … PRIMARY KEY USING INDEX) instead of building it under the table's lock; an interrupted run resumes at the statement that failed, and an invalid index it left is built again", s.Object)
+			return fmt.Sprintf("refuses NULL in the columns primary key %q takes with checks validated without blocking writes, so that the next step sets NOT NULL without a scan, then builds the key's unique index", s.Object) +
+				build + "an interrupted run resumes at the statement that failed, and an invalid index it left is built again"
 		}
-		return fmt.Sprintf("builds the unique index of primary key %q under a name of its own without blocking writes (CREATE UNIQUE INDEX CONCURRENTLY, outside a transaction); the next step makes it the key (ADD CONSTRAINT … PRIMARY KEY USING INDEX) instead of building it under the table's lock; an invalid index left by an interrupted build is built again by the next run", s.Object)
+		return fmt.Sprintf("builds the unique index of primary key %q", s.Object) + build + "an invalid index left by an interrupted build is built again by the next run"
 	case roleIndex:
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleNotNull:
