@@ -3193,6 +3193,7 @@ func (c *converter) laterObjects() {
 		views = append(views, o)
 		viewObj[v.Name] = o
 	}
+	earlyTypes := c.earlyTypeNames()
 	// LANGUAGE sql functions are checked when created: one that reads a
 	// view needs it first. Find those uses by name.
 	for i, f := range cat.Functions {
@@ -3218,7 +3219,7 @@ func (c *converter) laterObjects() {
 			for _, def := range f.Defs {
 				text, _ := checkedAtCreate(def)
 				_, text, _ = strings.Cut(text, "(") // not the function's own name
-				for _, t := range c.earlyTypeNames() {
+				for _, t := range earlyTypes {
 					if mentions(text, t) || strings.Contains(text, names.QuoteIdent(t)) {
 						o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
 					}
