@@ -9,6 +9,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -682,7 +683,21 @@ func (b *builder) irType(st spec.Type) ir.Type {
 	if st.Enum != nil {
 		t.Enum = b.enums[st.Enum.Name]
 	}
+	if st.Base != nil && st.Base.Extension != "" {
+		t.Schema = b.extensionSchema(st.Base.Extension)
+	}
 	return t
+}
+
+// extensionSchema returns the schema the specs install extension name
+// in when it is not the tables' (sqlschema.SchemaName), else "".
+func (b *builder) extensionSchema(name string) string {
+	for _, e := range b.proj.Extensions {
+		if e.Name == name && e.Schema != sqlschema.SchemaName {
+			return e.Schema
+		}
+	}
+	return ""
 }
 
 // buildIndex names an index of t the spec declares and computes the

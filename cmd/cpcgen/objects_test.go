@@ -346,7 +346,9 @@ func TestVetURLSchemaQualified(t *testing.T) {
 // database holding one writes it), with and without an object created
 // before the tables: the temporary database the spec's schema was
 // normalized in held the extension's schema, which the engine refused
-// ("connected database is not clean: found schema \"ext\"").
+// ("connected database is not clean: found schema \"ext\""), and
+// columns of the extension's type named it unqualified, which no
+// search_path without ext finds ("type \"hstore\" does not exist").
 func TestExtensionInSchemaOfItsOwn(t *testing.T) {
 	for name, objects := range map[string]string{
 		"tables only": "",
@@ -365,6 +367,8 @@ tables:
   accounts:
     columns:
       id: {type: bigint, primary_key: true}
+      attrs: {type: hstore, nullable: true}
+      sets: {type: "hstore[]", nullable: true}
 `+objects)
 			live := pgtest.URL(t)
 			dev := pgtest.Current(t).AdminURL()

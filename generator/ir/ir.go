@@ -1313,6 +1313,12 @@ type Type struct {
 	// for an array): every fact about the type, so that emitters never
 	// switch on names. It is nil exactly when Enum is set.
 	Base *pgtypes.Type
+	// Schema is the schema of the extension that provides Base (citext,
+	// hstore, ltree) when the specs install it in a schema other than
+	// the tables' (extensions: [{name: citext, schema: extensions}], as
+	// Supabase does): SQL names the type there, so that DDL and casts
+	// find it whatever the search_path. "" otherwise.
+	Schema string
 }
 
 // Elem returns the type of one element of an array type (t itself for a
@@ -1378,12 +1384,17 @@ func (t Type) String() string {
 }
 
 // SQL returns the type as written in an SQL cast or DDL: varchar(64),
-// numeric(18,2), timestamptz(3), "deal_stage", text[].
+// numeric(18,2), timestamptz(3), "deal_stage", text[], extensions.citext
+// (Schema).
 func (t Type) SQL() string {
 	if t.Enum != nil {
 		return names.QuoteIdent(t.Enum.SQLName) + strings.Repeat("[]", t.ArrayDims)
 	}
-	return t.Name + t.mods() + strings.Repeat("[]", t.ArrayDims)
+	name := t.Name
+	if t.Schema != "" {
+		name = names.QualifiedType(t.Schema, t.Name)
+	}
+	return name + t.mods() + strings.Repeat("[]", t.ArrayDims)
 }
 
 // mods renders the modifiers: "(18,2)", or "" without any.

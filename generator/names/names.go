@@ -407,6 +407,21 @@ func QuoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
+// QualifiedType returns the name of type typ in schema as PostgreSQL's
+// format_type writes it where the schema is not on the search_path: the
+// schema quoted only when it is not a plain lower-case name
+// (extensions.citext, "Ext".citext), so that a type built from the
+// specs and one read back from a database compare equal.
+func QualifiedType(schema, typ string) string {
+	if !plainLower.MatchString(schema) {
+		schema = QuoteIdent(schema)
+	}
+	return schema + "." + typ
+}
+
+// plainLower matches a name SQL needs no quotes for and keeps as it is.
+var plainLower = regexp.MustCompile(`^[a-z_][a-z0-9_$]*$`)
+
 // QuoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
 // need no escape with standard_conforming_strings, on since
 // PostgreSQL 9.1.

@@ -32,6 +32,9 @@ func atlasType(t ir.Type, enums map[string]*schema.EnumType) schema.Type {
 	switch {
 	case t.Enum != nil:
 		return enums[t.Enum.SQLName]
+	case t.Base != nil && t.Schema != "":
+		// An extension's type in the extension's schema.
+		return &postgres.UserDefinedType{T: t.SQL()}
 	case t.Base != nil:
 		return t.Base.AtlasType(t.Args)
 	}

@@ -89,7 +89,7 @@ func argsNewLabelSet(n *NewLabelSet, d []any) []any {
 
 var opLabelSetsCreate = &runtime.Op{Name: "label_sets.Create", Table: "label_sets", Errs: errs, Validate: true, Params: []string{"sets", "more"}, SQL: `-- name: label_sets.Create
 INSERT INTO "label_sets" ("sets", "more")
-VALUES ($1::text[]::hstore[], $2::text[]::hstore[])
+VALUES ($1::text[]::extensions.hstore[], $2::text[]::extensions.hstore[])
 RETURNING "id", "sets"::text[], "more"::text[]`}
 
 // Create inserts n into table label_sets and returns the row as stored. It
@@ -149,7 +149,7 @@ var updateLabelSets = &runtime.Update{
 	Name: "label_sets.Update", Keys: 1,
 	Head:     "UPDATE \"label_sets\"\nSET ",
 	Cols:     []string{`"sets"`, `"more"`},
-	Casts:    []string{`::text[]::hstore[]`, `::text[]::hstore[]`},
+	Casts:    []string{`::text[]::extensions.hstore[]`, `::text[]::extensions.hstore[]`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sets\"::text[], \"more\"::text[]",
 	Nullable: runtime.Bits{1 << 1},
 	Op:       &runtime.Op{Name: "label_sets.Update", Table: "label_sets", Errs: errs, Validate: true, Params: []string{"id", "sets", "more", "more"}},
@@ -235,7 +235,7 @@ var bulkLabelSetsUpdates = &runtime.Bulk[*LabelSetKeyedUpdate]{
 const sqlLabelSetsUpdateManyWith = `WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "label_sets" ON "label_sets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "label_sets"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "label_sets" SET "sets" = COALESCE("cpcgen_v"."cpcgen_2"::text[]::hstore[], "label_sets"."sets"), "more" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[]::hstore[] ELSE "label_sets"."more" END FROM "cpcgen_v" WHERE "label_sets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
+"cpcgen_new" AS (UPDATE "label_sets" SET "sets" = COALESCE("cpcgen_v"."cpcgen_2"::text[]::extensions.hstore[], "label_sets"."sets"), "more" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[]::extensions.hstore[] ELSE "label_sets"."more" END FROM "cpcgen_v" WHERE "label_sets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord"`
 
 var opLabelSetsUpdateMany = &runtime.Op{Name: "label_sets.UpdateMany", Table: "label_sets", Errs: errs, SQL: "-- name: label_sets.UpdateMany\n" + sqlLabelSetsUpdateManyWith + `)
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`}

@@ -92,7 +92,7 @@ func argsNewLabel(n *NewLabel, d []any) []any {
 
 var opLabelsCreate = &runtime.Op{Name: "labels.Create", Table: "labels", Errs: errs, Validate: true, Params: []string{"attrs", "extra"}, SQL: `-- name: labels.Create
 INSERT INTO "labels" ("attrs", "extra")
-VALUES (COALESCE($1::hstore, ''::hstore), $2)
+VALUES (COALESCE($1::extensions.hstore, ''::extensions.hstore), $2)
 RETURNING "id", "attrs", "extra"`}
 
 // Create inserts n into table labels and returns the row as stored. It validates n
@@ -231,7 +231,7 @@ func scanWithKeyRow(v *WithKeyRow, d []any) []any {
 }
 
 const sqlLabelsWithKey = `-- name: labels.WithKey
-SELECT id, attrs FROM labels WHERE attrs ? $1 ORDER BY id`
+SELECT id, attrs FROM labels WHERE attrs OPERATOR(extensions.?) $1 ORDER BY id`
 
 // WithKey returns the rows of the query, all in memory.
 func (r *LabelRepo) WithKey(ctx context.Context, key_ string) ([]WithKeyRow, error) {
