@@ -326,6 +326,10 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	defer sdb.Close()
+	had, err := installedExtensions(ctx, sdb.DB)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := createBeforeTables(ctx, sdb.DB, pkg.Extensions, nil); err != nil {
 		return nil, nil, err
 	}
@@ -336,6 +340,12 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	}
 	normalized.Name = sqlschema.SchemaName
 	migration.CopySetColumns(desired, normalized)
+	// The migrations create the extensions, where they did: one the
+	// specs now install in another schema (or version) was made, for
+	// the normalization, where their statements would not find it.
+	if err := dropExtensionsBut(ctx, sdb.DB, pkg.Extensions, had); err != nil {
+		return nil, nil, err
+	}
 	// After the normalization, which the Atlas engine does only in a
 	// database without other schemas.
 	if err := runExternal(ctx, scratch, mc); err != nil {
@@ -568,6 +578,39 @@ func devSearchPath(ctx context.Context, devURL string) ([]string, error) {
 		}
 	}
 	return more, nil
+}
+
+// installedExtensions returns the names of the extensions installed in
+// the database db.
+func installedExtensions(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, "SELECT extname FROM pg_extension")
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: read the extensions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("--dev-url: read the extensions: %w", err)
+		}
+		out[name] = true
+	}
+	return out, rows.Err()
+}
+
+// dropExtensionsBut drops from the database db the extensions of exts
+// that are not in had (installed before createBeforeTables made them),
+// the last first.
+func dropExtensionsBut(ctx context.Context, db *sql.DB, exts []*ir.Extension, had map[string]bool) error {
+	for i := len(exts) - 1; i >= 0; i-- {
+		if e := exts[i]; !had[e.Name] {
+			if _, err := db.ExecContext(ctx, e.Drop()); err != nil {
+				return fmt.Errorf("--dev-url: %s: %w", e.Drop(), err)
+			}
+		}
+	}
+	return nil
 }
 
 // createBeforeTables creates the extensions exts, then the objects

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -378,5 +379,57 @@ tables:
 			out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
 			contains(t, "check", out, "schema matches the migrations")
 		})
+	}
+}
+
+// TestExtensionMovedToSchemaOfItsOwn moves citext, which columns, a
+// unique key and an array column use, to a schema of its own, planned
+// against a --dev-url database: the migration is one ALTER EXTENSION …
+// SET SCHEMA (no column is retyped: the replay of the earlier migration
+// found citext where it made it, not where the specs now put it, and the
+// columns' types read extensions.citext against citext), the rows stay,
+// the types the columns have are the extension's in its new schema,
+// check is clean, and the down migration moves it back.
+func TestExtensionMovedToSchemaOfItsOwn(t *testing.T) {
+	dir, dev, live := startFromCase(t, "extension_moved_to_schema")
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO users (email, tags) VALUES ('Ann@Example.com', '{Red,blue}')`); err != nil {
+		t.Fatal(err)
+	}
+	state := func() string {
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(format('%s %s', a.attname, n.nspname), ', ' ORDER BY a.attname) || '; ' ||
+  (SELECT string_agg(email || ' ' || tags::text, ', ') FROM users)
+FROM pg_attribute a
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 THEN t.typelem ELSE t.oid END
+JOIN pg_namespace n ON n.oid = e.typnamespace
+WHERE a.attrelid = 'users'::regclass AND a.attname IN ('email', 'tags')`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if got, want := state(), "email public, tags public; Ann@Example.com {Red,blue}"; got != want {
+		t.Fatalf("before: %q, want %q", got, want)
+	}
+	testfile.Write(t, dir, "schema/app.yaml", caseSpec(t, "extension_moved_to_schema", "after.yaml"))
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "move", "--dev-url", dev)
+	contains(t, "diff", out, `move extension "citext" to schema "extensions"`)
+	if strings.Contains(out, "alter column") {
+		t.Errorf("the diff retypes columns:\n%s", out)
+	}
+	replayedAsPlanned(t, dir, live, dev)
+	if got, want := state(), "email extensions, tags extensions; Ann@Example.com {Red,blue}"; got != want {
+		t.Errorf("after the up migration: %q, want %q", got, want)
+	}
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "1")
+	if got, want := state(), "email public, tags public; Ann@Example.com {Red,blue}"; got != want {
+		t.Errorf("after the down migration: %q, want %q", got, want)
 	}
 }

@@ -58,6 +58,24 @@ func (e *Extension) Update() string {
 	return "ALTER EXTENSION " + extensionName(e.Name) + " UPDATE TO " + names.QuoteLiteral(e.Version)
 }
 
+// SetSchema returns the statement moving an installed extension, with
+// its types, functions and operators, to e's schema (made first when it
+// is not public), or, for an extension e installs into no schema of its
+// own, to the schema CREATE EXTENSION would put it in (current_schema()):
+// ALTER EXTENSION citext SET SCHEMA "extensions". Columns of its types
+// keep them. PostgreSQL refuses it for an extension that is not
+// relocatable (plpgsql, PostGIS).
+func (e *Extension) SetSchema() string {
+	if e.Schema == "" {
+		return "DO $$ BEGIN EXECUTE format('ALTER EXTENSION %I SET SCHEMA %I', " + names.QuoteLiteral(e.Name) + ", current_schema()); END $$"
+	}
+	s := "ALTER EXTENSION " + extensionName(e.Name) + " SET SCHEMA " + names.QuoteIdent(e.Schema)
+	if e.Schema != "public" && !strings.HasPrefix(e.Schema, "pg_") {
+		s = "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n" + s
+	}
+	return s
+}
+
 // extensionName is an extension's name in a statement: as it is when
 // PostgreSQL reads it unquoted (pg_trgm), quoted otherwise ("uuid-ossp").
 func extensionName(name string) string {

@@ -57,7 +57,8 @@ type objectPlan struct {
 //
 //   - new extensions are created before every other change, removed
 //     ones dropped after every other change; a changed version is an
-//     ALTER EXTENSION … UPDATE TO;
+//     ALTER EXTENSION … UPDATE TO, a changed schema an ALTER EXTENSION
+//     … SET SCHEMA;
 //   - objects that go, or that are dropped to be created again, are
 //     dropped before every other change (so before the tables they
 //     depend on change), dependents first: in the reverse of the order
@@ -1013,13 +1014,23 @@ func planExtensions(pkg *ir.Package, cur []*ir.Extension) (before, after []*Chan
 			c := &Change{Cmd: e.Create(), Reverse: []string{e.Drop()}, Comment: fmt.Sprintf("create extension %q", e.Name)}
 			before = append(before, c)
 			beforeSum = append(beforeSum, c.Comment)
-		case e.Version != "" && e.Version != h.Version:
-			// Extensions ship upgrade scripts, seldom downgrade ones: the
-			// down migration keeps the new version.
-			c := &Change{Cmd: e.Update(), Comment: fmt.Sprintf("update extension %q to version %s", e.Name, e.Version),
-				Irreversible: fmt.Sprintf("%s cannot be undone: extensions seldom have a way back to an older version, so it stays after the down migration", e.Update())}
-			before = append(before, c)
-			beforeSum = append(beforeSum, c.Comment)
+		default:
+			var cs []*Change
+			if e.Schema != h.Schema {
+				// The extension's types go with it; the columns of them
+				// keep them (alignExtensionTypes).
+				cs = append(cs, &Change{Cmd: e.SetSchema(), Reverse: []string{h.SetSchema()}, Comment: fmt.Sprintf("move extension %q to %s", e.Name, extensionPlace(e.Schema))})
+			}
+			if e.Version != "" && e.Version != h.Version {
+				// Extensions ship upgrade scripts, seldom downgrade ones:
+				// the down migration keeps the new version.
+				cs = append(cs, &Change{Cmd: e.Update(), Comment: fmt.Sprintf("update extension %q to version %s", e.Name, e.Version),
+					Irreversible: fmt.Sprintf("%s cannot be undone: extensions seldom have a way back to an older version, so it stays after the down migration", e.Update())})
+			}
+			for _, c := range cs {
+				before = append(before, c)
+				beforeSum = append(beforeSum, c.Comment)
+			}
 		}
 	}
 	for i := len(cur) - 1; i >= 0; i-- {
@@ -1032,6 +1043,15 @@ func planExtensions(pkg *ir.Package, cur []*ir.Extension) (before, after []*Chan
 		afterSum = append(afterSum, c.Comment)
 	}
 	return before, after, beforeSum, afterSum
+}
+
+// extensionPlace names the schema an extension is declared in for a
+// change's comment: schema "extensions", or the current schema for none.
+func extensionPlace(schema string) string {
+	if schema == "" {
+		return "the current schema"
+	}
+	return fmt.Sprintf("schema %q", schema)
 }
 
 // objectFinding is the risk of an object change, if any: a sequence

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // regenerate prepares for Atlas's diff the columns whose generation
@@ -905,4 +906,55 @@ func keyGoes(i *schema.Index, dt *schema.Table) bool {
 	return !slices.ContainsFunc(dt.Indexes, func(di *schema.Index) bool {
 		return di.Unique && sameParts(i.Parts, di.Parts) && (!sqlschema.IsConstraintIndex(i) || sqlschema.IsConstraintIndex(di))
 	})
+}
+
+// alignExtensionTypes gives a column of current the type of its column
+// in desired where the two name one extension's type (citext, hstore,
+// ltree, or arrays of them) in different schemas: extensions.citext and
+// citext, as the type reads when the specs move its extension to a
+// schema of its own, or as a database reads it whose search_path has
+// that schema. An extension is installed once per database, so the
+// name is the type; the move is the extension's ALTER EXTENSION … SET
+// SCHEMA (planExtensions), which takes the columns' types with it, not
+// a change of the columns' type.
+func alignExtensionTypes(current, desired *schema.Schema) {
+	for ct, dt := range keptTables(current, desired) {
+		for _, to := range dt.Columns {
+			from, ok := ct.Column(to.Name)
+			if !ok || from.Type == nil || to.Type == nil {
+				continue
+			}
+			f, ok1 := extensionTypeName(from.Type.Type)
+			t, ok2 := extensionTypeName(to.Type.Type)
+			if ok1 && ok2 && f == t {
+				from.Type.Type, from.Type.Raw = to.Type.Type, to.Type.Raw
+			}
+		}
+	}
+}
+
+// extensionTypeName returns the name of an extension's type (a row of
+// package pgtypes with an Extension), or of an array of one, without
+// its schema: "citext", "hstore[]".
+func extensionTypeName(t schema.Type) (string, bool) {
+	var name string
+	switch t := t.(type) {
+	case *postgres.UserDefinedType:
+		name = t.T
+	case *postgres.ArrayType:
+		name = t.T
+	default:
+		return "", false
+	}
+	name, arr := strings.CutSuffix(name, "[]")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if r := pgtypes.Lookup(name); r == nil || r.Extension == "" {
+		return "", false
+	}
+	if arr {
+		name += "[]"
+	}
+	return name, true
 }
