@@ -389,7 +389,8 @@ tables:
 // found citext where it made it, not where the specs now put it, and the
 // columns' types read extensions.citext against citext), the rows stay,
 // the types the columns have are the extension's in its new schema,
-// check is clean, and the down migration moves it back.
+// check is clean, vet --url warns while the schema is not on the
+// search_path, and the down migration moves it back.
 func TestExtensionMovedToSchemaOfItsOwn(t *testing.T) {
 	dir, dev, live := startFromCase(t, "extension_moved_to_schema")
 	ctx := context.Background()
@@ -427,6 +428,15 @@ WHERE a.attrelid = 'users'::regclass AND a.attname IN ('email', 'tags')`).Scan(&
 	replayedAsPlanned(t, dir, live, dev)
 	if got, want := state(), "email extensions, tags extensions; Ann@Example.com {Red,blue}"; got != want {
 		t.Errorf("after the up migration: %q, want %q", got, want)
+	}
+	// The schema is not on the search_path: citext's operators are not
+	// found, which vet --url says, until it is.
+	out, _ = mustRun(t, 0, "-C", dir, "vet", "--url", live)
+	contains(t, "vet", out, `schema/app.yaml:2:12: warning: search path: extension "citext" is in schema "extensions", which the search_path of the role (pg_catalog, public) lacks`)
+	pgtest.Exec(t, live, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = "$user", public, extensions', current_database()); END $$`)
+	out, _ = mustRun(t, 0, "-C", dir, "vet", "--url", live)
+	if strings.Contains(out, "search path") {
+		t.Errorf("vet warns with the schema on the search_path:\n%s", out)
 	}
 	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "1")
 	if got, want := state(), "email public, tags public; Ann@Example.com {Red,blue}"; got != want {

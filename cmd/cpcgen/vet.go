@@ -116,7 +116,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) 
 		return err
 	}
 	if appURL != "" {
-		warnings, err := appRoleWarnings(ctx, pkg, appURL)
+		warnings, err := appRoleWarnings(ctx, pkg, appURL, c.displayRoot(proj))
 		if err != nil {
 			return err
 		}
@@ -333,11 +333,8 @@ func vetProblems(findings []vet.Finding, root string) []problem {
 }
 
 // appRoleWarnings connects to the application's database at appURL and
-// returns vet.AppRole's findings as warnings.
-func appRoleWarnings(ctx context.Context, pkg *ir.Package, appURL string) ([]problem, error) {
-	if len(pkg.Policies) == 0 {
-		return nil, nil
-	}
+// returns vet.AppRole's and vet.SearchPath's findings as warnings.
+func appRoleWarnings(ctx context.Context, pkg *ir.Package, appURL, root string) ([]problem, error) {
 	conn, err := pgx.Connect(ctx, appURL)
 	if err != nil {
 		return nil, fmt.Errorf("--url: connect to %s: %w", redact(appURL), err)
@@ -347,9 +344,17 @@ func appRoleWarnings(ctx context.Context, pkg *ir.Package, appURL string) ([]pro
 	if err != nil {
 		return nil, fmt.Errorf("--url: check the role of %s: %w", redact(appURL), err)
 	}
+	paths, err := vet.SearchPath(ctx, conn, pkg)
+	if err != nil {
+		return nil, fmt.Errorf("--url: read the search_path of %s: %w", redact(appURL), err)
+	}
 	var ps []problem
-	for _, f := range findings {
-		ps = append(ps, problem{Kind: f.Kind, Msg: f.Msg, Warning: true})
+	for _, f := range append(findings, paths...) {
+		p := problem{Kind: f.Kind, Msg: f.Msg, Warning: true}
+		if f.Pos.IsValid() {
+			p.File, p.Line, p.Col = display(root, f.Pos.File), f.Pos.Line, f.Pos.Col
+		}
+		ps = append(ps, p)
 	}
 	return ps, nil
 }
