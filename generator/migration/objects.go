@@ -47,9 +47,12 @@ type objectPlan struct {
 	// why says, for an object dropped and created again, what made it so.
 	why map[string]string
 	// alter holds, by key, the statements that change a composite type
-	// or a domain a column uses in place, and back (see alterComposite,
-	// alterDomain).
+	// or a domain a column uses, or a sequence, in place, and back (see
+	// alterComposite, alterDomain, alterSequence).
 	alter map[string][2]string
+	// seqNotes holds, by key, what alterSequence notes of a sequence
+	// altered in place whose range shrinks, going up and going down.
+	seqNotes map[string][2]string
 }
 
 // planObjects adds to p the statements that bring the extensions and the
@@ -136,7 +139,13 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 				continue // written apart only
 			}
 			c = &Change{Cmd: a[0], Reverse: []string{a[1]}, Comment: "alter " + n.Title() + " in place: columns use it"}
+			if n.Kind == "sequence" {
+				c.Comment = "alter " + n.Title() + " in place, keeping its value"
+			}
 			createSum = append(createSum, c.Comment)
+			if note := joinNotes(op.seqNotes[n.Key]); note != "" {
+				c.Comment += ": " + note
+			}
 		case op.create[n.Key] && cur[n.Key] != nil:
 			c = &Change{Cmd: n.Create, Reverse: []string{n.Drop}, Comment: "create " + n.Title() + " again"}
 			createSum = append(createSum, fmt.Sprintf("drop and create %s again (%s)", n.Title(), op.why[n.Key]))
@@ -147,6 +156,9 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			continue
 		}
 		c.finding = objectFinding(c, n, false, n)
+		if note := op.seqNotes[n.Key][0]; note != "" {
+			c.finding = narrowedSequence(n, note)
+		}
 		if f := readsDropped(n, p.Schema); f != nil {
 			c.finding = f
 		}
@@ -364,7 +376,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 	for _, o := range pkg.Objects {
 		want[o.Key] = o
 	}
-	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}, alter: map[string][2]string{}}
+	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}, alter: map[string][2]string{}, seqNotes: map[string][2]string{}}
 	for _, o := range curObjs {
 		if want[o.Key] == nil {
 			op.drop[o.Key] = true
@@ -372,6 +384,8 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 	}
 	redo := func(key, why string) {
 		delete(op.replace, key)
+		delete(op.alter, key)
+		delete(op.seqNotes, key)
 		op.drop[key], op.create[key] = true, true
 		op.why[key] = why
 	}
@@ -393,6 +407,14 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 		case o.Create != n.Create && o.Kind == "domain" && n.Kind == "domain" && len(typeUsers[objectTypeName(n)]) > 0:
 			if up, down, ok := alterDomain(o, n, domainContained(objectTypeName(n), pkg.Objects, typeUsers)); ok {
 				op.alter[n.Key] = [2]string{up, down}
+			} else {
+				redo(n.Key, "its definition changed")
+			}
+		case o.Create != n.Create && o.Kind == "sequence" && n.Kind == "sequence":
+			// Altered in place, it keeps its value, and what depends
+			// on it stays.
+			if up, down, notes, ok := alterSequence(o, n); ok {
+				op.alter[n.Key], op.seqNotes[n.Key] = [2]string{up, down}, notes
 			} else {
 				redo(n.Key, "its definition changed")
 			}
@@ -487,7 +509,6 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 		if o.Kind != "type" && o.Kind != "domain" || !op.drop[o.Key] || !op.create[o.Key] {
 			continue
 		}
-		delete(op.alter, o.Key)
 		if users := typeUsers[objectTypeName(o)]; len(users) > 0 {
 			return op, typeInUse(o, users, op.why[o.Key])
 		}

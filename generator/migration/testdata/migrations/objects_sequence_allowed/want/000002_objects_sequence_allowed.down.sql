@@ -3,7 +3,5 @@
 
 -- cpcgen: irreversible: ALTER EXTENSION citext UPDATE TO '1.6' cannot be undone: extensions seldom have a way back to an older version, so it stays after the down migration
 
--- reverse: create sequence "invoice_no" again
-DROP SEQUENCE invoice_no;
--- reverse: drop sequence "invoice_no", to create it again: its definition changed
-CREATE SEQUENCE invoice_no START 1000;
+-- reverse: alter sequence "invoice_no" in place, keeping its value
+ALTER SEQUENCE invoice_no START WITH 1000;

@@ -3,7 +3,5 @@
 
 -- update extension "citext" to version 1.6
 ALTER EXTENSION citext UPDATE TO '1.6';
--- drop sequence "invoice_no", to create it again: its definition changed
-DROP SEQUENCE invoice_no;
--- create sequence "invoice_no" again
-CREATE SEQUENCE invoice_no START 5000;
+-- alter sequence "invoice_no" in place, keeping its value
+ALTER SEQUENCE invoice_no START WITH 5000;

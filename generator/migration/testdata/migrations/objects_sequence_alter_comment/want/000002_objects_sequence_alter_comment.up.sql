@@ -1,0 +1,7 @@
+-- Migration 000002 objects_sequence_alter_comment, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- alter sequence "ticket_no" in place, keeping its value
+COMMENT ON SEQUENCE ticket_no IS NULL;
+-- alter sequence "order_no" in place, keeping its value
+COMMENT ON SEQUENCE order_no IS 'Order numbers.';
