@@ -346,8 +346,12 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //
 //   - a changed object whose kind allows it and whose signature stays
 //     (a function with the same arguments and result) is replaced in
-//     place with CREATE OR REPLACE; any other change drops it and
-//     creates it again, and with it every object that depends on it;
+//     place with CREATE OR REPLACE; a sequence whose options or
+//     comments only change is altered in place (alterSequence), keeping
+//     its value, and so are a composite type or a domain columns use
+//     when they can be (alterComposite, alterDomain); any other change
+//     drops it and creates it again, and with it every object that
+//     depends on it;
 //   - a view (ir.Object.Rebuild) is dropped and created again around a
 //     change that drops, renames or retypes a column of a table it
 //     depends on or its SQL names (changedTables), or renames that
