@@ -7,6 +7,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/names"
 )
 
 // objectSchemas are the schemas check reads SQL objects in: current (the
@@ -53,6 +54,7 @@ type declared struct {
 	title   string
 	pos     ir.Pos
 	version string // an extension's declared version
+	schema  string // an extension's declared schema
 	ext     bool
 }
 
@@ -76,7 +78,7 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 	canon := func(key, current string) string { return strings.ReplaceAll(key, " "+current+".", " ") }
 	haveDecl, wantDecl := map[string]declared{}, map[string]declared{}
 	for _, e := range c.pkg.Extensions {
-		d := declared{title: fmt.Sprintf("extension %q", e.Name), pos: e.Pos, version: e.Version, ext: true}
+		d := declared{title: fmt.Sprintf("extension %q", e.Name), pos: e.Pos, version: e.Version, schema: e.Schema, ext: true}
 		haveDecl[e.Key()], wantDecl[e.Key()] = d, d
 	}
 	for _, o := range c.pkg.Objects {
@@ -130,6 +132,12 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 			if d != nil && d.version != "" && h.Definition != d.version {
 				add("schema drift", d, "%s is at version %s in %s, not %s as its migrations make it; run ALTER EXTENSION %s UPDATE TO '%s', or declare version %s",
 					title(w, d), h.Definition, c.where, d.version, strings.TrimPrefix(w.Key, "extension "), d.version, h.Definition)
+			}
+			if d != nil && d.schema != "" && h.Schema != d.schema {
+				// A declared schema only: one CREATE EXTENSION chose
+				// is the current schema of the database it ran on.
+				add("schema drift", d, "%s is in schema %q in %s, not %q as its migrations make it (the generated statements name its types there); run ALTER EXTENSION %s SET SCHEMA %s, or declare schema %s",
+					title(w, d), h.Schema, c.where, d.schema, strings.TrimPrefix(w.Key, "extension "), names.QuoteIdent(d.schema), h.Schema)
 			}
 		case h.Definition != w.Definition:
 			add("schema drift", d, "%s in %s differs from the one its applied migrations create (compared as PostgreSQL prints both back): it was changed outside the migrations; run its statements from %s again",

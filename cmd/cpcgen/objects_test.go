@@ -389,8 +389,9 @@ tables:
 // found citext where it made it, not where the specs now put it, and the
 // columns' types read extensions.citext against citext), the rows stay,
 // the types the columns have are the extension's in its new schema,
-// check is clean, vet --url warns while the schema is not on the
-// search_path, and the down migration moves it back.
+// check is clean (and finds it moved back by hand), vet --url warns
+// while the schema is not on the search_path, and the down migration
+// moves it back.
 func TestExtensionMovedToSchemaOfItsOwn(t *testing.T) {
 	dir, dev, live := startFromCase(t, "extension_moved_to_schema")
 	ctx := context.Background()
@@ -438,6 +439,12 @@ WHERE a.attrelid = 'users'::regclass AND a.attname IN ('email', 'tags')`).Scan(&
 	if strings.Contains(out, "search path") {
 		t.Errorf("vet warns with the schema on the search_path:\n%s", out)
 	}
+	// Moved back by hand, it is schema drift.
+	pgtest.Exec(t, live, "ALTER EXTENSION citext SET SCHEMA public")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, `schema/app.yaml:2:12: schema drift: extension "citext" is in schema "public" in `,
+		`, not "extensions" as its migrations make it (the generated statements name its types there); run ALTER EXTENSION citext SET SCHEMA "extensions", or declare schema public`)
+	pgtest.Exec(t, live, "ALTER EXTENSION citext SET SCHEMA extensions")
 	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "1")
 	if got, want := state(), "email public, tags public; Ann@Example.com {Red,blue}"; got != want {
 		t.Errorf("after the down migration: %q, want %q", got, want)

@@ -31,6 +31,9 @@ type FoundObject struct {
 	// its version. Functions that share a name (overloads) have their
 	// definitions joined, sorted.
 	Definition string
+	// Schema is the schema an extension is installed in ("" for other
+	// objects, whose Key names it).
+	Schema string
 }
 
 // ObjectCatalogs are the catalog queries InspectObjects reads each kind
@@ -72,8 +75,8 @@ WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)` + no
 }
 
 // extensionCatalog lists the installed extensions but plpgsql, which
-// every database has.
-const extensionCatalog = `SELECT e.extname, e.extversion FROM pg_extension e WHERE e.extname <> 'plpgsql'`
+// every database has, with their versions and schemas.
+const extensionCatalog = `SELECT e.extname, e.extversion, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'`
 
 func notExtension(catalog, oid string) string {
 	return "\n  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '" + catalog + "'::regclass AND d.objid = " + oid + " AND d.deptype IN ('e', 'i'))"
@@ -103,12 +106,12 @@ func InspectObjects(ctx context.Context, q Querier, schemas []string, current st
 		return nil, fmt.Errorf("read pg_extension: %w", err)
 	}
 	for rows.Next() {
-		var name, version string
-		if err := rows.Scan(&name, &version); err != nil {
+		var name, version, schema string
+		if err := rows.Scan(&name, &version, &schema); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read pg_extension: %w", err)
 		}
-		byKey["extension "+name] = &FoundObject{Key: "extension " + name, Kind: "extension", Definition: version}
+		byKey["extension "+name] = &FoundObject{Key: "extension " + name, Kind: "extension", Definition: version, Schema: schema}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
