@@ -109,6 +109,9 @@ type CatTable struct {
 	// ReplicaIdentity is the table's REPLICA IDENTITY when not DEFAULT:
 	// FULL, NOTHING or INDEX, with ReplicaIndex the index; "" for DEFAULT.
 	ReplicaIdentity, ReplicaIndex string
+	// AccessMethod is the table access method of a table made USING one
+	// other than heap, or "".
+	AccessMethod string
 	// ClusterOn is the index ALTER TABLE … CLUSTER ON marked, or "".
 	ClusterOn string
 	// OfType is the composite type of a typed table (CREATE TABLE … OF
@@ -558,7 +561,8 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'INDEX' ELSE '' END,
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), ''),
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), ''),
-  coalesce((SELECT ty.typname FROM pg_type ty WHERE ty.oid = c.reloftype), '')
+  coalesce((SELECT ty.typname FROM pg_type ty WHERE ty.oid = c.reloftype), ''),
+  coalesce((SELECT am.amname FROM pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
 ORDER BY c.relname`, r.schema)
@@ -568,7 +572,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType, &t.AccessMethod); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)
@@ -1189,6 +1193,10 @@ SELECT 'operator class', oc.opcname || ' USING ' || am.amname FROM pg_opclass oc
 UNION ALL
 SELECT 'operator family', f.opfname || ' USING ' || am.amname FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod WHERE n.nspname = $1`+notExt("f.oid", "pg_opfamily")+`
   AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = f.oid AND oc.opcname = f.opfname)
+UNION ALL
+SELECT 'access method', a.amname || ' (TYPE ' || CASE a.amtype WHEN 't' THEN 'TABLE' ELSE 'INDEX' END || ')' FROM pg_am a
+  WHERE a.oid >= 16384 AND (EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relam = a.oid AND n.nspname = $1)
+    OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = a.amhandler AND n.nspname = $1))`+notExt("a.oid", "pg_am")+`
 UNION ALL
 SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
 UNION ALL

@@ -542,6 +542,8 @@ func (c *converter) tableProblem(t *CatTable) string {
 		return "it inherits from " + strings.Join(t.Inherits, ", ")
 	case t.OfType != "":
 		return "it is a typed table (OF " + t.OfType + "), which specs do not declare"
+	case t.AccessMethod != "":
+		return "it uses table access method " + t.AccessMethod + ", which specs do not declare"
 	case len(t.Columns) == 0:
 		return "it has no columns, which a spec table must have"
 	}
@@ -1971,6 +1973,9 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	if t.PartKey != "" {
 		b.WriteString(" PARTITION BY " + t.PartKey)
+	}
+	if t.AccessMethod != "" {
+		b.WriteString(" USING " + quoteIdent(t.AccessMethod))
 	}
 	if len(t.Options) > 0 {
 		b.WriteString(" WITH (" + strings.Join(t.Options, ", ") + ")")

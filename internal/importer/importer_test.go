@@ -914,6 +914,31 @@ CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', determinis
 		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it`)
 }
 
+// TestTableAccessMethod: a table made USING a table access method other
+// than heap is kept as SQL with its USING clause, where it became a spec
+// table made with heap, silently; an access method the schema's tables
+// or indexes use, made by no extension, is reported as not imported, as
+// an operator class is.
+func TestTableAccessMethod(t *testing.T) {
+	conn := loadedConn(t, "am", `
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD unused TYPE TABLE HANDLER heap_tableam_handler;
+CREATE TABLE events (id int PRIMARY KEY, body text) USING heap2 WITH (fillfactor = 90);
+CREATE TABLE plain (id int PRIMARY KEY);
+`)
+	res := convert(t, conn, "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "access method" || kind == "table" },
+		"access method heap2 (TYPE TABLE): not imported: import does not carry objects of kind access method; add it by hand as an sql_objects entry of kind other (with drop:)",
+		"table events: kept as sql_object: it uses table access method heap2, which specs do not declare; no Go code is generated for it")
+	got := string(res.Files[0].Data)
+	if !strings.Contains(got, ") USING heap2 WITH (fillfactor=90)") {
+		t.Errorf("the kept table lacks its access method:\n%s", got)
+	}
+	if !strings.Contains(got, "\n  plain:\n") {
+		t.Errorf("the heap table is not a spec table:\n%s", got)
+	}
+}
+
 // TestSQLTableFunctionDefaults: a table kept as SQL (a partition with a
 // comment of its own) makes a default calling a function that can be
 // created before the tables with the table, that function before the
