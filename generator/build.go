@@ -9,7 +9,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
-	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -690,10 +689,14 @@ func (b *builder) irType(st spec.Type) ir.Type {
 }
 
 // extensionSchema returns the schema the specs install extension name
-// in when it is not the tables' (sqlschema.SchemaName), else "".
+// in, even public: the tables are made in the schema the migrations'
+// connection resolves names to (an app role's search_path may be app
+// alone), which need not be the extension's. "" when the specs name no
+// schema (CREATE EXTENSION then puts it where the tables go) or a
+// system one (pg_catalog, always searched).
 func (b *builder) extensionSchema(name string) string {
 	for _, e := range b.proj.Extensions {
-		if e.Name == name && e.Schema != sqlschema.SchemaName {
+		if e.Name == name && !strings.HasPrefix(e.Schema, "pg_") {
 			return e.Schema
 		}
 	}

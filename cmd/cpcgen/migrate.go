@@ -340,6 +340,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	}
 	normalized.Name = sqlschema.SchemaName
 	migration.CopySetColumns(desired, normalized)
+	migration.AlignExtensionTypes(normalized, desired)
 	// The migrations create the extensions, where they did: one the
 	// specs now install in another schema (or version) was made, for
 	// the normalization, where their statements would not find it.

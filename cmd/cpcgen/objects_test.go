@@ -450,3 +450,36 @@ WHERE a.attrelid = 'users'::regclass AND a.attname IN ('email', 'tags')`).Scan(&
 		t.Errorf("after the down migration: %q, want %q", got, want)
 	}
 }
+
+// TestExtensionInPublicTablesInSchemaApp: citext declared in public, the
+// tables made in app (the database's search_path is app alone, as for an
+// app role set up so): the columns name the type public.citext, in the
+// first migration, written offline or against a --dev-url database
+// (whose search_path has public, so it reads the type back unqualified),
+// where citext alone was "type does not exist".
+func TestExtensionInPublicTablesInSchemaApp(t *testing.T) {
+	spec := `extensions:
+  - {name: citext, schema: public}
+tables:
+  users:
+    columns:
+      id: {type: bigint, primary_key: true, identity: true}
+      email: {type: citext, unique: true}
+      aliases: {type: "citext[]", nullable: true}
+`
+	dir, live := migratedInSchemaApp(t, spec)
+	dev := pgtest.Current(t).AdminURL()
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "again", "--dev-url", dev)
+	contains(t, "second diff", out, "no changes")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, `schema matches the migrations (schema "app")`)
+
+	dir = newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	live = pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	replayedAsPlanned(t, dir, live, dev)
+}

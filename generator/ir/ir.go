@@ -1314,10 +1314,10 @@ type Type struct {
 	// switch on names. It is nil exactly when Enum is set.
 	Base *pgtypes.Type
 	// Schema is the schema of the extension that provides Base (citext,
-	// hstore, ltree) when the specs install it in a schema other than
-	// the tables' (extensions: [{name: citext, schema: extensions}], as
-	// Supabase does): SQL names the type there, so that DDL and casts
-	// find it whatever the search_path. "" otherwise.
+	// hstore, ltree) when the specs install it in a named schema
+	// (extensions: [{name: citext, schema: extensions}], as Supabase
+	// does): SQL names the type there, so that DDL and casts find it
+	// whatever the search_path. "" otherwise.
 	Schema string
 }
 

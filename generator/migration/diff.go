@@ -277,7 +277,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if pkg != nil && o.was != nil {
 		declaredSequences(pkg, current, desired, o.was)
 	}
-	alignExtensionTypes(current, desired)
+	AlignExtensionTypes(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diff schema: %w", err)

@@ -1043,7 +1043,7 @@ func planExtensions(pkg *ir.Package, cur []*ir.Extension) (before, after []*Chan
 			var cs []*Change
 			if e.Schema != h.Schema {
 				// The extension's types go with it; the columns of them
-				// keep them (alignExtensionTypes).
+				// keep them (AlignExtensionTypes).
 				cs = append(cs, &Change{Cmd: e.SetSchema(), Reverse: []string{h.SetSchema()}, Comment: fmt.Sprintf("move extension %q to %s", e.Name, extensionPlace(e.Schema))})
 			}
 			if e.Version != "" && e.Version != h.Version {

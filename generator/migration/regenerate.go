@@ -908,16 +908,18 @@ func keyGoes(i *schema.Index, dt *schema.Table) bool {
 	})
 }
 
-// alignExtensionTypes gives a column of current the type of its column
+// AlignExtensionTypes gives a column of current the type of its column
 // in desired where the two name one extension's type (citext, hstore,
-// ltree, or arrays of them) in different schemas: extensions.citext and
-// citext, as the type reads when the specs move its extension to a
-// schema of its own, or as a database reads it whose search_path has
-// that schema. An extension is installed once per database, so the
-// name is the type; the move is the extension's ALTER EXTENSION … SET
-// SCHEMA (planExtensions), which takes the columns' types with it, not
-// a change of the columns' type.
-func alignExtensionTypes(current, desired *schema.Schema) {
+// ltree, or arrays of them) in different schemas or one without its
+// schema: extensions.citext and citext, as the type reads when the
+// specs move its extension to a schema of its own, or as a database
+// whose search_path has that schema reads it (a --dev-url database
+// normalizing the specs: the statements name the type as the specs do).
+// An extension is installed once per database, so the name is the type;
+// a move is the extension's ALTER EXTENSION … SET SCHEMA
+// (planExtensions), which takes the columns' types with it, not a
+// change of the columns' type.
+func AlignExtensionTypes(current, desired *schema.Schema) {
 	for ct, dt := range keptTables(current, desired) {
 		for _, to := range dt.Columns {
 			from, ok := ct.Column(to.Name)
