@@ -948,8 +948,8 @@ func (c *converter) sqlCallees(f *CatFunction) []string {
 		if !sqlBody {
 			continue
 		}
-		for _, g := range c.cat.Functions {
-			if g.Name != f.Name && calls(text, g.Name) {
+		for i := range c.cat.Functions {
+			if g := &c.cat.Functions[i]; g.Name != f.Name && callsFunction(text, g) {
 				out = appendUnique(out, g.Name)
 			}
 		}
@@ -3280,9 +3280,9 @@ func (c *converter) laterObjects() {
 				// LANGUAGE sql one of those calls it back, which no
 				// order satisfies.
 				_, rest, _ := strings.Cut(def, "\n") // not the CREATE line, which names f itself (and an aggregate of its name)
-				for j, g := range cat.Functions {
-					og := fnObjs[j]
-					if og == o || !calls(rest, g.Name) || calls(strings.Join(sqlDefs(g.Defs), "\n"), f.Name) {
+				for j := range cat.Functions {
+					g, og := &cat.Functions[j], fnObjs[j]
+					if og == o || !callsFunction(rest, g) || callsFunction(strings.Join(sqlDefs(g.Defs), "\n"), &cat.Functions[i]) {
 						continue
 					}
 					o.dependsOn = appendUnique(o.dependsOn, og.name)
@@ -3539,6 +3539,27 @@ func calls(text, name string) bool {
 	if re == nil {
 		re = regexp.MustCompile(`(?i)(^|[^a-z0-9_"])"?` + regexp.QuoteMeta(name) + `"?\s*\(`)
 		wordCache["("+name] = re
+	}
+	return re.MatchString(text)
+}
+
+// callsFunction reports whether text calls function f: by name
+// followed by an opening parenthesis (calls), or, when an overload of f
+// takes one argument, in attribute notation, its name after a dot
+// (Supabase postgres-meta's details_is_long(todos) reading
+// $1.details_length, which PostgreSQL resolves as details_length($1)
+// when it creates the LANGUAGE sql function).
+func callsFunction(text string, f *CatFunction) bool {
+	if calls(text, f.Name) {
+		return true
+	}
+	if !slices.ContainsFunc(f.Args, func(a string) bool { return a != "" && !strings.Contains(a, ",") }) {
+		return false
+	}
+	re := wordCache["."+f.Name+"."]
+	if re == nil {
+		re = regexp.MustCompile(`(?i)\.\s*(` + regexp.QuoteMeta(f.Name) + `|"` + regexp.QuoteMeta(f.Name) + `")($|[^a-z0-9_"(])`)
+		wordCache["."+f.Name+"."] = re
 	}
 	return re.MatchString(text)
 }

@@ -1423,6 +1423,22 @@ CREATE FUNCTION chk(bigint) RETURNS text LANGUAGE sql AS 'SELECT public.chk($1::
 	madeInOrder(t, convert(t, loadedConn(t, "overload_chain", ddl), "test"), testConn(t), 1)
 }
 
+// TestFunctionAttributeNotation: a LANGUAGE sql function calling
+// another in attribute notation ($1.details_length, which PostgreSQL
+// reads as details_length($1); Supabase postgres-meta's
+// details_is_long) was written before it, as no call of the callee's
+// name with a parenthesis was found, and the first migration failed
+// creating it: column "details_length" not found in data type todos.
+// Made in the specs' order, the objects are created.
+func TestFunctionAttributeNotation(t *testing.T) {
+	table := "CREATE TABLE t (id int PRIMARY KEY, details text);\n"
+	ddl := table + `CREATE FUNCTION b_length(t) RETURNS int LANGUAGE sql STABLE AS 'SELECT length($1.details)';
+CREATE FUNCTION a_is_long(t) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT $1.b_length > 20';
+CREATE FUNCTION a_words(r t) RETURNS int LANGUAGE sql STABLE AS 'SELECT (r)."b_length" + 1';
+`
+	madeInOrder(t, convert(t, loadedConn(t, "attribute_notation", ddl), "test"), loadedConn(t, "tables", table), 3)
+}
+
 // TestShellOperator: CREATE OPERATOR = (…, NEGATOR = <>) makes the
 // operator <> a shell, without a function (Spacewalk's evr_t
 // operators). Import wrote it as an operator of its own, CREATE OPERATOR
