@@ -3548,9 +3548,20 @@ func calls(text, name string) bool {
 // takes one argument, in attribute notation, its name after a dot
 // (Supabase postgres-meta's details_is_long(todos) reading
 // $1.details_length, which PostgreSQL resolves as details_length($1)
-// when it creates the LANGUAGE sql function).
+// when it creates the LANGUAGE sql function). A constant naming it as a
+// regproc or regprocedure ('f'::regproc, 'app.f(integer)'::regprocedure)
+// counts too: PostgreSQL looks the function up when it reads the
+// constant, as it creates the function whose body holds it.
 func callsFunction(text string, f *CatFunction) bool {
 	if calls(text, f.Name) {
+		return true
+	}
+	reg := wordCache["'"+f.Name+"'"]
+	if reg == nil {
+		reg = regexp.MustCompile(`(?i)'(?:[^'.]*\.)?(?:` + regexp.QuoteMeta(f.Name) + `|"` + regexp.QuoteMeta(f.Name) + `")(?:\s*\([^']*\))?'\s*::\s*(?:pg_catalog\.)?regproc(?:edure)?\b`)
+		wordCache["'"+f.Name+"'"] = reg
+	}
+	if reg.MatchString(text) {
 		return true
 	}
 	if !slices.ContainsFunc(f.Args, func(a string) bool { return a != "" && !strings.Contains(a, ",") }) {

@@ -1439,6 +1439,20 @@ CREATE FUNCTION a_words(r t) RETURNS int LANGUAGE sql STABLE AS 'SELECT (r)."b_l
 	madeInOrder(t, convert(t, loadedConn(t, "attribute_notation", ddl), "test"), loadedConn(t, "tables", table), 3)
 }
 
+// TestFunctionNamedByRegproc: a LANGUAGE sql function whose body names
+// another function by a regproc or regprocedure constant ('b_target'::regproc),
+// which PostgreSQL looks up when it creates the function, was written
+// before it, and the first migration failed: function "b_target" does
+// not exist. Made in the specs' order, the objects are created.
+func TestFunctionNamedByRegproc(t *testing.T) {
+	ddl := `CREATE FUNCTION b_target(int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+CREATE FUNCTION c_other() RETURNS int LANGUAGE sql AS 'SELECT 2';
+CREATE FUNCTION a_oid() RETURNS oid LANGUAGE sql AS $$SELECT 'b_target'::regproc::oid$$;
+CREATE FUNCTION a_sig() RETURNS text LANGUAGE sql AS $$SELECT pg_get_functiondef('public.c_other()'::regprocedure)$$;
+`
+	madeInOrder(t, convert(t, loadedConn(t, "regproc", ddl), "test"), testConn(t), 4)
+}
+
 // TestShellOperator: CREATE OPERATOR = (…, NEGATOR = <>) makes the
 // operator <> a shell, without a function (Spacewalk's evr_t
 // operators). Import wrote it as an operator of its own, CREATE OPERATOR
