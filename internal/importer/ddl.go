@@ -564,20 +564,41 @@ func clipStatement(s string) string {
 	return s
 }
 
+// conditional reports whether the psql meta-command line opens (\if),
+// continues (\elif, \else) or closes (\endif) a conditional block.
+func conditional(line string) string {
+	switch c := metaCommand(line); c {
+	case `\if`, `\elif`, `\else`, `\endif`:
+		return c
+	}
+	return ""
+}
+
 // SplitDDL splits SQL text into statements at top-level semicolons,
 // understanding quoted strings and identifiers, dollar quotes, comments,
 // BEGIN ATOMIC bodies and parentheses (as psql, a semicolon inside them,
 // as between the actions of CREATE RULE … DO ( …; … ), ends no
-// statement); it drops psql meta-commands and COPY data.
+// statement); it drops psql meta-commands and COPY data. A statement
+// (or an include) between psql's \if and \endif is an error: import does
+// not evaluate conditionals, and running every branch, as it did, made
+// what psql would not.
 func SplitDDL(src string) ([]Statement, error) {
 	var out []Statement
 	line := 1
 	start, startLine := -1, 0
 	atomic, parens := 0, 0
+	var conds []int // the lines of the \if blocks open
+	var condErr error
+	inCond := func(at int) {
+		if len(conds) > 0 && condErr == nil {
+			condErr = fmt.Errorf("line %d: a statement inside psql's \\if of line %d: import does not evaluate psql's conditionals, and running every branch would make what psql does not; keep the branch that applies, or run the file with psql and import from that database (--url)", at, conds[len(conds)-1])
+		}
+	}
 	flush := func(end int) {
 		if start >= 0 {
 			text := strings.TrimSpace(src[start:end])
 			if text != "" {
+				inCond(startLine)
 				out = append(out, Statement{SQL: text, Line: startLine})
 			}
 		}
@@ -603,7 +624,16 @@ func SplitDDL(src string) ([]Statement, error) {
 				}
 				continue
 			}
+			switch conditional(src[j:i]) {
+			case `\if`:
+				conds = append(conds, line)
+			case `\endif`:
+				if len(conds) > 0 {
+					conds = conds[:len(conds)-1]
+				}
+			}
 			if inc, rel, ok := includeCommand(src[j:i]); ok {
+				inCond(line)
 				out = append(out, Statement{Line: line, Include: inc, Relative: rel})
 			}
 			continue
@@ -736,6 +766,9 @@ func SplitDDL(src string) ([]Statement, error) {
 		}
 	}
 	flush(len(src))
+	if condErr != nil {
+		return nil, condErr
+	}
 	return out, nil
 }
 

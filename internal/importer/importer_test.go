@@ -121,6 +121,25 @@ func TestSplitDDL(t *testing.T) {
 	}
 }
 
+// TestSplitDDLConditional: psql's \if blocks were skipped line by line
+// as other meta-commands, so the statements of every branch ran and
+// import made tables psql would not (both y and z below). A statement
+// inside one is an error naming both lines; blocks holding only
+// meta-commands (a default for a variable) are no error.
+func TestSplitDDLConditional(t *testing.T) {
+	_, err := SplitDDL("CREATE TABLE x (id int);\n\\if :{?foo}\nCREATE TABLE y (id int);\n\\else\nCREATE TABLE z (id int);\n\\endif\n")
+	if err == nil || !strings.Contains(err.Error(), "line 3: a statement inside psql's \\if of line 2") || !strings.Contains(err.Error(), "--url") {
+		t.Errorf("%v", err)
+	}
+	if _, err := SplitDDL("\\if :{?foo}\n\\else\n\\ir other.sql\n\\endif\n"); err == nil || !strings.Contains(err.Error(), "line 3:") {
+		t.Errorf("an include inside \\if: %v", err)
+	}
+	stmts, err := SplitDDL("\\if :{?chunk}\n\\else\n\\set chunk 500\n\\endif\nCREATE TABLE x (id int);\n")
+	if err != nil || len(stmts) != 1 || stmts[0].Line != 5 {
+		t.Errorf("%+v %v", stmts, err)
+	}
+}
+
 // TestApplyDDLMissingOnServer: an extension the replaying server does
 // not have stops the replay with its file and line and what to do.
 func TestApplyDDLMissingOnServer(t *testing.T) {
