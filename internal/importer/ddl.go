@@ -246,6 +246,9 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 		if pgErr != nil && pgErr.Position > 0 {
 			pos := runeOffset(s.SQL, int(pgErr.Position)-1)
 			de.ErrLine = s.Line + strings.Count(s.SQL[:pos], "\n")
+			if name := psqlVariable(s.SQL[pos:]); de.Hint == "" && pgErr.Code == "42601" && name != "" {
+				de.Hint = fmt.Sprintf("psql puts the value of its variable %s there (\\set %s …, psql -v %s=…), and import does not: write the value in the file, or run the file with psql and import from that database (--url)", name, name, name)
+			}
 		}
 		return de
 	}
@@ -563,6 +566,18 @@ func clipStatement(s string) string {
 	}
 	return s
 }
+
+// psqlVariable returns the name of the psql variable interpolated at the
+// start of s (:name, :'name', :"name", :{?name}), or "".
+func psqlVariable(s string) string {
+	m := psqlVariableRE.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2] + m[3] + m[4]
+}
+
+var psqlVariableRE = regexp.MustCompile(`^:(?:([A-Za-z_][A-Za-z0-9_]*)|'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|\{\?([A-Za-z_][A-Za-z0-9_]*)\})`)
 
 // conditional reports whether the psql meta-command line opens (\if),
 // continues (\elif, \else) or closes (\endif) a conditional block.

@@ -140,6 +140,20 @@ func TestSplitDDLConditional(t *testing.T) {
 	}
 }
 
+// TestApplyDDLPsqlVariable: a statement holding a psql variable (:tbl,
+// which \set gives a value in psql) stopped the replay at a syntax error
+// at ":" with nothing more; the message now says psql would put the
+// variable's value there and what to do.
+func TestApplyDDLPsqlVariable(t *testing.T) {
+	for _, v := range []string{":tbl", ":\"tbl\""} {
+		_, err := ApplyDDL(context.Background(), testConn(t), "vars.sql", "\\set tbl things\nCREATE TABLE "+v+" (id int PRIMARY KEY);\n")
+		var de *DDLError
+		if !errors.As(err, &de) || de.Line != 2 || !strings.Contains(err.Error(), "its variable tbl there") {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+}
+
 // TestApplyDDLMissingOnServer: an extension the replaying server does
 // not have stops the replay with its file and line and what to do.
 func TestApplyDDLMissingOnServer(t *testing.T) {
