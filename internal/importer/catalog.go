@@ -393,16 +393,24 @@ type CatFunction struct {
 
 // CatOperator is an operator of the schema. Name is its signature as
 // DROP OPERATOR and COMMENT ON OPERATOR name it (~<< (text, text)); SQL
-// its CREATE OPERATOR statement with its comment; Uses the functions of
-// the schema it calls (its function, restriction and join estimators).
+// its CREATE OPERATOR statement; Comment its comment; Uses the functions
+// of the schema it calls (its function, restriction and join
+// estimators).
 type CatOperator struct {
-	Name, SQL string
-	Uses      []string
+	Name, SQL, Comment string
+	Uses               []string
 	// Shells are the shell operators of the schema (no function yet)
 	// its COMMUTATOR or NEGATOR names, which its CREATE OPERATOR makes
 	// (Spacewalk's = makes <> (evr_t, evr_t)), by signature: <> (evr_t,
 	// evr_t).
 	Shells []string
+	// Shadows tells whether pg_catalog has an operator of its name and
+	// argument types (> (integer, integer)), which PostgreSQL finds
+	// first for an unqualified name whatever the search_path, so that
+	// DROP OPERATOR and COMMENT ON OPERATOR would name pg_catalog's;
+	// ShadowedShells are the Shells of which that is true.
+	Shadows        bool
+	ShadowedShells []string
 }
 
 // CatCast is a cast: Name is its (source AS target), Function the
@@ -1028,13 +1036,22 @@ func fnKind(k string) string {
 // statements, as pg_dump writes them: an operator of another schema
 // (a commutator, a negator) is named OPERATOR(schema.name).
 func (r *reader) operators() error {
-	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any { return []any{&o.Name, &o.SQL, &o.Uses, &o.Shells} }, `
+	return appendRows(r, &r.cat.Operators, func(o *CatOperator) []any {
+		return []any{&o.Name, &o.SQL, &o.Comment, &o.Uses, &o.Shells, &o.Shadows, &o.ShadowedShells}
+	}, `
 WITH refs AS (
-  -- How CREATE OPERATOR names an operator: plain in the schema; the
+  -- How CREATE OPERATOR names an operator: plain in the schema, but
+  -- OPERATOR(<schema>.>) for one with the name and argument types of
+  -- one of pg_catalog's, which the plain name would find (<schema> is
+  -- written \x01, made the schema the statement runs in); the
   -- signature of a shell operator of the schema.
-  SELECT o.oid, CASE WHEN n.nspname = $1 THEN o.oprname ELSE 'OPERATOR(' || quote_ident(n.nspname) || '.' || o.oprname || ')' END AS ref,
+  SELECT o.oid, CASE WHEN n.nspname = $1 AND EXISTS (SELECT FROM pg_operator c WHERE c.oprnamespace = 'pg_catalog'::regnamespace
+      AND c.oprname = o.oprname AND c.oprleft = o.oprleft AND c.oprright = o.oprright) THEN 'OPERATOR(' || chr(1) || '.' || o.oprname || ')'
+    WHEN n.nspname = $1 THEN o.oprname ELSE 'OPERATOR(' || quote_ident(n.nspname) || '.' || o.oprname || ')' END AS ref,
     CASE WHEN o.oprcode = 0 AND n.nspname = $1 THEN o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE') || ', ' ||
-      coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' END AS shell
+      coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE') || ')' END AS shell,
+    EXISTS (SELECT FROM pg_operator c WHERE c.oprnamespace = 'pg_catalog'::regnamespace AND c.oprname = o.oprname
+      AND c.oprleft = o.oprleft AND c.oprright = o.oprright) AS shadows
   FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
 ), ops AS (
   SELECT o.*,
@@ -1054,11 +1071,14 @@ SELECT o.sig,
   CASE WHEN o.oprrest <> 0 THEN ',' || chr(10) || '    RESTRICT = ' || o.oprrest::regproc::text ELSE '' END ||
   CASE WHEN o.oprjoin <> 0 THEN ',' || chr(10) || '    JOIN = ' || o.oprjoin::regproc::text ELSE '' END ||
   CASE WHEN o.oprcanhash THEN ',' || chr(10) || '    HASHES' ELSE '' END ||
-  CASE WHEN o.oprcanmerge THEN ',' || chr(10) || '    MERGES' ELSE '' END || chr(10) || ')' ||
-  coalesce(';' || chr(10) || 'COMMENT ON OPERATOR ' || o.sig || ' IS ' || quote_literal(obj_description(o.oid, 'pg_operator')), ''),
+  CASE WHEN o.oprcanmerge THEN ',' || chr(10) || '    MERGES' ELSE '' END || chr(10) || ')',
+  coalesce(obj_description(o.oid, 'pg_operator'), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_proc p
     WHERE p.oid IN (o.oprcode, o.oprrest, o.oprjoin) AND p.pronamespace = o.oprnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
-  ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[com.shell, neg.shell]) x WHERE x IS NOT NULL ORDER BY 1)
+  ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[com.shell, neg.shell]) x WHERE x IS NOT NULL ORDER BY 1),
+  EXISTS (SELECT FROM pg_operator c WHERE c.oprnamespace = 'pg_catalog'::regnamespace AND c.oprname = o.oprname
+    AND c.oprleft = o.oprleft AND c.oprright = o.oprright),
+  ARRAY(SELECT DISTINCT x.shell FROM refs x WHERE x.oid IN (o.oprcom, o.oprnegate) AND x.shell IS NOT NULL AND x.shadows ORDER BY 1)
 FROM ops o LEFT JOIN refs com ON com.oid = o.oprcom LEFT JOIN refs neg ON neg.oid = o.oprnegate
 ORDER BY o.sig`, r.schema)
 }

@@ -3384,13 +3384,38 @@ func (c *converter) operatorObjects(later *[]*object) []*object {
 	var early []*object
 	for _, op := range c.cat.Operators {
 		o := &object{name: c.objName(operatorWords(op.Name)...), kind: "other", sql: op.SQL, drop: "DROP OPERATOR " + op.Name}
+		if n := strings.Count(op.SQL, "\x01"); n > 0 {
+			// A COMMUTATOR or NEGATOR of the schema's shadowing one
+			// of pg_catalog's: named in the schema it is created in.
+			args := make([]string, n)
+			for i := range args {
+				args[i] = "current_schema()"
+			}
+			o.sql = fmt.Sprintf("DO $cpcgen$ BEGIN EXECUTE format(%s, %s); END $cpcgen$",
+				names.QuoteLiteral(strings.ReplaceAll(strings.ReplaceAll(op.SQL, "%", "%%"), "\x01", "%I")), strings.Join(args, ", "))
+		}
+		if op.Shadows {
+			// pg_catalog's > (integer, integer) is found first by an
+			// unqualified name: name the schema the operator is in.
+			o.drop = inCurrentSchema("DROP OPERATOR " + operatorInSchema(op.Name))
+			if op.Comment != "" {
+				o.sql += ";\n" + inCurrentSchema("COMMENT ON OPERATOR "+operatorInSchema(op.Name)+" IS %L", op.Comment)
+			}
+		} else {
+			o.sql += commentOn("OPERATOR", op.Name, op.Comment)
+		}
 		for _, sh := range op.Shells {
 			// The shell operator its CREATE OPERATOR made, which would
 			// outlive it and keep its types from being dropped; not
 			// once another CREATE OPERATOR has defined it.
 			name, args, _ := strings.Cut(sh, " ")
-			o.drop += ";\nDO $$ BEGIN IF EXISTS (SELECT FROM pg_operator WHERE oid = to_regoperator('" + strings.ReplaceAll(name+strings.ReplaceAll(args, ", ", ","), "'", "''") + "'" +
-				") AND oprcode = 0) THEN DROP OPERATOR " + sh + "; END IF; END $$"
+			sig, drop := "'"+strings.ReplaceAll(name+strings.ReplaceAll(args, ", ", ","), "'", "''")+"'", "DROP OPERATOR "+sh
+			if slices.Contains(op.ShadowedShells, sh) {
+				sig = "quote_ident(current_schema()) || '.' || " + sig
+				drop = "EXECUTE format(" + names.QuoteLiteral("DROP OPERATOR "+operatorInSchema(sh)) + ", current_schema())"
+			}
+			o.drop += ";\nDO $$ BEGIN IF EXISTS (SELECT FROM pg_operator WHERE oid = to_regoperator(" + sig +
+				") AND oprcode = 0) THEN " + drop + "; END IF; END $$"
 		}
 		for _, fn := range op.Uses {
 			o.dependsOn = append(o.dependsOn, objNameOf(fn))
@@ -3405,6 +3430,13 @@ func (c *converter) operatorObjects(later *[]*object) []*object {
 		c.find("operator", op.Name, Kept, "operators are SQL objects of kind other, created before the tables with the functions they call")
 	}
 	return early
+}
+
+// operatorInSchema is an operator's signature (> (integer, integer)) as
+// a format() string naming it in the schema %I is: %I.> (integer,
+// integer), the % of its name and types doubled.
+func operatorInSchema(sig string) string {
+	return "%I." + strings.ReplaceAll(sig, "%", "%%")
 }
 
 // operatorWords spells an operator's signature (~<< (text, NONE)) as

@@ -1529,6 +1529,66 @@ CREATE OPERATOR = (FUNCTION = evr_eq, LEFTARG = evr, RIGHTARG = evr, NEGATOR = <
 	}
 }
 
+// TestOperatorShadowingCatalog: an operator with the name and argument
+// types of one of pg_catalog's (> (integer, integer) of the schema),
+// which PostgreSQL finds first for an unqualified name whatever the
+// search_path, was dropped as DROP OPERATOR > (integer, integer), which
+// named pg_catalog's and failed (it is required by the database
+// system), and commented on as COMMENT ON OPERATOR, which named
+// pg_catalog's too; the shell operator its COMMUTATOR made of the
+// schema's < (integer, integer), as pg_dump writes it, was left behind:
+// its drop looked for one without a function by the unqualified name. The
+// objects make the schema's operators, with the comment on the
+// schema's, and drop them, leaving pg_catalog's as they were.
+func TestOperatorShadowingCatalog(t *testing.T) {
+	ddl := `CREATE FUNCTION cmp(integer, integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 < $2';
+DO $$ BEGIN
+EXECUTE format('CREATE OPERATOR %I.> (FUNCTION = cmp, LEFTARG = integer, RIGHTARG = integer, COMMUTATOR = OPERATOR(%I.<))', current_schema(), current_schema());
+EXECUTE format('COMMENT ON OPERATOR %I.> (integer, integer) IS %L', current_schema(), 'the schema''s');
+END $$;
+`
+	res := convert(t, loadedConn(t, "operator_shadow", ddl), "test")
+	var spec struct {
+		Objects []struct{ Name, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn := testConn(t)
+	state := func() []string {
+		return queryStrings(t, conn, `
+SELECT format('%s.%s(%s, %s) %s', CASE WHEN o.oprnamespace = current_schema()::regnamespace THEN 'schema' ELSE o.oprnamespace::regnamespace::text END, o.oprname, o.oprleft::regtype, o.oprright::regtype,
+  coalesce(obj_description(o.oid, 'pg_operator'), '-'))
+FROM pg_operator o
+WHERE o.oprname IN ('>', '<') AND o.oprleft = 'integer'::regtype AND o.oprright = 'integer'::regtype
+ORDER BY 1`)
+	}
+	before := state()
+	for _, o := range spec.Objects {
+		if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
+			t.Fatalf("sql object %s, made in the specs' order: %v", o.Name, err)
+		}
+	}
+	want := append(slices.Clone(before), "schema.<(integer, integer) -", "schema.>(integer, integer) the schema's")
+	slices.Sort(want)
+	if got := state(); !slices.Equal(got, want) {
+		t.Errorf("made, the operators are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, o := range slices.Backward(spec.Objects) {
+		drop := o.Drop
+		if drop == "" {
+			drop = "DROP FUNCTION cmp(integer, integer)"
+		}
+		if _, err := ApplyDDL(ctx, conn, o.Name, drop); err != nil {
+			t.Fatalf("sql object %s, dropped: %v", o.Name, err)
+		}
+	}
+	if got := state(); !slices.Equal(got, before) {
+		t.Errorf("dropped, the operators are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(before, "\n"))
+	}
+}
+
 // TestFunctionOfViewRowType: a function whose result or argument is a
 // view's row type (pgledger's pgledger_create_account RETURNS SETOF
 // pgledger_accounts_view), in PL/pgSQL too, was written before the
