@@ -219,8 +219,9 @@ type CatConstraint struct {
 	// constraint is invalid (pg_index.indisvalid false).
 	Invalid bool
 	// IndexOptions are the storage options (fillfactor=70) of the index
-	// of a primary key or unique constraint, which its Def writes as
-	// WITH (…).
+	// of a primary key or unique constraint, which its Def leaves out
+	// (pg_get_constraintdef writes WITH (…) for them only in a whole
+	// command; an exclusion constraint's Def has them).
 	IndexOptions []string
 	// IndexComment is the comment on the index of a primary key, unique
 	// or exclusion constraint (COMMENT ON INDEX), which has the

@@ -2023,7 +2023,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	for _, k := range t.Constraints {
 		if k.Type != "f" && len(k.Uses) == 0 {
-			b.WriteString(constraintComments(t.Name, k))
+			b.WriteString(indexOptions(k) + constraintComments(t.Name, k))
 		}
 	}
 	if set, _ := rowSecurity(t); set != "" {
@@ -2218,7 +2218,7 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 	if k.RefSchema != "" && k.RefSchema != c.cat.Schema {
 		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", k.RefSchema, k.RefTable)
 	}
-	sql += constraintComments(t.Name, k)
+	sql += indexOptions(k) + constraintComments(t.Name, k)
 	o := &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
 		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps}
 	c.add(&c.later, o)
@@ -2233,6 +2233,17 @@ func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) 
 		c.keyObjects[t.Name+"."+k.Name] = o.name
 	}
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "%s", why)
+}
+
+// indexOptions is the statement, after a semicolon, giving the index of
+// key k (a primary key or unique constraint) its storage options (WITH
+// (fillfactor=70)), which its definition leaves out; "" when it has
+// none.
+func indexOptions(k *CatConstraint) string {
+	if len(k.IndexOptions) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(";\nALTER INDEX %s SET (%s)", quoteIdent(k.Name), strings.Join(k.IndexOptions, ", "))
 }
 
 // renameConstraint keeps the name of a constraint the spec declares when
@@ -2956,7 +2967,7 @@ func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string)
 	}
 	o := &object{name: c.objName(t.Name, k.Name, "include"), kind: "other",
 		sql: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s", tq, quoteIdent(specName), quoteIdent(k.Name), k.Def) +
-			constraintComments(t.Name, k),
+			indexOptions(k) + constraintComments(t.Name, k),
 		drop:      fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s PRIMARY KEY (%s)", tq, quoteIdent(k.Name), quoteIdent(specName), strings.Join(cols, ", ")),
 		dependsOn: []string{objNameOf(t.Name)}}
 	c.add(&c.alters, o)

@@ -2024,6 +2024,37 @@ func madeInOrder(t *testing.T, res *Result, conn *pgx.Conn, n int) []sqlObject {
 	return spec.Objects
 }
 
+// TestKeyIndexOptionsKept: the storage options of the index of a key an
+// sql object makes (a primary key or unique constraint with INCLUDE, a
+// deferrable unique constraint, an exclusion constraint, a key of a
+// table kept as SQL) were lost: pg_get_constraintdef writes no WITH (…)
+// for a constraint alone. Made again from the specs' objects, every
+// index has the options it had.
+func TestKeyIndexOptionsKept(t *testing.T) {
+	tables := `CREATE TABLE base (x int);
+CREATE TABLE a (id int NOT NULL PRIMARY KEY, n int, b box);
+`
+	ddl := `CREATE TABLE base (x int);
+CREATE TABLE a (id int NOT NULL, n int, b box,
+  CONSTRAINT a_pkey PRIMARY KEY (id) INCLUDE (n) WITH (fillfactor = 60),
+  CONSTRAINT a_n_key UNIQUE (n) INCLUDE (id) WITH (fillfactor = 70),
+  CONSTRAINT a_n_id_key UNIQUE (n, id) WITH (fillfactor = 80) DEFERRABLE,
+  CONSTRAINT a_b_excl EXCLUDE USING gist (b WITH &&) WITH (fillfactor = 90));
+CREATE TABLE kid (k int, CONSTRAINT kid_k_key UNIQUE (k) WITH (fillfactor = 50)) INHERITS (base);
+`
+	options := func(conn *pgx.Conn) []string {
+		return queryStrings(t, conn, `
+SELECT c.relname || ' ' || coalesce(array_to_string(c.reloptions, ','), '-')
+FROM pg_class c WHERE c.relkind = 'i' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`)
+	}
+	orig := loadedConn(t, "key_index_options", ddl)
+	again := loadedConn(t, "tables", tables)
+	madeInOrder(t, convert(t, orig, "test"), again, 5)
+	if want, got := options(orig), options(again); !slices.Equal(want, got) {
+		t.Errorf("made again from the sql objects, the indexes have the options\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestRuleActionsNestedSameOp: a rule of several actions, DO ( …; … ),
 // holding an AND under an AND (Moebooru's delete_histories) is written
 // as PostgreSQL prints it without pretty-printing up to its end; its
