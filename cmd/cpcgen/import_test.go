@@ -186,6 +186,13 @@ CREATE FUNCTION is_even(i positive_number) RETURNS boolean LANGUAGE sql IMMUTABL
 CREATE DOMAIN positive_even AS positive_number CHECK (is_even(VALUE));
 CREATE TABLE evens (id int PRIMARY KEY, n positive_even NOT NULL);
 INSERT INTO evens VALUES (1, 4);`
+	// An index NULLS NOT DISTINCT that is not unique (pgcodekeeper's
+	// alter_index_nulls_distinction), which PostgreSQL allows: the spec
+	// refuses nulls_not_distinct on an index that is not unique, and
+	// the specs import wrote did not build. It is an sql object.
+	cases["index nulls not distinct, not unique"] = `CREATE TABLE t (id int PRIMARY KEY, n int);
+CREATE INDEX t_n ON t (n) NULLS NOT DISTINCT;
+CREATE INDEX t_n_plain ON t (n) NULLS DISTINCT;`
 	// Columns of another table's row type, and an array of it (the
 	// omnibus sample's i_10 (i i_9)): the table is kept as SQL, created
 	// after the one whose row type it has.

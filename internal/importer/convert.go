@@ -3033,6 +3033,8 @@ func indexWhy(x *CatIndex) string {
 		return "it uses an operator class, collation or storage parameter specs do not declare"
 	case !specName(x.Name):
 		return "its name is not a plain SQL name (letters, digits and underscores, not starting with a digit)"
+	case x.NullsNotDistinct && !x.Unique:
+		return "it is NULLS NOT DISTINCT without being unique, which PostgreSQL allows and specs declare only on a unique index"
 	}
 	return ""
 }
