@@ -193,6 +193,15 @@ INSERT INTO evens VALUES (1, 4);`
 	cases["index nulls not distinct, not unique"] = `CREATE TABLE t (id int PRIMARY KEY, n int);
 CREATE INDEX t_n ON t (n) NULLS NOT DISTINCT;
 CREATE INDEX t_n_plain ON t (n) NULLS DISTINCT;`
+	// Tables whose names a spec cannot give and whose plain spellings
+	// are alike (pgcodekeeper's chg_owner_grant: "o+o+", "o-o+"), or
+	// the name of another table: their sql objects had one name, and
+	// the specs import wrote did not build.
+	cases["odd names spelled alike"] = `CREATE TABLE "o+o+" ();
+CREATE TABLE "o-o+" (id int);
+CREATE TABLE o_o_ (id int PRIMARY KEY);
+CREATE TABLE "o+o-" (n int);
+CREATE INDEX "o+o-_n" ON "o+o-" (n);`
 	// Columns of another table's row type, and an array of it (the
 	// omnibus sample's i_10 (i i_9)): the table is kept as SQL, created
 	// after the one whose row type it has.

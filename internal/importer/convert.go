@@ -128,6 +128,7 @@ func Convert(cat *Catalog, opts Options) *Result {
 	}
 	c := &converter{cat: cat, opts: opts, res: &Result{Findings: slices.Clone(opts.Findings)}, specTables: map[string]*specTable{}, enums: map[string]bool{}, enumUsers: map[string]string{},
 		domains: map[string]*CatDomain{}, collations: map[string]string{}, objNames: map[string]bool{}, unlogged: map[string]*object{}, ownedBy: map[string][]*object{}, keyObjects: map[string]string{}, fkObjects: map[string]string{}, serials: map[string]bool{}, seqDefaults: map[string][]*object{}, columnTypes: map[string]string{}}
+	c.spellOddNames()
 	c.run()
 	return c.res
 }
@@ -151,6 +152,9 @@ type converter struct {
 	specTables map[string]*specTable
 	tables     []*specTable // in name order
 	objNames   map[string]bool
+	// oddNames are the sql object names of the objects whose names a
+	// spec cannot give (spellOddNames).
+	oddNames map[string]string
 
 	// precision6 counts the columns whose explicit precision (6), the
 	// default, the spec leaves out; nullDefaults6 those of them whose
@@ -476,7 +480,7 @@ func (c *converter) replicaIdentities() {
 		if t.ReplicaIdentity == "" || strings.HasPrefix(t.Name, "cpcgen_") || c.specTables[t.Name] == nil && c.sqlTableObject(t.Name) == nil {
 			continue // a declared partition has none (partitionProblem)
 		}
-		identity, deps := t.ReplicaIdentity, []string{objNameOf(t.Name)}
+		identity, deps := t.ReplicaIdentity, []string{c.objNameOf(t.Name)}
 		if identity == "INDEX" {
 			identity, deps = "USING INDEX "+quoteIdent(t.ReplicaIndex), c.indexDeps(t, t.ReplicaIndex)
 		}
@@ -490,7 +494,7 @@ func (c *converter) replicaIdentities() {
 // indexDeps are the dependencies of an sql object that names index idx
 // of table t: the table, and the object making the index when one does.
 func (c *converter) indexDeps(t *CatTable, idx string) []string {
-	deps := []string{objNameOf(t.Name)}
+	deps := []string{c.objNameOf(t.Name)}
 	if name := c.keyObjects[t.Name+"."+idx]; name != "" {
 		deps = append(deps, name)
 	}
@@ -499,7 +503,7 @@ func (c *converter) indexDeps(t *CatTable, idx string) []string {
 
 // sqlTableObject returns the sql object of a table kept as SQL, or nil.
 func (c *converter) sqlTableObject(name string) *object {
-	return find.First(c.sqlTables, func(o *object) bool { return o.name == objNameOf(name) })
+	return find.First(c.sqlTables, func(o *object) bool { return o.name == c.objNameOf(name) })
 }
 
 // privileges notes, once for each kind of object, the privileges GRANT
@@ -893,7 +897,7 @@ func (c *converter) earlyDeps(uses []string) []string {
 	var deps []string
 	for _, u := range uses {
 		if c.earlyType(u) || c.beforeTables[u] != "" {
-			deps = appendUnique(deps, objNameOf(u))
+			deps = appendUnique(deps, c.objNameOf(u))
 		}
 	}
 	return deps
@@ -1309,9 +1313,9 @@ func renameOrder(renames [][2]string, taken map[string]bool) string {
 // parent's for a partition the parent's partitions: declares.
 func (c *converter) madeBy(t *CatTable) string {
 	if p := c.specTables[t.Parent]; p != nil && slices.ContainsFunc(p.parts, func(part [2]string) bool { return part[0] == t.Name }) {
-		return objNameOf(p.cat.Name)
+		return c.objNameOf(p.cat.Name)
 	}
-	return objNameOf(t.Name)
+	return c.objNameOf(t.Name)
 }
 
 // relationsNamed are the names of the schema's relations that exist
@@ -1591,7 +1595,7 @@ func (c *converter) earlyObjects() {
 		if !specName(s.Name) {
 			kind, drop = "other", "DROP SEQUENCE "+quoteIdent(s.Name)
 		}
-		c.add(&c.early, &object{name: objNameOf(s.Name), kind: kind, sql: b.String(), drop: drop})
+		c.add(&c.early, &object{name: c.objNameOf(s.Name), kind: kind, sql: b.String(), drop: drop})
 		c.find("sequence", s.Name, Kept, "sequences are SQL objects, created before the tables")
 		if s.OwnedBy != "" {
 			tbl, col, _ := strings.Cut(s.OwnedBy, ".")
@@ -1599,7 +1603,7 @@ func (c *converter) earlyObjects() {
 			o := &object{name: name, kind: "other",
 				sql:       fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s", quoteIdent(s.Name), quoteIdent(tbl), quoteIdent(col)),
 				drop:      fmt.Sprintf("ALTER SEQUENCE %s OWNED BY NONE", quoteIdent(s.Name)),
-				dependsOn: []string{objNameOf(s.Name), objNameOf(tbl)}}
+				dependsOn: []string{c.objNameOf(s.Name), c.objNameOf(tbl)}}
 			c.add(&c.alters, o)
 			c.ownedBy[tbl] = append(c.ownedBy[tbl], o)
 		}
@@ -1645,14 +1649,14 @@ func (c *converter) earlyObjects() {
 			// object of kind other, since a domain is created before the
 			// tables.
 			for _, r := range rels {
-				deps = appendUnique(deps, objNameOf(r))
+				deps = appendUnique(deps, c.objNameOf(r))
 			}
 			c.lateTypes[d.Name] = true
-			c.add(&c.later, &object{name: objNameOf(d.Name), kind: "other", sql: b.String(), drop: "DROP DOMAIN " + quoteIdent(d.Name), dependsOn: deps})
+			c.add(&c.later, &object{name: c.objNameOf(d.Name), kind: "other", sql: b.String(), drop: "DROP DOMAIN " + quoteIdent(d.Name), dependsOn: deps})
 			c.find("domain", d.Name, Kept, "its base type is the row type of %s, so an sql object of kind other creates it after the tables, where domains are created before them", strings.Join(rels, ", "))
 			continue
 		}
-		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: deps})
+		c.add(&c.early, &object{name: c.objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: deps})
 		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
 	}
 	for _, e := range cat.Enums {
@@ -1670,7 +1674,7 @@ func (c *converter) earlyObjects() {
 			// dropped by the name of the schema it was created in.
 			drop = fmt.Sprintf("DO $cpcgen$ BEGIN EXECUTE format('DROP TYPE %%I.%%I', current_schema(), %s); END $cpcgen$", names.QuoteLiteral(e.Name))
 		}
-		c.add(&c.early, &object{name: objNameOf(e.Name), kind: "other", sql: sql, drop: drop, beforeTables: true})
+		c.add(&c.early, &object{name: c.objNameOf(e.Name), kind: "other", sql: sql, drop: drop, beforeTables: true})
 		if len(e.Labels) == 0 && specName(e.Name) {
 			c.find("enum", e.Name, Kept, "it has no values (CREATE TYPE … AS ENUM ()), which a spec enum must have: an sql object creates it, before the tables, and columns of it keep their tables as SQL")
 		} else if builtinTypeName(e.Name) {
@@ -1695,14 +1699,14 @@ func (c *converter) earlyObjects() {
 			// p participants)): created after it, as an object of kind
 			// other, since a type is created before the tables.
 			for _, r := range rels {
-				deps = appendUnique(deps, objNameOf(r))
+				deps = appendUnique(deps, c.objNameOf(r))
 			}
 			c.lateTypes[t.Name] = true
-			c.add(&c.later, &object{name: objNameOf(t.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(t.Name), dependsOn: deps})
+			c.add(&c.later, &object{name: c.objNameOf(t.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(t.Name), dependsOn: deps})
 			c.find("type", t.Name, Kept, "it has an attribute of the row type of %s, so an sql object of kind other creates it after the tables, where types are created before them", strings.Join(rels, ", "))
 			continue
 		}
-		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: deps})
+		c.add(&c.early, &object{name: c.objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: deps})
 		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
 	}
 }
@@ -1770,7 +1774,7 @@ func (c *converter) searchObjects() {
 // dictionary or configuration: its name, or name_<what> when that is
 // taken.
 func (c *converter) claimObjName(name, what string) string {
-	n := objNameOf(name)
+	n := c.objNameOf(name)
 	if c.objNames[n] {
 		return c.objName(name, what)
 	}
@@ -1811,12 +1815,67 @@ func (c *converter) extensionComments() {
 }
 
 // objNameOf is the sql object name of a database object: its name when
-// a spec can give it, else a plain spelling of it.
-func objNameOf(name string) string {
+// a spec can give it, else a plain spelling of it (oddNames).
+func (c *converter) objNameOf(name string) string {
 	if specName(name) {
 		return name
 	}
+	if n, ok := c.oddNames[name]; ok {
+		return n
+	}
 	return fixName(name)
+}
+
+// spellOddNames gives each name of the schema's tables, views,
+// functions, types, domains, enums and sequences that a spec cannot give
+// (o+o+, o-o+) its sql object name: its plain spelling (o_o_), numbered
+// when that is another's name or spelling (o_o__2), in the order of the
+// names, so that two objects never share a name (o+o+ and o-o+ were
+// both o_o_, and the specs did not load).
+func (c *converter) spellOddNames() {
+	var all []string
+	for _, t := range c.cat.Tables {
+		all = append(all, t.Name)
+	}
+	for _, v := range c.cat.Views {
+		all = append(all, v.Name)
+	}
+	for _, f := range c.cat.Functions {
+		all = append(all, f.Name)
+	}
+	for _, t := range c.cat.Types {
+		all = append(all, t.Name)
+	}
+	for _, d := range c.cat.Domains {
+		all = append(all, d.Name)
+	}
+	for _, e := range c.cat.Enums {
+		all = append(all, e.Name)
+	}
+	for _, q := range c.cat.Sequences {
+		all = append(all, q.Name)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	taken := map[string]bool{}
+	for _, n := range all {
+		if specName(n) {
+			taken[n] = true
+		}
+	}
+	c.oddNames = map[string]string{}
+	for _, n := range all {
+		if specName(n) {
+			continue
+		}
+		base := fixName(n)
+		name := base
+		for i := 2; taken[name]; i++ {
+			name = names.Constraint(base, strconv.Itoa(i))
+		}
+		taken[name] = true
+		c.oddNames[n] = name
+	}
 }
 
 func commentOn(what, target, comment string) string {
@@ -1860,7 +1919,7 @@ func commentSQL(what, target, comment string) string {
 // sql object after the tables, named name.
 func (c *converter) commentObject(name, table, what, target, comment string) {
 	c.add(&c.alters, &object{name: name, kind: "other",
-		sql: commentSQL(what, target, comment), drop: commentSQL(what, target, ""), dependsOn: []string{objNameOf(table)}})
+		sql: commentSQL(what, target, comment), drop: commentSQL(what, target, ""), dependsOn: []string{c.objNameOf(table)}})
 }
 
 // sqlTable keeps a table the spec cannot declare as an sql object made
@@ -1884,11 +1943,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		if !reordered {
 			fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
 		}
-		deps = append(deps, objNameOf(t.Parent))
+		deps = append(deps, c.objNameOf(t.Parent))
 	}
 	if t.OfType != "" {
 		fmt.Fprintf(&b, " OF %s", quoteIdent(t.OfType))
-		deps = append(deps, objNameOf(t.OfType))
+		deps = append(deps, c.objNameOf(t.OfType))
 	}
 	// A default calling functions of the schema is made with the table
 	// when they can all be created before the tables (as a declared
@@ -1900,7 +1959,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 				lateDefaults[col.Name] = why
 			} else {
 				for _, fn := range col.DefaultUses {
-					deps = appendUnique(deps, objNameOf(fn))
+					deps = appendUnique(deps, c.objNameOf(fn))
 				}
 			}
 		}
@@ -1912,7 +1971,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
-					deps = appendUnique(deps, objNameOf(fn))
+					deps = appendUnique(deps, c.objNameOf(fn))
 				}
 			}
 		}
@@ -1941,11 +2000,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
-					deps = appendUnique(deps, objNameOf(fn))
+					deps = appendUnique(deps, c.objNameOf(fn))
 				}
 			}
 			if r := c.rowTypeOf(col); r != "" {
-				deps = appendUnique(deps, objNameOf(r))
+				deps = appendUnique(deps, c.objNameOf(r))
 			}
 		}
 	}
@@ -1967,7 +2026,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		var in []string
 		for _, p := range t.Inherits {
 			in = append(in, quoteIdent(p))
-			deps = append(deps, objNameOf(p))
+			deps = append(deps, c.objNameOf(p))
 		}
 		b.WriteString(" INHERITS (" + strings.Join(in, ", ") + ")")
 	}
@@ -2035,7 +2094,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	if t.Parent != "" {
 		drop = "ALTER TABLE " + quoteIdent(t.Parent) + " DETACH PARTITION " + q + ";\n" + drop
 	}
-	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: drop, dependsOn: deps})
+	c.add(&c.sqlTables, &object{name: c.objNameOf(t.Name), kind: "other", sql: b.String(), drop: drop, dependsOn: deps})
 	for _, col := range t.Columns {
 		if why := lateDefaults[col.Name]; why != "" {
 			c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default", why))
@@ -2210,9 +2269,9 @@ func columnDDL(t *CatTable, col *CatColumn, withDefault bool) string {
 
 // constraintObject adds a constraint as ALTER TABLE … ADD CONSTRAINT.
 func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) {
-	deps := functionDeps(t.Name, k.Uses)
+	deps := c.functionDeps(t.Name, k.Uses)
 	if k.RefTable != "" && k.RefTable != t.Name && k.RefSchema == c.cat.Schema {
-		deps = appendUnique(deps, objNameOf(k.RefTable))
+		deps = appendUnique(deps, c.objNameOf(k.RefTable))
 	}
 	sql := fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", quoteIdent(t.Name), quoteIdent(k.Name), k.Def)
 	if k.RefSchema != "" && k.RefSchema != c.cat.Schema {
@@ -2259,7 +2318,7 @@ func (c *converter) renameConstraint(t *CatTable, k *CatConstraint, def string) 
 	c.add(&c.later, &object{name: c.objName(t.Name, def, "name"), kind: "other",
 		sql:       fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tq, quoteIdent(def), quoteIdent(k.Name)),
 		drop:      fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tq, quoteIdent(k.Name), quoteIdent(def)),
-		dependsOn: []string{objNameOf(t.Name)}})
+		dependsOn: []string{c.objNameOf(t.Name)}})
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its name is not a plain SQL name, which specs declare: the spec gives it the default name %s and an sql object renames it (the generated sentinel matches the default name)", def)
 	return true
 }
@@ -2295,7 +2354,7 @@ func (c *converter) keyOptions(t *CatTable, k *CatConstraint, name string) {
 	c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "storage"), kind: "other",
 		sql:       fmt.Sprintf("ALTER INDEX %s SET (%s)", quoteIdent(name), strings.Join(k.IndexOptions, ", ")),
 		drop:      fmt.Sprintf("ALTER INDEX %s RESET (%s)", quoteIdent(name), strings.Join(keys, ", ")),
-		dependsOn: []string{objNameOf(t.Name)}})
+		dependsOn: []string{c.objNameOf(t.Name)}})
 	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "its index's storage options (%s), which specs do not declare: an sql object sets them", strings.Join(k.IndexOptions, ", "))
 }
 
@@ -2320,7 +2379,7 @@ func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
 	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
 	name := c.objName(x.Name, "index")
 	c.add(&c.later, &object{name: name, kind: "other", sql: def,
-		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: functionDeps(t.Name, x.Uses)})
+		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: c.functionDeps(t.Name, x.Uses)})
 	c.keyObjects[t.Name+"."+x.Name] = name
 	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
 	c.indexStatistics(t, x, name)
@@ -2336,9 +2395,9 @@ func (c *converter) partitionIndexObject(t *CatTable, x *CatIndex) {
 	def := unqualify(x.Def, c.cat.Schema)
 	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
 	name := c.objName(x.Name, "index")
-	deps := []string{objNameOf(t.Parent)}
+	deps := []string{c.objNameOf(t.Parent)}
 	for _, fn := range x.Uses {
-		deps = appendUnique(deps, objNameOf(fn))
+		deps = appendUnique(deps, c.objNameOf(fn))
 	}
 	c.add(&c.later, &object{name: name, kind: "other", sql: def, drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: deps})
 	c.keyObjects[t.Name+"."+x.Name] = name
@@ -2361,7 +2420,7 @@ func (c *converter) indexStatistics(t *CatTable, x *CatIndex, made string) {
 		sets = append(sets, fmt.Sprintf("ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s", q, col, target))
 		resets = append(resets, fmt.Sprintf("ALTER INDEX %s ALTER COLUMN %s SET STATISTICS -1", q, col))
 	}
-	deps, phase := []string{objNameOf(t.Name)}, &c.alters
+	deps, phase := []string{c.objNameOf(t.Name)}, &c.alters
 	if made != "" {
 		deps, phase = append(deps, made), &c.later
 	}
@@ -2373,10 +2432,10 @@ func (c *converter) indexStatistics(t *CatTable, x *CatIndex, made string) {
 // functionDeps are the objects an object of table depends on: the table,
 // and the functions of the schema it calls (fns), which exist only after
 // the tables.
-func functionDeps(table string, fns []string) []string {
-	deps := []string{objNameOf(table)}
+func (c *converter) functionDeps(table string, fns []string) []string {
+	deps := []string{c.objNameOf(table)}
 	for _, fn := range fns {
-		deps = appendUnique(deps, objNameOf(fn))
+		deps = appendUnique(deps, c.objNameOf(fn))
 	}
 	return deps
 }
@@ -2398,7 +2457,7 @@ func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn, why string)
 	o := &object{name: c.objName(t.Name, col.Name, "default"), kind: "other",
 		sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Default),
 		drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quoteIdent(t.Name), quoteIdent(col.Name)),
-		dependsOn: functionDeps(t.Name, col.DefaultUses)}
+		dependsOn: c.functionDeps(t.Name, col.DefaultUses)}
 	c.add(&c.alters, o)
 	c.find("column", t.Name+"."+col.Name, Kept, "its default %s %s", clipText(col.Default), why)
 	return o
@@ -2624,7 +2683,7 @@ func (c *converter) identitySequenceNames() {
 		}
 	}
 	for _, o := range c.sqlTables {
-		t := find.First(c.cat.Tables, func(t *CatTable) bool { return objNameOf(t.Name) == o.name })
+		t := find.First(c.cat.Tables, func(t *CatTable) bool { return c.objNameOf(t.Name) == o.name })
 		if t == nil {
 			continue
 		}
@@ -2699,7 +2758,7 @@ func (c *converter) buildTable(st *specTable) {
 				c.columnDefaultObject(t, col, fmt.Sprintf("calls %s, so it cannot be created before the tables: an sql object after them sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", why))
 			} else if seq, owner := c.otherSerial(t, col); seq != "" {
 				o := c.columnDefaultObject(t, col, fmt.Sprintf("takes the values of %s, the sequence of a serial column of table %s, which the migrations make with that table: an sql object after the tables sets the default and the spec declares none, so Create always sends the insert struct's field, and the default applies only to inserts that leave the column out (raw SQL)", seq, owner))
-				o.dependsOn = appendUnique(o.dependsOn, objNameOf(owner))
+				o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(owner))
 				c.seqDefaults[seq] = append(c.seqDefaults[seq], o)
 			} else {
 				sc.def = defaultValue(col.Default, typ)
@@ -2719,7 +2778,7 @@ func (c *converter) buildTable(st *specTable) {
 				also = " and its DEFAULT " + nullDomainDefault + ", which is no default of the base type"
 			}
 			c.add(&c.alters, &object{name: typed, kind: "other", sql: sql, drop: drop,
-				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
+				dependsOn: []string{t.Name, c.objNameOf(col.ElemName)}})
 			c.columnTypes[t.Name+"\x00"+col.Name] = typed
 			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain%s", col.Type, typ, also)
 		}
@@ -2969,7 +3028,7 @@ func (c *converter) includeKey(st *specTable, k *CatConstraint, specName string)
 		sql: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s", tq, quoteIdent(specName), quoteIdent(k.Name), k.Def) +
 			indexOptions(k) + constraintComments(t.Name, k),
 		drop:      fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s PRIMARY KEY (%s)", tq, quoteIdent(k.Name), quoteIdent(specName), strings.Join(cols, ", ")),
-		dependsOn: []string{objNameOf(t.Name)}}
+		dependsOn: []string{c.objNameOf(t.Name)}}
 	c.add(&c.alters, o)
 	c.keyObjects[t.Name+"."+k.Name] = o.name
 	_, include, _ := strings.Cut(k.Def, " INCLUDE ")
@@ -3239,7 +3298,7 @@ func (c *converter) laterObjects() {
 				_, text, _ = strings.Cut(text, "(") // not the function's own name
 				for _, t := range earlyTypes {
 					if mentions(text, t) || strings.Contains(text, names.QuoteIdent(t)) {
-						o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+						o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(t))
 					}
 				}
 			}
@@ -3257,7 +3316,7 @@ func (c *converter) laterObjects() {
 			head = ownUnqualified(head, cat.Schema)
 			for _, v := range cat.Views {
 				if mentions(head, v.Name) || strings.Contains(head, names.QuoteIdent(v.Name)) {
-					o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+					o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(v.Name))
 				}
 			}
 		}
@@ -3275,7 +3334,7 @@ func (c *converter) laterObjects() {
 				decl := ownUnqualified(c.declareSections(def), cat.Schema)
 				for _, v := range cat.Views {
 					if mentions(decl, v.Name) || strings.Contains(decl, names.QuoteIdent(v.Name)) {
-						o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+						o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(v.Name))
 					}
 				}
 			case "sql":
@@ -3285,7 +3344,7 @@ func (c *converter) laterObjects() {
 				plain := ownUnqualified(def, cat.Schema)
 				for _, v := range cat.Views {
 					if mentions(plain, v.Name) {
-						o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+						o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(v.Name))
 					}
 				}
 				// So does one that calls another function (pagila's
@@ -3308,19 +3367,19 @@ func (c *converter) laterObjects() {
 	}
 	for _, pol := range cat.Policies {
 		trigs = append(trigs, &object{name: c.objName(pol.Table, pol.Name, "policy"), kind: "other", sql: pol.SQL,
-			drop: "DROP POLICY " + quoteIdent(pol.Name) + " ON " + quoteIdent(pol.Table), dependsOn: []string{objNameOf(pol.Table)}})
+			drop: "DROP POLICY " + quoteIdent(pol.Name) + " ON " + quoteIdent(pol.Table), dependsOn: []string{c.objNameOf(pol.Table)}})
 		c.find("policy", pol.Table+"."+pol.Name, Kept, "row-level security policies are SQL objects of kind other")
 	}
 	for _, rl := range cat.Rules {
-		deps := []string{objNameOf(rl.Table)}
+		deps := []string{c.objNameOf(rl.Table)}
 		for _, v := range cat.Views {
 			if mentions(rl.SQL, v.Name) {
-				deps = appendUnique(deps, objNameOf(v.Name))
+				deps = appendUnique(deps, c.objNameOf(v.Name))
 			}
 		}
 		for _, t := range cat.Tables {
 			if mentions(rl.SQL, t.Name) {
-				deps = appendUnique(deps, objNameOf(t.Name))
+				deps = appendUnique(deps, c.objNameOf(t.Name))
 			}
 		}
 		trigs = append(trigs, &object{name: c.objName(rl.Table, rl.Name, "rule"), kind: "other", sql: strings.TrimRight(rl.SQL, " \n;"),
@@ -3346,7 +3405,7 @@ func (c *converter) laterObjects() {
 		}
 		if o.beforeTables {
 			for _, t := range ca.Types {
-				o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+				o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(t))
 			}
 			early = append(early, o)
 			c.find("cast", ca.Name, Kept, "casts are SQL objects of kind other; this one's function and types are created before the tables, so it is too (before_tables: true), for the checks, defaults and indexes that use it")
@@ -3354,7 +3413,7 @@ func (c *converter) laterObjects() {
 		}
 		for _, t := range ca.Types {
 			if c.lateTypes[t] || len(c.relationsOf([]string{t})) > 0 {
-				o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+				o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(t))
 			}
 		}
 		// A LANGUAGE sql function casting to its target (Liberapay's
@@ -3373,13 +3432,13 @@ func (c *converter) laterObjects() {
 	}
 	for _, st := range cat.Statistics {
 		trigs = append(trigs, &object{name: c.objName(st.Name, "statistics"), kind: "other", sql: st.SQL,
-			drop: "DROP STATISTICS " + quoteIdent(st.Name), dependsOn: []string{objNameOf(st.Table)}})
+			drop: "DROP STATISTICS " + quoteIdent(st.Name), dependsOn: []string{c.objNameOf(st.Table)}})
 		c.find("statistics", st.Name, Kept, "extended statistics (CREATE STATISTICS) are SQL objects of kind other, after their table")
 	}
 	for _, pub := range cat.Publications {
 		o := &object{name: c.objName(pub.Name, "publication"), kind: "other", sql: pub.SQL, drop: "DROP PUBLICATION " + quoteIdent(pub.Name)}
 		for _, t := range pub.Tables {
-			o.dependsOn = appendUnique(o.dependsOn, objNameOf(t))
+			o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(t))
 		}
 		trigs = append(trigs, o)
 		c.find("publication", pub.Name, Kept, "publications of the schema's tables are SQL objects of kind other, after their tables")
@@ -3431,7 +3490,7 @@ func (c *converter) operatorObjects(later *[]*object) []*object {
 				") AND oprcode = 0) THEN " + drop + "; END IF; END $$"
 		}
 		for _, fn := range op.Uses {
-			o.dependsOn = append(o.dependsOn, objNameOf(fn))
+			o.dependsOn = append(o.dependsOn, c.objNameOf(fn))
 		}
 		if why := c.earlyCalls(op.Uses, "operator "+op.Name+" calls it"); why != "" {
 			*later = append(*later, o)
@@ -3682,7 +3741,7 @@ func (c *converter) function(f CatFunction) *object {
 		stmts[len(stmts)-1] += commentOn(keyword, quoteIdent(f.Name)+"("+f.Args[i]+")", f.Comments[i])
 	}
 	shadows := slices.Index(f.Shadows, true)
-	o := &object{name: objNameOf(f.Name), kind: kind, sql: strings.Join(stmts, ";\n")}
+	o := &object{name: c.objNameOf(f.Name), kind: kind, sql: strings.Join(stmts, ";\n")}
 	if f.BodyError != "" {
 		// Created as the database has it, unchecked: an object of kind
 		// other, as an object of kind function must start with its
@@ -3776,9 +3835,9 @@ func (c *converter) view(v CatView) *object {
 	for _, cs := range v.ColumnSettings {
 		fmt.Fprintf(&b, ";\nALTER MATERIALIZED VIEW %s ALTER COLUMN %s %s", quoteIdent(v.Name), quoteIdent(cs[0]), cs[1])
 	}
-	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
+	o := &object{name: c.objNameOf(v.Name), kind: kind, sql: b.String()}
 	for _, u := range v.Uses {
-		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))
+		o.dependsOn = appendUnique(o.dependsOn, c.objNameOf(u))
 	}
 	// A column the view reads that an object gives its domain: that
 	// object, dropped and created again (its domain changes), changes
@@ -3808,7 +3867,7 @@ func (c *converter) trigger(tg CatTrigger) *object {
 	}
 	o := &object{name: tg.Name, kind: "trigger", sql: sql}
 	if c.specTables[tg.Table] == nil {
-		o.dependsOn = []string{objNameOf(tg.Table)}
+		o.dependsOn = []string{c.objNameOf(tg.Table)}
 	}
 	if !plain(tg.Name) || !plain(tg.Table) {
 		o.kind = "other"
