@@ -1308,7 +1308,12 @@ WHERE n.nspname = $1`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)
 	return appendRows(r, &r.cat.Rules, rule, `
 SELECT rw.rulename, c.relname, rtrim(pg_get_ruledef(rw.oid, true), ';') ||
   coalesce(';' || chr(10) || 'COMMENT ON RULE ' || quote_ident(rw.rulename) || ' ON ' || quote_ident(c.relname) || ' IS ' ||
-    quote_literal(obj_description(rw.oid, 'pg_rewrite')), ''),
+    quote_literal(obj_description(rw.oid, 'pg_rewrite')), '') ||
+  -- A rule disabled, or fired always or on replicas only (ALTER TABLE …
+  -- DISABLE RULE), which CREATE RULE does not say.
+  CASE rw.ev_enabled WHEN 'D' THEN ';' || chr(10) || 'ALTER TABLE ' || quote_ident(c.relname) || ' DISABLE RULE ' || quote_ident(rw.rulename)
+    WHEN 'A' THEN ';' || chr(10) || 'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ALWAYS RULE ' || quote_ident(rw.rulename)
+    WHEN 'R' THEN ';' || chr(10) || 'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE REPLICA RULE ' || quote_ident(rw.rulename) ELSE '' END,
   pg_get_ruledef(rw.oid, false)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN'`+notExt("c.oid", "pg_class")+` ORDER BY 2, 1`, r.schema)

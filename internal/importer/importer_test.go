@@ -2074,6 +2074,32 @@ DELETE FROM c WHERE c.id = old.id AND (c.id > 1 AND c.id < 5);
 	}
 }
 
+// TestRuleEnabledState: a rule disabled, or fired always or on replicas
+// only (ALTER TABLE … DISABLE RULE, pgcodekeeper's disable_rule), was
+// made enabled: CREATE RULE does not say it, and nothing else did. Made
+// again from the sql objects, the rules fire as they did; one with
+// actions holding an AND under an AND keeps it too.
+func TestRuleEnabledState(t *testing.T) {
+	tables := "CREATE TABLE a (id int PRIMARY KEY, x int);\nCREATE TABLE b (id int);\n"
+	ddl := tables + `CREATE RULE off AS ON INSERT TO a DO ALSO NOTIFY a;
+CREATE RULE always AS ON UPDATE TO a DO ALSO NOTIFY a;
+CREATE RULE replica AS ON DELETE TO a WHERE old.x = 1 AND (old.id > 0 AND old.id < 5) DO ALSO DELETE FROM b WHERE b.id = old.id;
+CREATE RULE plain AS ON INSERT TO b DO ALSO NOTIFY b;
+ALTER TABLE a DISABLE RULE off;
+ALTER TABLE a ENABLE ALWAYS RULE always;
+ALTER TABLE a ENABLE REPLICA RULE replica;
+`
+	state := func(conn *pgx.Conn) []string {
+		return queryStrings(t, conn, `SELECT rulename || ' ' || ev_enabled::text FROM pg_rewrite JOIN pg_class c ON c.oid = ev_class WHERE c.relnamespace = current_schema()::regnamespace AND rulename <> '_RETURN' ORDER BY 1`)
+	}
+	orig := loadedConn(t, "rule_enabled", ddl)
+	again := loadedConn(t, "tables", tables)
+	madeInOrder(t, convert(t, orig, "test"), again, 4)
+	if want, got := state(orig), state(again); !slices.Equal(want, got) {
+		t.Errorf("made again from the sql objects, the rules are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestDefaultCallingQualifiedTable: a column default calling a LANGUAGE
 // sql function whose body reads a table of the schema named with the
 // schema (pg_timetable's get_client_name, reading
