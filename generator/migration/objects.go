@@ -465,6 +465,18 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			if t := namedTable(o.Create, changedTables); t != "" && !op.create[n.Key] {
 				redo(n.Key, fmt.Sprintf("columns of table %q, which its SQL names, change", t))
 			}
+			// A dependency it gains that the migration creates may
+			// change the columns it reads: an object of kind other
+			// giving a column its domain (ALTER TABLE … ALTER COLUMN …
+			// TYPE, as import declares a column of a domain type),
+			// which PostgreSQL refuses while a view reads the column.
+			// The down migration drops that object, and so this one
+			// first, by the dependency it has then.
+			for _, d := range n.DependsOn {
+				if !op.create[n.Key] && cur[d] == nil && want[d] != nil && !slices.Contains(o.DependsOn, d) {
+					redo(n.Key, fmt.Sprintf("it depends now on %s, which the migration creates", objectTitle(d, cur, want)))
+				}
+			}
 		}
 	}
 	for _, o := range curObjs {

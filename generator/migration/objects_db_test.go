@@ -305,6 +305,37 @@ func TestRetypedColumnRebuildsTrigger(t *testing.T) {
 	}, probe)
 }
 
+// TestViewGainsColumnDomain gives a column a domain by an object of
+// kind other (ALTER TABLE … ALTER COLUMN … TYPE, as import declares a
+// column of a domain type) that a view reading the column now depends
+// on, its SQL the same: PostgreSQL refuses to alter the type of a
+// column a view reads, so the view is dropped before the object is
+// created and created again after it (and the down migration drops it
+// before the object's reverse). It stayed, and the migration failed.
+func TestViewGainsColumnDomain(t *testing.T) {
+	ctx := context.Background()
+	table := "tables:\n  t1:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      c1: {type: integer, nullable: true}\n" +
+		"sql_objects:\n"
+	view := func(deps string) string {
+		return "  - name: v1\n    kind: view\n    depends_on: [" + deps + "]\n    sql: CREATE VIEW v1 AS SELECT t1.c1 FROM t1\n"
+	}
+	domain := "  - name: positive\n    kind: domain\n    sql: CREATE DOMAIN positive AS integer CONSTRAINT positive_check CHECK (VALUE > 0)\n" +
+		"  - name: t1_c1_type\n    kind: other\n    depends_on: [t1, positive]\n" +
+		"    sql: ALTER TABLE t1 ALTER COLUMN c1 TYPE positive\n    drop: ALTER TABLE t1 ALTER COLUMN c1 TYPE integer\n"
+	runSteps(t, []migrationStep{
+		{[]byte(table + view("t1")), "integer integer"},
+		{[]byte(table + domain + view("t1, t1_c1_type")), "positive positive"},
+	}, func(db *testDB) string {
+		var col, viewCol string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't1'::regclass AND attname = 'c1'),
+			(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'v1'::regclass AND attname = 'c1')`).Scan(&col, &viewCol); err != nil {
+			t.Fatal(err)
+		}
+		return col + " " + viewCol
+	})
+}
+
 // TestReplacedFunctionComment replaces a function in place whose new
 // definition adds a COMMENT ON, then one that drops it: CREATE OR REPLACE
 // leaves the comment as it was, so the migration that drops it, and the
