@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -85,6 +86,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	var drops, creates, earlyDrops, earlyRedo, earlyCreates []*Change
 	var dropSum, createSum []string
 	kept := serialAdoptsSequences(p, curObjs, op)
+	serials := serialSequenceNames(p.Schema)
 	for i := len(curObjs) - 1; i >= 0; i-- {
 		o := curObjs[i]
 		if !op.drop[o.Key] || kept[o.Key] {
@@ -112,6 +114,14 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			earlyRedo = append(earlyRedo, c)
 		case o.Early && op.create[o.Key]:
 			earlyRedo = append(earlyRedo, c)
+		case o.Early && o.Kind == "sequence" && serials[o.Name] && !defaultUses(current, o.Name):
+			// A serial column the migration adds takes its name:
+			// dropped after the tables, it would have left the column
+			// a sequence numbered as the name was taken (t_id_seq1),
+			// and an object setting the options of t_id_seq would
+			// have set this one's.
+			c.Comment += ", before the tables: the sequence of a serial column the migration adds takes its name"
+			drops = append(drops, c)
 		case o.Early:
 			earlyDrops = append(earlyDrops, c)
 		default:
@@ -983,6 +993,50 @@ func namedTable(sql string, tables map[string]bool) string {
 		}
 	}
 	return ""
+}
+
+// serialSequenceNames returns the names of the sequences PostgreSQL
+// makes for the serial columns the changes add, in a table they create
+// or to one there is (<table>_<column>_seq, cut to fit 63 bytes).
+func serialSequenceNames(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	add := func(t string, c *schema.Column) {
+		if st, ok := c.Type.Type.(*postgres.SerialType); ok {
+			seq := st.SequenceName
+			if seq == "" {
+				seq = names.ObjectName(t, c.Name, "seq")
+			}
+			out[seq] = true
+		}
+	}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.AddTable:
+			for _, col := range c.T.Columns {
+				add(c.T.Name, col)
+			}
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				if a, ok := tc.(*schema.AddColumn); ok {
+					add(c.T.Name, a.C)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// defaultUses reports whether a column default of s names the sequence
+// seq (nextval('seq'::regclass)).
+func defaultUses(s *schema.Schema, seq string) bool {
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if mentions(defaultSQL(c), seq) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // droppedTables returns the names of the tables the changes drop.

@@ -142,3 +142,67 @@ sql_objects:
 		t.Errorf("sequence of users.id after the down migration: %s, want public.users_id_seq", got)
 	}
 }
+
+// TestSerialTakesDroppedSequenceName creates a table with a serial
+// column, and adds a serial column to a table there was, whose
+// sequences PostgreSQL names as sequences the specs declared and no
+// longer do (pgcodekeeper's alter_sequence_owned_by: a sequence made
+// first, then a table's serial taking it): the sequences were dropped
+// after the tables, so the columns got sequences numbered as the names
+// were taken (t1_c1_seq1), and an object setting the options of
+// t1_c1_seq set the old one's before it was dropped. Dropped before the
+// tables, the names are the columns' sequences'.
+func TestSerialTakesDroppedSequenceName(t *testing.T) {
+	ctx := context.Background()
+	before := `
+tables:
+  t2:
+    columns:
+      id: {type: bigint, primary_key: true}
+sql_objects:
+  - name: t1_c1_seq
+    kind: sequence
+    sql: CREATE SEQUENCE t1_c1_seq AS integer
+  - name: t2_n_seq
+    kind: sequence
+    sql: CREATE SEQUENCE t2_n_seq
+`
+	after := `
+tables:
+  t1:
+    columns:
+      c1: {type: integer, primary_key: true, serial: true}
+  t2:
+    columns:
+      id: {type: bigint, primary_key: true}
+      n: {type: bigint, serial: true}
+sql_objects:
+  - name: t1_c1_seq_options
+    kind: other
+    depends_on: [t1]
+    sql: ALTER SEQUENCE t1_c1_seq START WITH 2 RESTART
+    drop: ALTER SEQUENCE t1_c1_seq START WITH 1 RESTART
+`
+	runSteps(t, []migrationStep{
+		{[]byte(before), "none none t1_c1_seq,t2_n_seq"},
+		{[]byte(after), "public.t1_c1_seq public.t2_n_seq t1_c1_seq,t2_n_seq 2"},
+	}, func(db *testDB) string {
+		var t1, t2, seqs, next string
+		if err := db.pool.QueryRow(ctx, `SELECT
+			CASE WHEN to_regclass('t1') IS NULL THEN 'none' ELSE pg_get_serial_sequence('t1', 'c1') END,
+			CASE WHEN (SELECT count(*) FROM pg_attribute WHERE attrelid = 't2'::regclass AND attname = 'n') = 0 THEN 'none' ELSE pg_get_serial_sequence('t2', 'n') END,
+			(SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace)`).Scan(&t1, &t2, &seqs); err != nil {
+			t.Fatal(err)
+		}
+		if t1 != "none" {
+			if err := db.pool.QueryRow(ctx, `INSERT INTO t1 DEFAULT VALUES RETURNING c1::text`).Scan(&next); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.pool.Exec(ctx, `DELETE FROM t1; ALTER SEQUENCE t1_c1_seq RESTART`); err != nil {
+				t.Fatal(err)
+			}
+			return t1 + " " + t2 + " " + seqs + " " + next
+		}
+		return t1 + " " + t2 + " " + seqs
+	})
+}
