@@ -3287,6 +3287,18 @@ func (c *converter) laterObjects() {
 			}
 			continue
 		}
+		// A function names its planner support function (SUPPORT
+		// my_support), which must exist when it is created.
+		for _, def := range f.Defs {
+			for _, m := range supportRE.FindAllStringSubmatch(def, -1) {
+				name := strings.TrimPrefix(m[1], quoteIdent(cat.Schema)+".")
+				for j, g := range cat.Functions {
+					if og := fnObjs[j]; og != o && (quoteIdent(g.Name) == name || g.Name == name) {
+						o.dependsOn = appendUnique(o.dependsOn, og.name)
+					}
+				}
+			}
+		}
 		// A function created before the tables whose arguments, result
 		// or LANGUAGE sql body name a domain or type also created before
 		// them (the omnibus sample's is_even(i positive_number), which
@@ -3787,6 +3799,10 @@ func (c *converter) function(f CatFunction) *object {
 	}
 	return o
 }
+
+// supportRE finds the planner support function pg_get_functiondef
+// writes on a line of its own: SUPPORT my_support.
+var supportRE = regexp.MustCompile(`(?m)^\s*SUPPORT\s+(\S+)\s*$`)
 
 // inCurrentSchema is a DO block running the statement format() makes of
 // format, whose first two %I are the schema it runs in

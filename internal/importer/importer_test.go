@@ -2100,6 +2100,18 @@ ALTER TABLE a ENABLE REPLICA RULE replica;
 	}
 }
 
+// TestSupportFunctionFirst: a function with a planner support function
+// of the schema (SUPPORT z_support, pgcodekeeper's
+// modify_function_with_support_function) needs it when it is created;
+// nothing put it after it, and made in the specs' order, by name, the
+// first migration failed (function z_support(internal) does not exist).
+func TestSupportFunctionFirst(t *testing.T) {
+	ddl := `CREATE FUNCTION z_support(internal) RETURNS internal LANGUAGE internal STRICT AS 'textlike_support';
+CREATE FUNCTION a_like(s text) RETURNS boolean LANGUAGE plpgsql SUPPORT z_support AS 'BEGIN RETURN true; END';
+`
+	madeInOrder(t, convert(t, loadedConn(t, "support_function", ddl), "test"), testConn(t), 2)
+}
+
 // TestDefaultCallingQualifiedTable: a column default calling a LANGUAGE
 // sql function whose body reads a table of the schema named with the
 // schema (pg_timetable's get_client_name, reading
