@@ -1233,6 +1233,21 @@ UNION ALL
 SELECT 'text search template', x.tmplname FROM pg_ts_template x JOIN pg_namespace n ON n.oid = x.tmplnamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_ts_template")+`
 UNION ALL
 SELECT 'conversion', x.conname FROM pg_conversion x JOIN pg_namespace n ON n.oid = x.connamespace WHERE n.nspname = $1`+notExt("x.oid", "pg_conversion")+`
+UNION ALL
+-- A cast made by CREATE CAST (not the server's own, not an extension's)
+-- between types that are not the schema's, without a function of the
+-- schema (text AS json): it belongs to the database.
+SELECT 'cast', format('(%s AS %s)', format_type(k.castsource, NULL), format_type(k.casttarget, NULL)) FROM pg_cast k
+  JOIN pg_type st ON st.oid = k.castsource JOIN pg_type tt ON tt.oid = k.casttarget LEFT JOIN pg_proc kp ON kp.oid = k.castfunc
+  WHERE k.oid >= 16384 AND st.typnamespace <> (SELECT oid FROM pg_namespace WHERE nspname = $1)
+  AND tt.typnamespace <> (SELECT oid FROM pg_namespace WHERE nspname = $1)
+  AND (kp.oid IS NULL OR kp.pronamespace <> (SELECT oid FROM pg_namespace WHERE nspname = $1))`+notExt("k.oid", "pg_cast")+`
+UNION ALL
+-- A materialized view stored by a table access method other than heap,
+-- which its sql object would make with the default (a table so is kept
+-- as SQL with its USING clause).
+SELECT 'table access method', c.relname || ' USING ' || a.amname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam
+  WHERE n.nspname = $1 AND c.relkind = 'm' AND a.amname <> 'heap'`+notExt("c.oid", "pg_class")+`
 ORDER BY 1, 2`, r.schema)
 	if err != nil {
 		return err
