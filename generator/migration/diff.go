@@ -349,6 +349,9 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 		if err := ungeneratedReverse(planned, current, desired); err != nil {
 			return nil, err
 		}
+		if err := attachedKeyIndexes(planned, changes); err != nil {
+			return nil, err
+		}
 		droppedColumnComments(planned, changes)
 	}
 	unboundSources(append(slices.Clone(out.unbind), planned...), schemaChanges, unbound)

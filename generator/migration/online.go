@@ -117,6 +117,11 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					}
 					for _, c := range cs {
 						c.Step, c.Object = roleEarlyIndex, tc.I.Name
+						if strings.Contains(c.Cmd, " UNIQUE USING INDEX ") {
+							// Attached in the step that builds it, whose
+							// down drops it anyway: not built again.
+							c.Reverse = c.Reverse[:1]
+						}
 					}
 					stepped = append(stepped, cs...)
 					continue
@@ -608,9 +613,23 @@ func concurrentIndex(t *schema.Table, idx *schema.Index) ([]*Change, error) {
 		}
 	}
 	if constraint != "" {
+		// Dropping the constraint drops the index it took: the reverse
+		// builds it again, so that the step attaching it can run again
+		// after its down alone (migrate down 1), and the down of the
+		// step building it finds it.
+		again, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: &build}}}})
+		if err != nil {
+			return nil, err
+		}
+		reverse := []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(constraint))}
+		for _, c := range again {
+			if strings.HasPrefix(c.Cmd, "CREATE ") {
+				reverse = append(reverse, c.Cmd)
+			}
+		}
 		planned = append(planned, &Change{
 			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(t.Name), quote(constraint), quote(idx.Name)),
-			Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(constraint))},
+			Reverse: reverse,
 			Comment: fmt.Sprintf("make the unique index %q the unique constraint of table %q", idx.Name, t.Name),
 			Step:    roleValidate,
 		})
@@ -798,6 +817,42 @@ func primaryKeyBeforeAttach(cur, t *schema.Table, key *schema.Index, gains []str
 		c.Step, c.Object = roleEarlyKey, key.Name
 	}
 	return append(cs, drops...), &postgres.AddPKConstraint{Name: key.Name, Using: idx}, nil
+}
+
+// attachedKeyIndexes gives the statement of the schema step making an
+// index built before it a table's primary key (ADD CONSTRAINT …
+// PRIMARY KEY USING INDEX, see primaryKeyBeforeAttach) a reverse that
+// builds that index again after dropping the key, which drops the index
+// it took: so the schema step can run again after its down alone
+// (migrate down 1), and the down of the step building it finds it.
+func attachedKeyIndexes(planned []*Change, changes []schema.Change) error {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, tc := range mt.Changes {
+			a, ok := tc.(*postgres.AddPKConstraint)
+			if !ok || a.Using == nil {
+				continue
+			}
+			again, err := planChanges([]schema.Change{&schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.AddIndex{I: a.Using}}}})
+			if err != nil {
+				return err
+			}
+			for _, p := range planned {
+				if !strings.Contains(p.Cmd, "PRIMARY KEY USING INDEX "+quote(a.Using.Name)) {
+					continue
+				}
+				for _, b := range again {
+					if strings.HasPrefix(b.Cmd, "CREATE ") {
+						p.Reverse = append(p.Reverse, b.Cmd)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // validate is the statement of the validate step that validates a

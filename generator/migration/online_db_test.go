@@ -247,3 +247,74 @@ func TestBackfillKeylessTable(t *testing.T) {
 		return strings.Join(out, " ")
 	})
 }
+
+// TestKeyAttachStepsBack adds a unique constraint, and a primary key, to
+// tables there are, online: the index is built concurrently in a step
+// of its own and made the constraint in a later step (ADD CONSTRAINT …
+// UNIQUE USING INDEX in the validate step; … PRIMARY KEY USING INDEX in
+// the schema step). The down of that step dropped the constraint, and
+// with it the index the step before built: applied again after migrate
+// down 1, the step failed (index does not exist). Each step is stepped
+// back and applied again, then the whole migration is undone.
+func TestKeyAttachStepsBack(t *testing.T) {
+	const table = "tables:\n  items:\n    columns:\n      id: {type: bigint, primary_key: true}\n      a: integer\n      b: integer\n"
+	t.Run("unique", func(t *testing.T) {
+		stepsBack(t, table, table+"    indexes:\n      - {name: items_a_b_key, columns: [a, b], unique: true, constraint: true}\n")
+	})
+	t.Run("primary key", func(t *testing.T) {
+		const plain = "tables:\n  items:\n    columns:\n      id: {type: bigint}\n      a: integer\n"
+		stepsBack(t, plain, "tables:\n  items:\n    columns:\n      id: {type: bigint, primary_key: true}\n      a: integer\n")
+	})
+}
+
+// stepsBack migrates table items from the spec before to after, then
+// steps back n files and applies them again for each n, and undoes the
+// whole migration, comparing the table's indexes and constraints each
+// time.
+func stepsBack(t *testing.T, before, after string) {
+	ctx := context.Background()
+	p := newProject(t, "golang-migrate")
+	p.setSpec([]byte(before))
+	p.diff("initial", false)
+	p.setSpec([]byte(after))
+	res := p.diff("key", true)
+	if len(res.Versions) < 2 {
+		t.Fatalf("the key is made in %d file(s), want a step building its index and one attaching it:\n%s", len(res.Versions), report(res))
+	}
+	db := openDB(t)
+	m := p.migrator(t, db, "golang-migrate")
+	state := func() string {
+		var s string
+		if err := db.pool.QueryRow(ctx, `SELECT coalesce(string_agg(c.relname || ':' || coalesce(k.contype::text, '-'), ' ' ORDER BY c.relname), '')
+			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_constraint k ON k.conindid = c.oid
+			WHERE i.indrelid = 'items'::regclass`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := m.UpTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	was := state()
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	now := state()
+	for n := 1; n < len(res.Versions); n++ {
+		if _, err := m.Down(ctx, n); err != nil {
+			t.Fatalf("down %d: %v", n, err)
+		}
+		if _, err := m.Up(ctx); err != nil {
+			t.Fatalf("up again after down %d: %v", n, err)
+		}
+		if got := state(); got != now {
+			t.Errorf("after down %d and up: %s, want %s", n, got, now)
+		}
+	}
+	if _, err := m.Down(ctx, len(res.Versions)); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if got := state(); got != was {
+		t.Errorf("after the down migration: %s, want %s", got, was)
+	}
+}

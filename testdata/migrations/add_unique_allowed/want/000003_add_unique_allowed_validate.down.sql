@@ -4,3 +4,4 @@
 
 -- reverse: make the unique index "users_email_key" the unique constraint of table "users"
 ALTER TABLE "users" DROP CONSTRAINT "users_email_key";
+CREATE UNIQUE INDEX "users_email_key" ON "users" ("email");

@@ -14,5 +14,6 @@ SELECT undistribute_table('currencies');
 DROP TABLE "payments";
 -- reverse: modify "accounts" table
 ALTER TABLE "accounts" DROP CONSTRAINT "accounts_currency_fkey", DROP CONSTRAINT "accounts_pkey", DROP COLUMN "currency", ADD PRIMARY KEY ("id");
+CREATE UNIQUE INDEX "accounts_pkey_cpcgen_new" ON "accounts" ("org_id", "id");
 -- reverse: create "currencies" table
 DROP TABLE "currencies";

@@ -4,3 +4,4 @@
 
 -- reverse: modify "visits" table
 ALTER TABLE "visits" DROP CONSTRAINT "visits_pkey";
+CREATE UNIQUE INDEX "visits_pkey_cpcgen_new" ON "visits" ("session_id", "seen_at");

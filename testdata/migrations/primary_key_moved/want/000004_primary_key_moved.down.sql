@@ -6,6 +6,7 @@
 ALTER TABLE "entries" DROP CONSTRAINT "entries_account_id_fkey";
 -- reverse: modify "accounts" table
 ALTER TABLE "accounts" DROP CONSTRAINT "accounts_pkey", ADD PRIMARY KEY ("id");
+CREATE UNIQUE INDEX "accounts_pkey_cpcgen_new" ON "accounts" ("num");
 -- reverse: modify "entries" table
 ALTER TABLE "accounts" DROP CONSTRAINT IF EXISTS "accounts_id_key";
 DROP INDEX IF EXISTS "accounts_id_key";

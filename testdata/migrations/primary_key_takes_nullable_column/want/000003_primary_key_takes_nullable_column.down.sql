@@ -6,3 +6,4 @@
 ALTER TABLE "translations" ADD CONSTRAINT "translations_object_type_not_null" CHECK ("object_type" IS NOT NULL) NOT VALID;
 -- reverse: modify "translations" table
 ALTER TABLE "translations" DROP CONSTRAINT "translations_pkey", ALTER COLUMN "object_type" DROP NOT NULL, ADD PRIMARY KEY ("object_id", "dst_lang");
+CREATE UNIQUE INDEX "translations_pkey_cpcgen_new" ON "translations" ("object_id", "object_type", "dst_lang");

@@ -4,6 +4,7 @@
 
 -- reverse: make the unique index "users_login_key" the unique constraint of table "users"
 ALTER TABLE "users" DROP CONSTRAINT "users_login_key";
+CREATE UNIQUE INDEX "users_login_key" ON "users" ("login");
 -- reverse: drop the check "users_login_not_null", which NOT NULL now does
 ALTER TABLE "users" ADD CONSTRAINT "users_login_not_null" CHECK ("login" IS NOT NULL) NOT VALID;
 -- reverse: set NOT NULL on "users"."login": the validated check spares the scan
