@@ -579,7 +579,7 @@ func (b *builder) constraintObjects(pkg *ir.Package) {
 			fk := fkName(t, c, ref)
 			def := fmt.Sprintf("-- FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s ON UPDATE %s\n", c.Quoted,
 				names.QuoteIdent(ref.Table.Name), names.QuoteIdent(ref.Column.Name), fkAction(ref.OnDelete), fkAction(ref.OnUpdate))
-			add("deferrable "+fk+" of "+t.SQLName, "deferrable foreign key", fk,
+			add("deferrable "+fk+" of "+t.SQLName, ir.NounDeferrableForeignKey, fk,
 				def+alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" DEFERRABLE INITIALLY "+strings.ToUpper(ref.Deferrable),
 				alter+"ALTER CONSTRAINT "+names.QuoteIdent(fk)+" NOT DEFERRABLE", ref.Pos)
 		}

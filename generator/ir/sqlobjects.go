@@ -187,6 +187,11 @@ const KindPartition = "partition"
 // name is free.
 const NounPrimaryKeyName = "primary key name"
 
+// NounDeferrableForeignKey is the noun of the objects cpcgen makes for a
+// deferrable foreign key (deferrable:): the statement making it
+// DEFERRABLE after Atlas adds it, named by the key.
+const NounDeferrableForeignKey = "deferrable foreign key"
+
 // TableKey is the key of a table among an object's dependencies.
 func TableKey(table string) string { return "table " + table }
 

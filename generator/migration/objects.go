@@ -78,7 +78,7 @@ type objectPlan struct {
 func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []*ir.Extension, curObjs []*ir.Object) error {
 	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
 	curObjs, partRenames, partSum := renamePartitions(p.Schema, pkg, curObjs)
-	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), renamedAway(p.Schema), madeConstraints(p.Changes, rebuiltIndexes(p.Schema)), p.replaced, typeColumns(current))
+	op, err := decideObjects(pkg, curObjs, columnChanges(p.Schema), droppedTables(p.Schema), renamedAway(p.Schema), madeConstraints(p.Changes, rebuiltIndexes(p.Schema)), readdedForeignKeys(p.Changes), p.replaced, typeColumns(current))
 	if err != nil {
 		return err
 	}
@@ -276,10 +276,7 @@ func typeNameOf(re *regexp.Regexp, sql string) string {
 	if m == nil {
 		return ""
 	}
-	if n := m[1]; strings.HasPrefix(n, `"`) {
-		return strings.ReplaceAll(n[1:len(n)-1], `""`, `"`)
-	}
-	return strings.ToLower(m[1])
+	return unquoteIdent(m[1])
 }
 
 // renamePartitions keeps the partitions of the tables the changes
@@ -370,6 +367,10 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //   - an object whose SQL names an index the migration drops and makes
 //     again (rebuilt: what it sets there, a comment, goes with the old
 //     index) is dropped and created again around it;
+//   - a deferrable foreign key's object is made again after a statement
+//     of the migration, or of its down, adds the key again (readded, by
+//     table and name: around a change of its columns' types), which
+//     Atlas writes NOT DEFERRABLE;
 //   - a trigger on a table the migration renames (renamedTables, by
 //     its old name) goes with it, so one the specs declare under the
 //     same name on the table's old name, a table made anew, is dropped
@@ -381,7 +382,7 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //     cannot be dropped. An object created before the tables cannot be
 //     (it would be created again before the type is replaced): that is
 //     an error.
-func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables, renamedTables map[string]bool, rebuilt map[string]*regexp.Regexp, enums []string, typeUsers map[string][]string) (objectPlan, error) {
+func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, droppedTables, renamedTables map[string]bool, rebuilt map[string]*regexp.Regexp, readded map[[2]string]bool, enums []string, typeUsers map[string][]string) (objectPlan, error) {
 	cur := map[string]*ir.Object{}
 	for _, o := range curObjs {
 		cur[o.Key] = o
@@ -463,6 +464,12 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 					break
 				}
 			}
+		}
+		if o != nil && !op.create[n.Key] && n.Noun == ir.NounDeferrableForeignKey && readded[[2]string{n.Table, n.Name}] {
+			// The key is added again NOT DEFERRABLE, as Atlas writes
+			// it (around a change of its columns' types), both ways:
+			// made deferrable again after it, as it was before it.
+			redo(n.Key, fmt.Sprintf("foreign key %q is dropped and added again", n.Name))
 		}
 		if (n.Rebuild || bindsColumns(o)) && o != nil && !op.create[n.Key] {
 			for _, d := range n.DependsOn {
@@ -603,7 +610,7 @@ func usesEnum(o *ir.Object, e string) bool {
 // drop one while a generated column, default, index or check calls it
 // (see unbind).
 func recreatedEarly(pkg *ir.Package, curObjs []*ir.Object) ([]*ir.Object, map[string]bool) {
-	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil, nil, nil)
+	op, _ := decideObjects(pkg, curObjs, nil, nil, nil, nil, nil, nil, nil)
 	var out []*ir.Object
 	overloaded := map[string]bool{}
 	for _, o := range curObjs {
@@ -952,6 +959,55 @@ func madeConstraints(changes []*Change, rebuilt map[string]*regexp.Regexp) map[s
 		rebuilt[unquote(m[2])] = re
 	}
 	return rebuilt
+}
+
+// addForeignKeyRE matches an ALTER TABLE adding foreign keys: the table,
+// then (addedForeignKeyRE) the name of each key it adds.
+var (
+	addForeignKeyRE   = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|\w+)(?:\.(?:"(?:[^"]|"")+"|\w+))?)`)
+	addedForeignKeyRE = regexp.MustCompile(`(?is)\bADD\s+CONSTRAINT\s+("(?:[^"]|"")+"|\w+)\s+FOREIGN\s+KEY\b`)
+)
+
+// readdedForeignKeys returns the foreign keys, by table and name, that a
+// statement of changes adds, up or down: a key dropped and added again
+// around a change of its columns' types, or of the column it
+// references, which Atlas writes without what an object sets on it (a
+// deferrable key's DEFERRABLE).
+func readdedForeignKeys(changes []*Change) map[[2]string]bool {
+	out := map[[2]string]bool{}
+	for _, c := range changes {
+		for _, stmt := range append([]string{c.Cmd}, c.Reverse...) {
+			m := addForeignKeyRE.FindStringSubmatch(stmt)
+			if m == nil {
+				continue
+			}
+			table := lastIdent(m[1])
+			for _, k := range addedForeignKeyRE.FindAllStringSubmatch(stmt, -1) {
+				out[[2]string{table, unquoteIdent(k[1])}] = true
+			}
+		}
+	}
+	return out
+}
+
+// lastIdent is the last name of a possibly qualified name, unquoted:
+// notes of "public"."notes".
+func lastIdent(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '.' && strings.Count(name[:i], `"`)%2 == 0 {
+			return unquoteIdent(name[i+1:])
+		}
+	}
+	return unquoteIdent(name)
+}
+
+// unquoteIdent is a name as SQL writes it, unquoted: "a""b" is a"b, Abc
+// (not quoted) abc.
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return strings.ToLower(s)
 }
 
 // primaryKeyName is the name of the primary key pk of table: its own, or

@@ -184,19 +184,21 @@ func TestPrimaryKeyNameNumberedBySequence(t *testing.T) {
 
 // TestDeferrableForeignKeyMigrates makes a foreign key deferrable, then
 // changes its ON DELETE action, which Atlas plans as dropping the key
-// and adding it again, then makes it not deferrable: the key is
-// deferrable exactly when the spec says so after each migration, and
-// every down migration gives the previous state back.
+// and adding it again, then the type of both its columns, around which
+// the key is dropped and added again too, then makes it not deferrable:
+// the key is deferrable exactly when the spec says so after each
+// migration, and every down migration gives the previous state back.
 func TestDeferrableForeignKeyMigrates(t *testing.T) {
-	spec := func(extra string) []byte {
-		return []byte("tables:\n  firms:\n    columns:\n      id: {type: bigint, primary_key: true}\n" +
-			"  staff:\n    columns:\n      id: {type: bigint, primary_key: true}\n      firm_id: {type: bigint, references: firms.id" + extra + "}\n")
+	spec := func(typ, extra string) []byte {
+		return []byte("tables:\n  firms:\n    columns:\n      id: {type: " + typ + ", primary_key: true}\n" +
+			"  staff:\n    columns:\n      id: {type: bigint, primary_key: true}\n      firm_id: {type: " + typ + ", references: firms.id" + extra + "}\n")
 	}
 	runSteps(t, []migrationStep{
-		{spec(""), "deferrable=false deferred=false on_delete=a"},
-		{spec(", deferrable: deferred"), "deferrable=true deferred=true on_delete=a"},
-		{spec(", deferrable: deferred, on_delete: cascade"), "deferrable=true deferred=true on_delete=c"},
-		{spec(", on_delete: cascade"), "deferrable=false deferred=false on_delete=c"},
+		{spec("bigint", ""), "deferrable=false deferred=false on_delete=a"},
+		{spec("bigint", ", deferrable: deferred"), "deferrable=true deferred=true on_delete=a"},
+		{spec("bigint", ", deferrable: deferred, on_delete: cascade"), "deferrable=true deferred=true on_delete=c"},
+		{spec("integer", ", deferrable: deferred, on_delete: cascade"), "deferrable=true deferred=true on_delete=c"},
+		{spec("integer", ", on_delete: cascade"), "deferrable=false deferred=false on_delete=c"},
 	}, func(db *testDB) string {
 		var deferrable, deferred bool
 		var del string
