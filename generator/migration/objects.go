@@ -367,10 +367,11 @@ func renamePartitions(changes []schema.Change, pkg *ir.Package, curObjs []*ir.Ob
 //   - an object whose SQL names an index the migration drops and makes
 //     again (rebuilt: what it sets there, a comment, goes with the old
 //     index) is dropped and created again around it;
-//   - a deferrable foreign key's object is made again after a statement
-//     of the migration, or of its down, adds the key again (readded, by
-//     table and name: around a change of its columns' types), which
-//     Atlas writes NOT DEFERRABLE;
+//   - an object naming a foreign key (a deferrable key's DEFERRABLE, its
+//     comment) is made again after a statement of the migration, or of
+//     its down, adds the key again (readded, by table and name: around
+//     a change of its columns' types), which Atlas writes as it
+//     declares it;
 //   - a trigger on a table the migration renames (renamedTables, by
 //     its old name) goes with it, so one the specs declare under the
 //     same name on the table's old name, a table made anew, is dropped
@@ -465,11 +466,17 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 				}
 			}
 		}
-		if o != nil && !op.create[n.Key] && n.Noun == ir.NounDeferrableForeignKey && readded[[2]string{n.Table, n.Name}] {
-			// The key is added again NOT DEFERRABLE, as Atlas writes
-			// it (around a change of its columns' types), both ways:
-			// made deferrable again after it, as it was before it.
-			redo(n.Key, fmt.Sprintf("foreign key %q is dropped and added again", n.Name))
+		if o != nil && !op.create[n.Key] {
+			// What an object sets on a foreign key the migration adds
+			// again (around a change of its columns' types), which Atlas
+			// adds as it declares it, is set again after it, both ways:
+			// a deferrable key's DEFERRABLE, the key's comment.
+			for _, k := range slices.SortedFunc(maps.Keys(readded), func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) }) {
+				if namesConstraint(o, k[0], k[1]) || namesConstraint(n, k[0], k[1]) {
+					redo(n.Key, fmt.Sprintf("foreign key %q of table %q, which its SQL names, is dropped and added again", k[1], k[0]))
+					break
+				}
+			}
 		}
 		if (n.Rebuild || bindsColumns(o)) && o != nil && !op.create[n.Key] {
 			for _, d := range n.DependsOn {
@@ -988,6 +995,20 @@ func readdedForeignKeys(changes []*Change) map[[2]string]bool {
 		}
 	}
 	return out
+}
+
+// namesConstraint reports whether o, an object on table or depending on
+// it, names the constraint name in its SQL: CONSTRAINT name (COMMENT ON
+// CONSTRAINT, ALTER TABLE … ALTER CONSTRAINT).
+func namesConstraint(o *ir.Object, table, name string) bool {
+	if o.Table != table && !slices.Contains(o.DependsOn, ir.TableKey(table)) {
+		return false
+	}
+	re := `(?is)\bCONSTRAINT\s+(?:` + regexp.QuoteMeta(quote(name))
+	if strings.ToLower(name) == name {
+		re += `|` + regexp.QuoteMeta(name) + `\b`
+	}
+	return regexp.MustCompile(re + `)`).MatchString(o.Create)
 }
 
 // lastIdent is the last name of a possibly qualified name, unquoted:

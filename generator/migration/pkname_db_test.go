@@ -209,6 +209,33 @@ func TestDeferrableForeignKeyMigrates(t *testing.T) {
 	})
 }
 
+// TestForeignKeyCommentKeptThroughRetype gives a foreign key a comment
+// (an sql object, as import keeps it), then changes the type of both its
+// columns, around which the key is dropped and added again: the key has
+// its comment after the migration, and again after its down.
+func TestForeignKeyCommentKeptThroughRetype(t *testing.T) {
+	spec := func(typ string) []byte {
+		return []byte("tables:\n  firms:\n    columns:\n      id: {type: " + typ + ", primary_key: true}\n" +
+			"  staff:\n    columns:\n      id: {type: bigint, primary_key: true}\n      firm_id: {type: " + typ + ", references: firms.id}\n" +
+			"sql_objects:\n  - name: staff_firm_id_fkey_comment\n    kind: other\n    depends_on: [staff]\n" +
+			"    sql: COMMENT ON CONSTRAINT staff_firm_id_fkey ON staff IS 'the firm'\n" +
+			"    drop: COMMENT ON CONSTRAINT staff_firm_id_fkey ON staff IS NULL\n")
+	}
+	runSteps(t, []migrationStep{
+		{spec("integer"), "comment=the firm"},
+		{spec("bigint"), "comment=the firm"},
+	}, func(db *testDB) string {
+		var comment *string
+		if err := db.pool.QueryRow(context.Background(), `SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'staff_firm_id_fkey'`).Scan(&comment); err != nil {
+			t.Fatal(err)
+		}
+		if comment == nil {
+			return "comment=<nil>"
+		}
+		return "comment=" + *comment
+	})
+}
+
 // TestUniqueKeyKindMigrates adds a unique key of two columns as a
 // constraint (constraint: true), makes it a unique index, a constraint
 // again (over the index it has), renames it, makes its NULLs conflict
