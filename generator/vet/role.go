@@ -49,7 +49,7 @@ const SearchPathKind = "search path"
 
 // SearchPath checks the search_path of the role db connects as, in the
 // application's database: for each extension whose types columns of pkg
-// have that pkg installs in a schema of its own (ir.Type.Schema), the
+// have that pkg installs in a named schema (ir.Type.Schema), the
 // generated statements name the types there, but PostgreSQL finds the
 // extension's operators through the search_path only: without the
 // schema, citext's = is text's, which compares with case, and ltree's
@@ -72,14 +72,22 @@ func SearchPath(ctx context.Context, db runtime.DBTX, pkg *ir.Package) ([]Findin
 	if err := db.QueryRow(ctx, "SELECT current_schemas(true)").Scan(&path); err != nil {
 		return nil, err
 	}
+	// The search_path to suggest: the role's own schemas (not the
+	// implicit pg_catalog and pg_temp), then the missing one.
+	var keep []string
+	for _, s := range path {
+		if s != "pg_catalog" && !strings.HasPrefix(s, "pg_temp") {
+			keep = append(keep, names.QuoteIdent(s))
+		}
+	}
 	var out []Finding
 	for _, e := range pkg.Extensions {
 		if !used[e.Name] || slices.Contains(path, e.Schema) {
 			continue
 		}
 		out = append(out, Finding{Kind: SearchPathKind, Pos: e.Pos,
-			Msg: fmt.Sprintf("extension %q is in schema %q, which the search_path of the role (%s) lacks: the generated statements name its types there, but PostgreSQL finds its operators through the search_path only (citext's = becomes text's, which compares with case); add the schema to the search_path of the role or the database: ALTER ROLE … SET search_path = \"$user\", public, %s",
-				e.Name, e.Schema, strings.Join(path, ", "), names.QuoteIdent(e.Schema))})
+			Msg: fmt.Sprintf("extension %q is in schema %q, which the search_path of the role (%s) lacks: the generated statements name its types there, but PostgreSQL finds its operators through the search_path only (citext's = becomes text's, which compares with case); add the schema to the search_path of the role or the database: ALTER ROLE … SET search_path = %s",
+				e.Name, e.Schema, strings.Join(path, ", "), strings.Join(append(keep, names.QuoteIdent(e.Schema)), ", "))})
 	}
 	return out, nil
 }
