@@ -484,9 +484,7 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 // into a schema of its own (pg_partman's partman), which its Create
 // makes and the engine's normalization refuses as not clean.
 func extensionSchemas(exts []*ir.Extension) bool {
-	return slices.ContainsFunc(exts, func(e *ir.Extension) bool {
-		return strings.HasPrefix(e.Create(), "CREATE SCHEMA ")
-	})
+	return slices.ContainsFunc(exts, (*ir.Extension).OwnSchema)
 }
 
 // withoutEnums returns objs without the enum types named in enums.

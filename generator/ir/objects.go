@@ -1,8 +1,6 @@
 package ir
 
 import (
-	"regexp"
-
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/runtime"
 )
@@ -131,12 +129,10 @@ func (d *Distribution) Alter() string {
 	return "SELECT alter_distributed_table(" + regclassLiteral(d.Table) + ", distribution_column := " + names.QuoteLiteral(d.Column) + ")"
 }
 
-var plainIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
 // regclassLiteral is a table name as a regclass literal: the name itself
 // when PostgreSQL reads it unquoted, else quoted inside the literal.
 func regclassLiteral(table string) string {
-	if plainIdentRE.MatchString(table) {
+	if names.IsPlain(table) {
 		return names.QuoteLiteral(table)
 	}
 	return names.QuoteLiteral(names.QuoteIdent(table))

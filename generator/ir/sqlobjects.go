@@ -30,15 +30,10 @@ type Extension struct {
 //
 // An extension installed into a schema of its own (pg_partman's partman)
 // makes the schema first, where it is missing: CREATE SCHEMA IF NOT
-// EXISTS "partman"; CREATE EXTENSION … SCHEMA "partman". Dropping the
-// extension leaves the schema. Not a system schema, whose name starts
-// with pg_ (adminpack's control file puts it in pg_catalog): PostgreSQL
-// refuses to create one, even with IF NOT EXISTS.
+// EXISTS "partman"; CREATE EXTENSION … SCHEMA "partman" (OwnSchema).
+// Dropping the extension leaves the schema.
 func (e *Extension) Create() string {
-	s := "CREATE EXTENSION IF NOT EXISTS " + extensionName(e.Name)
-	if e.Schema != "" && e.Schema != "public" && !strings.HasPrefix(e.Schema, "pg_") {
-		s = "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n" + s
-	}
+	s := e.schemaFirst() + "CREATE EXTENSION IF NOT EXISTS " + extensionName(e.Name)
 	if e.Schema != "" {
 		s += " SCHEMA " + names.QuoteIdent(e.Schema)
 	}
@@ -69,17 +64,31 @@ func (e *Extension) SetSchema() string {
 	if e.Schema == "" {
 		return "DO $$ BEGIN EXECUTE format('ALTER EXTENSION %I SET SCHEMA %I', " + names.QuoteLiteral(e.Name) + ", current_schema()); END $$"
 	}
-	s := "ALTER EXTENSION " + extensionName(e.Name) + " SET SCHEMA " + names.QuoteIdent(e.Schema)
-	if e.Schema != "public" && !strings.HasPrefix(e.Schema, "pg_") {
-		s = "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n" + s
+	return e.schemaFirst() + "ALTER EXTENSION " + extensionName(e.Name) + " SET SCHEMA " + names.QuoteIdent(e.Schema)
+}
+
+// OwnSchema reports whether e is installed into a schema of its own
+// (pg_partman's partman, Supabase's extensions), which Create and
+// SetSchema make first: not public, and not a system schema, whose name
+// starts with pg_ (adminpack's control file puts it in pg_catalog) and
+// which PostgreSQL refuses to create, even with IF NOT EXISTS.
+func (e *Extension) OwnSchema() bool {
+	return e.Schema != "" && e.Schema != "public" && !strings.HasPrefix(e.Schema, "pg_")
+}
+
+// schemaFirst is the statement, with its semicolon, making e's schema
+// when it is one of its own (OwnSchema), else "".
+func (e *Extension) schemaFirst() string {
+	if !e.OwnSchema() {
+		return ""
 	}
-	return s
+	return "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n"
 }
 
 // extensionName is an extension's name in a statement: as it is when
 // PostgreSQL reads it unquoted (pg_trgm), quoted otherwise ("uuid-ossp").
 func extensionName(name string) string {
-	if plainIdentRE.MatchString(name) {
+	if names.IsPlain(name) {
 		return name
 	}
 	return names.QuoteIdent(name)

@@ -103,7 +103,7 @@ func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension, objs 
 		}
 	}
 	normalize := dev.adb.NormalizeSchema
-	if slices.ContainsFunc(exts, func(e *ir.Extension) bool { return strings.HasPrefix(e.Create(), "CREATE SCHEMA ") }) {
+	if slices.ContainsFunc(exts, (*ir.Extension).OwnSchema) {
 		// The engine's own refuses the database, which holds the
 		// extension's schema, as not clean.
 		normalize = dev.adb.NormalizeSchemaAmong

@@ -413,14 +413,18 @@ func QuoteIdent(name string) string {
 // (extensions.citext, "Ext".citext), so that a type built from the
 // specs and one read back from a database compare equal.
 func QualifiedType(schema, typ string) string {
-	if !plainLower.MatchString(schema) {
+	if !IsPlain(schema) {
 		schema = QuoteIdent(schema)
 	}
 	return schema + "." + typ
 }
 
-// plainLower matches a name SQL needs no quotes for and keeps as it is.
-var plainLower = regexp.MustCompile(`^[a-z_][a-z0-9_$]*$`)
+// IsPlain reports whether PostgreSQL reads name unquoted as it is, and
+// quote_ident leaves it so (key words aside): lower-case letters,
+// digits and underscores, not starting with a digit.
+func IsPlain(name string) bool { return plainRE.MatchString(name) }
+
+var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // QuoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
 // need no escape with standard_conforming_strings, on since
