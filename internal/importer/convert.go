@@ -101,11 +101,9 @@ type Result struct {
 	Tables, Objects int
 }
 
-var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
 // plain reports whether s is a lower-case SQL name, which needs no
 // quotes in SQL and names sql objects of every kind.
-func plain(s string) bool { return len(s) <= names.MaxIdent && plainRE.MatchString(s) }
+func plain(s string) bool { return len(s) <= names.MaxIdent && names.IsPlain(s) }
 
 var specNameRE = regexp.MustCompile(names.IdentPattern)
 
@@ -552,11 +550,11 @@ func (c *converter) tableProblem(t *CatTable) string {
 		return "it has no columns, which a spec table must have"
 	}
 	for _, col := range t.Columns {
-		switch {
-		case !specName(col.Name):
+		if !specName(col.Name) {
 			return fmt.Sprintf("column %q has a name that is not a plain SQL name (letters, digits and underscores, not starting with a digit)", col.Name)
-		case c.rowTypeOf(col) != "":
-			return fmt.Sprintf("column %q has the row type of %s, which must be created first, and spec tables are created in no such order", col.Name, c.rowTypeOf(col))
+		}
+		if r := c.rowTypeOf(col); r != "" {
+			return fmt.Sprintf("column %q has the row type of %s, which must be created first, and spec tables are created in no such order", col.Name, r)
 		}
 		typ, why := c.columnType(col)
 		if _, why := c.columnCollation(col, typ); why != "" {
