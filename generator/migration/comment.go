@@ -112,7 +112,7 @@ func createdEnum(stmt string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	return strings.ReplaceAll(m[1][1:len(m[1])-1], `""`, `"`), true
+	return unquoteIdent(m[1]), true
 }
 
 // droppedColumnComments gives the reverse of a dropped column its

@@ -398,6 +398,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			op.drop[o.Key] = true
 		}
 	}
+	readdedKeys := slices.SortedFunc(maps.Keys(readded), func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
 	redo := func(key, why string) {
 		delete(op.replace, key)
 		delete(op.alter, key)
@@ -471,7 +472,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 			// again (around a change of its columns' types), which Atlas
 			// adds as it declares it, is set again after it, both ways:
 			// a deferrable key's DEFERRABLE, the key's comment.
-			for _, k := range slices.SortedFunc(maps.Keys(readded), func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) }) {
+			for _, k := range readdedKeys {
 				if namesConstraint(o, k[0], k[1]) || namesConstraint(n, k[0], k[1]) {
 					redo(n.Key, fmt.Sprintf("foreign key %q of table %q, which its SQL names, is dropped and added again", k[1], k[0]))
 					break
@@ -958,12 +959,11 @@ func madeConstraints(changes []*Change, rebuilt map[string]*regexp.Regexp) map[s
 		if m == nil || c.Step != roleSchema {
 			continue
 		}
-		unquote := func(s string) string { return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`) }
-		re := referencesRE(unquote(m[1]))
-		if old := rebuilt[unquote(m[2])]; old != nil {
+		re := referencesRE(unquoteIdent(m[1]))
+		if old := rebuilt[unquoteIdent(m[2])]; old != nil {
 			re = eitherRE(old, re)
 		}
-		rebuilt[unquote(m[2])] = re
+		rebuilt[unquoteIdent(m[2])] = re
 	}
 	return rebuilt
 }

@@ -617,16 +617,11 @@ func concurrentIndex(t *schema.Table, idx *schema.Index) ([]*Change, error) {
 		// builds it again, so that the step attaching it can run again
 		// after its down alone (migrate down 1), and the down of the
 		// step building it finds it.
-		again, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: &build}}}})
+		again, err := buildAgain(t, &build)
 		if err != nil {
 			return nil, err
 		}
-		reverse := []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(constraint))}
-		for _, c := range again {
-			if strings.HasPrefix(c.Cmd, "CREATE ") {
-				reverse = append(reverse, c.Cmd)
-			}
-		}
+		reverse := append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(constraint))}, again...)
 		planned = append(planned, &Change{
 			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(t.Name), quote(constraint), quote(idx.Name)),
 			Reverse: reverse,
@@ -836,23 +831,35 @@ func attachedKeyIndexes(planned []*Change, changes []schema.Change) error {
 			if !ok || a.Using == nil {
 				continue
 			}
-			again, err := planChanges([]schema.Change{&schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.AddIndex{I: a.Using}}}})
+			again, err := buildAgain(mt.T, a.Using)
 			if err != nil {
 				return err
 			}
 			for _, p := range planned {
-				if !strings.Contains(p.Cmd, "PRIMARY KEY USING INDEX "+quote(a.Using.Name)) {
-					continue
-				}
-				for _, b := range again {
-					if strings.HasPrefix(b.Cmd, "CREATE ") {
-						p.Reverse = append(p.Reverse, b.Cmd)
-					}
+				if strings.Contains(p.Cmd, "PRIMARY KEY USING INDEX "+quote(a.Using.Name)) {
+					p.Reverse = append(p.Reverse, again...)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// buildAgain returns the statements building index idx of table t
+// again (its CREATE INDEX, as the planner writes it), for the reverse
+// of a statement making it a key: dropping the key drops the index.
+func buildAgain(t *schema.Table, idx *schema.Index) ([]string, error) {
+	planned, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: idx}}}})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range planned {
+		if strings.HasPrefix(c.Cmd, "CREATE ") {
+			out = append(out, c.Cmd)
+		}
+	}
+	return out, nil
 }
 
 // validate is the statement of the validate step that validates a
