@@ -92,7 +92,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 		if !op.drop[o.Key] || kept[o.Key] {
 			continue
 		}
-		c := &Change{Cmd: o.Drop, Reverse: []string{o.Create}}
+		c := &Change{Cmd: o.Drop, Reverse: []string{unchecked(o.Create)}}
 		if op.create[o.Key] {
 			c.Comment = fmt.Sprintf("drop %s, to create it again: %s", o.Title(), op.why[o.Key])
 		} else {
@@ -141,7 +141,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			// The comment a replacement drops is taken away; so is, going
 			// back, the one it adds.
 			o := cur[n.Key]
-			c = &Change{Cmd: uncomment(o.Replace, n.Replace) + n.Replace, Reverse: []string{uncomment(n.Replace, o.Replace) + o.Replace}, Comment: "replace " + n.Title()}
+			c = &Change{Cmd: uncomment(o.Replace, n.Replace) + n.Replace, Reverse: []string{unchecked(uncomment(n.Replace, o.Replace) + o.Replace)}, Comment: "replace " + n.Title()}
 			createSum = append(createSum, c.Comment)
 		case op.alter[n.Key] != [2]string{}:
 			a := op.alter[n.Key]
@@ -438,13 +438,16 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
 		}
-		if op.replace[n.Key] && !o.Early && sqlLanguageRE.MatchString(o.Create) {
-			// PostgreSQL checks a LANGUAGE sql body when it is created:
-			// replaced back in the down migration before the table
-			// changes are undone, the old body would name a table or
-			// column not yet back. Dropped before the table changes and
-			// created after them, its old body is created after the
-			// down migration has undone them.
+		if op.replace[n.Key] && !o.Early && atomicBodyRE.MatchString(o.Create) {
+			// PostgreSQL parses a BEGIN ATOMIC body when it is created,
+			// whatever check_function_bodies says, and the function then
+			// depends on what the body names: replaced back in the down
+			// migration before the table changes are undone, the old body
+			// would name a table or column not yet back, and the up
+			// migration could not drop what the old body reads. Dropped
+			// before the table changes and created after them, its old
+			// body is created after the down migration has undone them.
+			// (A string body is not checked in a down: see unchecked.)
 			if t := namedTable(o.Create, changedTables); t != "" {
 				redo(n.Key, fmt.Sprintf("its SQL as it was names table %q, whose columns change: the down migration creates it as it was after the table is back", t))
 			} else if t := namedTable(o.Create, droppedTables); t != "" {
@@ -1057,9 +1060,29 @@ func eitherRE(a, b *regexp.Regexp) *regexp.Regexp {
 	return regexp.MustCompile(`(?:` + a.String() + `)|(?:` + b.String() + `)`)
 }
 
+// unchecked returns sql, which a down migration runs to make an object
+// again as it was, with PostgreSQL's check of LANGUAGE sql bodies off
+// around it, as pg_dump does, when it makes such a function or
+// procedure: PostgreSQL checks a body once, when it is created, so the
+// body may have gone stale since (it names a column renamed or dropped
+// later), and made again as it was it would fail. A BEGIN ATOMIC body
+// is parsed whatever the setting; decideObjects drops and creates such a
+// function around the table changes instead.
+func unchecked(sql string) string {
+	if !sqlLanguageRE.MatchString(sql) || atomicBodyRE.MatchString(sql) || strings.Contains(sql, "check_function_bodies") {
+		return sql
+	}
+	return "SET check_function_bodies = off;\n" + sql + ";\nRESET check_function_bodies"
+}
+
 // sqlLanguageRE matches the SQL of a function or procedure whose body
 // PostgreSQL checks when it is created: LANGUAGE sql.
 var sqlLanguageRE = regexp.MustCompile(`(?is)\bLANGUAGE\s+'?sql\b`)
+
+// atomicBodyRE matches the SQL of a function or procedure with an SQL
+// standard body (BEGIN ATOMIC … END), which PostgreSQL parses when it is
+// created and which depends on the tables and columns it names.
+var atomicBodyRE = regexp.MustCompile(`(?is)\bBEGIN\s+ATOMIC\b`)
 
 // namedTable returns the first, in name order, of tables that the SQL
 // text sql names; "" for none.

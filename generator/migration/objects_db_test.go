@@ -2,6 +2,7 @@ package migration_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -493,5 +494,41 @@ func TestSwappedIndexBacksForeignKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		return got
+	})
+}
+
+// TestStaleFunctionBodyDown drops a LANGUAGE sql function whose body went
+// stale (it names a column renamed since: PostgreSQL checks a body once,
+// when the function is created): the down migration makes it again as
+// it was, stale too, with check_function_bodies off as pg_dump does. It
+// failed: column "a" does not exist (Formance ledger's migrations).
+func TestStaleFunctionBodyDown(t *testing.T) {
+	ctx := context.Background()
+	spec := func(col, renamed string, withFunction bool) []byte {
+		s := "tables:\n  t:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n"
+		if renamed != "" {
+			s += "      " + col + ": {type: text, renamed_from: " + renamed + "}\n"
+		} else {
+			s += "      " + col + ": text\n"
+		}
+		if withFunction {
+			s += "sql_objects:\n  - name: first_a\n    kind: function\n    depends_on: [t]\n    sql: |\n" +
+				"      CREATE FUNCTION first_a() RETURNS text LANGUAGE sql AS 'SELECT a FROM t ORDER BY id LIMIT 1'\n"
+		}
+		return []byte(s)
+	}
+	runSteps(t, []migrationStep{
+		{spec("a", "", true), "a 1"},
+		{spec("b", "a", true), "b 1"},
+		{spec("b", "", false), "b 0"},
+	}, func(db *testDB) string {
+		var col string
+		var n int
+		if err := db.pool.QueryRow(ctx, `SELECT
+			(SELECT string_agg(attname, ',') FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 1 AND NOT attisdropped),
+			(SELECT count(*) FROM pg_proc WHERE proname = 'first_a')`).Scan(&col, &n); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s %d", col, n)
 	})
 }

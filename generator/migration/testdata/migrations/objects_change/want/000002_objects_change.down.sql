@@ -15,8 +15,10 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION notes_search_text() IS 'Keeps notes.search_text in step with the title and body.';
 -- reverse: drop function "similar_notes", to create it again: its definition changed
+SET check_function_bodies = off;
 CREATE FUNCTION similar_notes(q text) RETURNS SETOF notes LANGUAGE sql STABLE AS $$
   SELECT * FROM notes WHERE title % q ORDER BY similarity(title, q) DESC
 $$;
+RESET check_function_bodies;
 -- reverse: drop view "recent_notes", to create it again: its definition changed
 CREATE VIEW recent_notes AS SELECT id, title FROM notes ORDER BY id DESC LIMIT 10;

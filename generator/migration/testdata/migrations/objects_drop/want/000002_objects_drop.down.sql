@@ -14,9 +14,11 @@ COMMENT ON FUNCTION notes_search_text() IS 'Keeps notes.search_text in step with
 CREATE TRIGGER notes_search BEFORE INSERT OR UPDATE OF title, body ON notes
 FOR EACH ROW EXECUTE FUNCTION notes_search_text();
 -- reverse: drop function "similar_notes"
+SET check_function_bodies = off;
 CREATE FUNCTION similar_notes(q text, lim integer DEFAULT 5) RETURNS SETOF notes LANGUAGE sql STABLE AS $$
   SELECT * FROM notes WHERE title % q ORDER BY similarity(title, q) DESC LIMIT lim
 $$;
+RESET check_function_bodies;
 -- reverse: drop view "note_matches"
 CREATE VIEW note_matches AS SELECT id, title FROM similar_notes('note');
 -- reverse: drop view "recent_notes"
