@@ -30,7 +30,7 @@ func Sort(changes []schema.Change) ([]schema.Change, bool) {
 	if !sortable(rest) {
 		return nil, false
 	}
-	rest, ok := detachCycles(splitKeyMoves(rest))
+	rest, ok := detachCycles(splitNameMoves(splitKeyMoves(rest)))
 	if !ok {
 		return nil, false
 	}
@@ -409,6 +409,9 @@ type changeIndex struct {
 	// refDrops the drops of tables referencing it, refMods the
 	// modifications dropping a reference to it.
 	byTable, refDrops, refMods map[[2]string][]int
+	// freed are the drops of tables whose indexes or key hold each
+	// name, by schema and name.
+	freed map[[2]string][]int
 	// addTypes are the changes adding a comparable type (an enum);
 	// typeDrops the drops of tables with a column of the type, typeMods
 	// the modifications dropping such a column.
@@ -447,7 +450,7 @@ func chain(ct *schema.ColumnType, fn func(schema.Type)) {
 
 func newChangeIndex(changes []schema.Change) *changeIndex {
 	ix := &changeIndex{
-		byTable: map[[2]string][]int{}, refDrops: map[[2]string][]int{}, refMods: map[[2]string][]int{},
+		byTable: map[[2]string][]int{}, refDrops: map[[2]string][]int{}, refMods: map[[2]string][]int{}, freed: map[[2]string][]int{},
 		addTypes: map[schema.Type][]int{}, typeDrops: map[schema.Type][]int{}, typeMods: map[schema.Type][]int{},
 	}
 	add := func(m map[[2]string][]int, t *schema.Table, i int) { m[tableKey(t)] = append(m[tableKey(t)], i) }
@@ -468,6 +471,10 @@ func newChangeIndex(changes []schema.Change) *changeIndex {
 			}
 		case *schema.DropTable:
 			add(ix.byTable, c.T, i)
+			for _, name := range heldNames(c.T) {
+				k := [2]string{schemaName(c.T), name}
+				ix.freed[k] = append(ix.freed[k], i)
+			}
 			for _, fk := range c.T.ForeignKeys {
 				add(ix.refDrops, fk.RefTable, i)
 			}
@@ -496,6 +503,9 @@ func (ix *changeIndex) candidates(c schema.Change) []int {
 		tables(ix.byTable, c.T)
 		for _, fk := range c.T.ForeignKeys {
 			tables(ix.byTable, fk.RefTable)
+		}
+		for _, name := range append(heldNames(c.T), c.T.Name) {
+			out = append(out, ix.freed[[2]string{schemaName(c.T), name}]...)
 		}
 		for _, col := range c.T.Columns {
 			types(ix.addTypes, col.Type)
@@ -550,8 +560,10 @@ func dependsOn(c1, c2 schema.Change) bool {
 	case *schema.AddTable:
 		switch c2 := c2.(type) {
 		case *schema.DropTable:
-			// Table recreation.
-			return c1.T.Name == c2.T.Name && sameSchema(c1.T.Schema, c2.T.Schema)
+			// Table recreation; not Atlas's: or a table taking a name
+			// that one of the dropped table's indexes or its key holds
+			// (an index's name is the schema's), made after it.
+			return c1.T.Name == c2.T.Name && sameSchema(c1.T.Schema, c2.T.Schema) || takesName(c1.T, c2.T)
 		case *schema.AddTable:
 			return refTo(c1.T.ForeignKeys, c2.T)
 		case *schema.ModifyTable:
@@ -693,6 +705,112 @@ func splitKeyMoves(changes []schema.Change) []schema.Change {
 		out = append(out, &schema.ModifyTable{T: m.T, Changes: rest}, &schema.ModifyTable{T: m.T, Changes: adds})
 	}
 	return out
+}
+
+// splitNameMoves is not Atlas's: a table that takes the name of an
+// index or the key of a table the changes drop (a table replaced by
+// another keeping its index and key names) is made after the drop (see
+// dependsOn), so a change of another table that drops its foreign key
+// referencing the dropped table and adds one referencing the new table
+// (one foreign key whose target changes) must drop the old reference
+// before the drop and add the new one after the new table: its
+// additions of references to the new table become a change of their
+// own (in one ALTER TABLE, the drop could not go first, and PostgreSQL
+// refused the new table: relation already exists).
+func splitNameMoves(changes []schema.Change) []schema.Change {
+	var drops, adds []*schema.Table
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropTable:
+			drops = append(drops, c.T)
+		case *schema.AddTable:
+			adds = append(adds, c.T)
+		}
+	}
+	if len(drops) == 0 || len(adds) == 0 {
+		return changes
+	}
+	taking := map[*schema.Table]bool{} // added tables taking a dropped one's name
+	for _, a := range adds {
+		for _, d := range drops {
+			if takesName(a, d) {
+				taking[a] = true
+			}
+		}
+	}
+	if len(taking) == 0 {
+		return changes
+	}
+	refsTaking := func(fk *schema.ForeignKey) bool {
+		return fk != nil && slices.ContainsFunc(adds, func(a *schema.Table) bool { return taking[a] && sameTable(fk.RefTable, a) })
+	}
+	out := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		m, ok := c.(*schema.ModifyTable)
+		if !ok {
+			out = append(out, c)
+			continue
+		}
+		var moved, rest []schema.Change
+		for _, mc := range m.Changes {
+			switch mc := mc.(type) {
+			case *schema.AddForeignKey:
+				if refsTaking(mc.F) {
+					moved = append(moved, mc)
+					continue
+				}
+			case *schema.ModifyForeignKey:
+				if refsTaking(mc.To) && !sameTable(mc.From.RefTable, mc.To.RefTable) {
+					rest = append(rest, &schema.DropForeignKey{F: mc.From})
+					moved = append(moved, &schema.AddForeignKey{F: mc.To})
+					continue
+				}
+			}
+			rest = append(rest, mc)
+		}
+		if len(moved) == 0 {
+			out = append(out, c)
+			continue
+		}
+		if len(rest) > 0 {
+			out = append(out, &schema.ModifyTable{T: m.T, Changes: rest})
+		}
+		out = append(out, &schema.ModifyTable{T: m.T, Changes: moved})
+	}
+	return out
+}
+
+// takesName reports whether the added table a takes a name that an
+// index or the key of the dropped table d holds, in the same schema.
+func takesName(a, d *schema.Table) bool {
+	if !sameSchema(a.Schema, d.Schema) {
+		return false
+	}
+	held := heldNames(d)
+	return slices.Contains(held, a.Name) || slices.ContainsFunc(heldNames(a), func(n string) bool { return slices.Contains(held, n) })
+}
+
+// heldNames returns the names of t's indexes and of its primary key:
+// relations of its schema, whose names no other relation may take.
+func heldNames(t *schema.Table) []string {
+	var names []string
+	for _, ix := range t.Indexes {
+		if ix.Name != "" {
+			names = append(names, ix.Name)
+		}
+	}
+	if t.PrimaryKey != nil && t.PrimaryKey.Name != "" {
+		names = append(names, t.PrimaryKey.Name)
+	}
+	return names
+}
+
+// schemaName returns the name of t's schema, "" when it has none.
+func schemaName(t *schema.Table) string {
+	if t.Schema == nil {
+		return ""
+	}
+	return t.Schema.Name
 }
 
 // dropsRefTo reports whether m drops a foreign key referencing t.

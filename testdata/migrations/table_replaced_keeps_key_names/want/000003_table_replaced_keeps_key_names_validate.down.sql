@@ -1,0 +1,5 @@
+-- Migration 000003 table_replaced_keeps_key_names_validate, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 2 of migration table_replaced_keeps_key_names: validates the constraints added NOT VALID, scanning the rows without blocking writes
+
+-- cpcgen: note: nothing to undo in this step
