@@ -683,14 +683,7 @@ func splitKeyMoves(changes []schema.Change) []schema.Change {
 	if len(keyDrops) == 0 {
 		return changes
 	}
-	out := make([]schema.Change, 0, len(changes))
-	for _, c := range changes {
-		m, ok := c.(*schema.ModifyTable)
-		if !ok {
-			out = append(out, c)
-			continue
-		}
-		var adds, rest []schema.Change
+	return splitModifies(changes, func(m *schema.ModifyTable) (rest, adds []schema.Change) {
 		for _, mc := range m.Changes {
 			if a, ok := mc.(*schema.AddForeignKey); ok && !sameTable(a.F.RefTable, m.T) && keyDrops[tableKey(a.F.RefTable)] && dropsRefTo(m, a.F.RefTable) {
 				adds = append(adds, mc)
@@ -698,11 +691,30 @@ func splitKeyMoves(changes []schema.Change) []schema.Change {
 				rest = append(rest, mc)
 			}
 		}
-		if len(adds) == 0 {
+		return rest, adds
+	})
+}
+
+// splitModifies returns changes with each table change that split
+// parts in two (rest, then moved) replaced by a change of the table
+// with rest, when there is any, followed by one with moved.
+func splitModifies(changes []schema.Change, split func(*schema.ModifyTable) (rest, moved []schema.Change)) []schema.Change {
+	out := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		m, ok := c.(*schema.ModifyTable)
+		if !ok {
 			out = append(out, c)
 			continue
 		}
-		out = append(out, &schema.ModifyTable{T: m.T, Changes: rest}, &schema.ModifyTable{T: m.T, Changes: adds})
+		rest, moved := split(m)
+		if len(moved) == 0 {
+			out = append(out, c)
+			continue
+		}
+		if len(rest) > 0 {
+			out = append(out, &schema.ModifyTable{T: m.T, Changes: rest})
+		}
+		out = append(out, &schema.ModifyTable{T: m.T, Changes: moved})
 	}
 	return out
 }
@@ -744,14 +756,7 @@ func splitNameMoves(changes []schema.Change) []schema.Change {
 	refsTaking := func(fk *schema.ForeignKey) bool {
 		return fk != nil && slices.ContainsFunc(adds, func(a *schema.Table) bool { return taking[a] && sameTable(fk.RefTable, a) })
 	}
-	out := make([]schema.Change, 0, len(changes))
-	for _, c := range changes {
-		m, ok := c.(*schema.ModifyTable)
-		if !ok {
-			out = append(out, c)
-			continue
-		}
-		var moved, rest []schema.Change
+	return splitModifies(changes, func(m *schema.ModifyTable) (rest, moved []schema.Change) {
 		for _, mc := range m.Changes {
 			switch mc := mc.(type) {
 			case *schema.AddForeignKey:
@@ -768,16 +773,8 @@ func splitNameMoves(changes []schema.Change) []schema.Change {
 			}
 			rest = append(rest, mc)
 		}
-		if len(moved) == 0 {
-			out = append(out, c)
-			continue
-		}
-		if len(rest) > 0 {
-			out = append(out, &schema.ModifyTable{T: m.T, Changes: rest})
-		}
-		out = append(out, &schema.ModifyTable{T: m.T, Changes: moved})
-	}
-	return out
+		return rest, moved
+	})
 }
 
 // takesName reports whether the added table a takes a name that an
