@@ -474,5 +474,14 @@ func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	ops, notes := objectDrift(objectCheck{pkg: pkg, dir: dir, where: where, root: c.displayRoot(proj),
 		have: haveObjs, want: wantObjs, haveSchema: haveSchema, wantSchema: wantSchema, undeclared: undeclared})
 	ps = append(ps, ops...)
+	wantProps, err := migration.InspectTableProperties(ctx, conn, objectSchemas(pkg, dir, wantSchema), wantSchema)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("inspect the temporary database: %w", err)
+	}
+	haveProps, err := migration.InspectTableProperties(ctx, pool, objectSchemas(pkg, dir, haveSchema), haveSchema)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("inspect %s: %w", where, err)
+	}
+	ps = append(ps, propertyDrift(pkg, where, c.displayRoot(proj), haveProps, wantProps)...)
 	return ps, notes, haveSchema, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -179,4 +180,91 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 		}
 	}
 	return ps, notes
+}
+
+// propertyDrift compares the facts about tables that Atlas's inspection
+// leaves out (migration.TableProperty: row-level security, policies,
+// constraints deferrable, validated and enforced, their comments,
+// triggers enabled, storage options) of the live database (have) with
+// those of the temporary database its applied migrations were replayed
+// into (want), for the tables both hold (the schema drift Atlas finds
+// names a table one of them lacks). A difference is schema drift: a
+// policy missing, added or changed by hand, row-level security turned
+// off, a foreign key whose triggers were disabled, lets hand-written SQL
+// past what the migrations guarantee. Constraints and triggers that one
+// database lacks are left to the table and object comparisons.
+func propertyDrift(pkg *ir.Package, where, root string, have, want []*migration.TableProperty) []problem {
+	schemaFile := display(root, pkg.Path("schema.sql"))
+	index := func(props []*migration.TableProperty) (map[string]*migration.TableProperty, map[string]bool) {
+		byKey, tables := map[string]*migration.TableProperty{}, map[string]bool{}
+		for _, p := range props {
+			byKey[p.Key()] = p
+			if p.Kind == "table" {
+				tables[p.Table] = true
+			}
+		}
+		return byKey, tables
+	}
+	haveBy, haveTables := index(have)
+	wantBy, wantTables := index(want)
+	keys := map[string]*migration.TableProperty{}
+	for k, p := range haveBy {
+		keys[k] = p
+	}
+	for k, p := range wantBy {
+		keys[k] = p
+	}
+	sorted := make([]string, 0, len(keys))
+	for k, p := range keys {
+		if haveTables[p.Table] && wantTables[p.Table] {
+			sorted = append(sorted, k)
+		}
+	}
+	sort.Strings(sorted)
+	var ps []problem
+	for _, k := range sorted {
+		h, w := haveBy[k], wantBy[k]
+		p := keys[k]
+		what := fmt.Sprintf("table %q", p.Table)
+		if p.Kind != "table" {
+			what = fmt.Sprintf("%s %q on table %q", p.Kind, p.Name, p.Table)
+		}
+		var msg string
+		switch {
+		case p.Kind == "policy" && h == nil:
+			msg = fmt.Sprintf("%s is missing from %s, though its applied migrations create it (%s): it was dropped outside the migrations, and row-level security no longer applies it; create it again as %s does", what, where, w.Facts[0], schemaFile)
+		case p.Kind == "policy" && w == nil:
+			msg = fmt.Sprintf("%s is in %s (%s), though none of its applied migrations creates it: it was made outside the migrations, and a permissive policy widens what hand-written SQL may read and write; drop it, or declare it in the specs and migrate", what, where, strings.Join(h.Facts, ""))
+		case h == nil || w == nil || slices.Equal(h.Facts, w.Facts):
+			continue
+		case p.Kind == "policy":
+			msg = fmt.Sprintf("%s in %s is %s, but its applied migrations make it %s: it was changed outside the migrations; create it again as %s does", what, where, h.Facts[0], w.Facts[0], schemaFile)
+		default:
+			var parts []string
+			if extra := factsMissing(h.Facts, w.Facts); len(extra) > 0 {
+				parts = append(parts, "made outside them: "+strings.Join(extra, ", "))
+			}
+			if lacks := factsMissing(w.Facts, h.Facts); len(lacks) > 0 {
+				parts = append(parts, "undone outside them: "+strings.Join(lacks, ", "))
+			}
+			msg = fmt.Sprintf("%s in %s differs from what its applied migrations make (%s); make it again as %s does, or make the change in a migration", what, where, strings.Join(parts, "; "), schemaFile)
+		}
+		pr := problem{Kind: "schema drift", Msg: msg}
+		if t := pkg.Table(p.Table); t != nil && t.Pos.IsValid() {
+			pr.File, pr.Line, pr.Col = display(root, t.Pos.File), t.Pos.Line, t.Pos.Col
+		}
+		ps = append(ps, pr)
+	}
+	return ps
+}
+
+// factsMissing returns the facts of a that b lacks, in a's order.
+func factsMissing(a, b []string) []string {
+	var out []string
+	for _, f := range a {
+		if !slices.Contains(b, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

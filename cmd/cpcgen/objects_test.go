@@ -483,3 +483,68 @@ tables:
 		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
 	replayedAsPlanned(t, dir, live, dev)
 }
+
+// auditedTenantSpec is a table confined to a tenant, whose migrations make
+// row-level security, forced, and its policy; an audited table with a
+// trigger; and a foreign key between them.
+const auditedTenantSpec = `tables:
+  orgs:
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+  notes:
+    columns:
+      id:     {type: uuid, primary_key: true, default: gen_random_uuid()}
+      org_id: {type: uuid, references: orgs.id}
+      title:  text
+    tenant: org_id
+    audit: true
+`
+
+// TestCheckDatabaseTableProperties changes by hand what Atlas's
+// inspection does not see, and check --url compared with nothing: row-
+// level security turned off and its policy dropped (hand-written SQL
+// then sees every tenant's rows), a permissive policy added, a foreign
+// key's triggers disabled (no longer enforced) or made deferrable, the
+// audit trigger disabled, a storage option set. Each is schema drift
+// at the table's position; put back, check passes again.
+func TestCheckDatabaseTableProperties(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", auditedTenantSpec)
+	live := pgtest.URL(t)
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, "1 migration(s) applied, none pending, schema matches the migrations")
+
+	pgtest.Exec(t, live,
+		"ALTER TABLE notes NO FORCE ROW LEVEL SECURITY",
+		"DROP POLICY cpcgen_tenant ON notes",
+		"CREATE POLICY everything ON notes USING (true)",
+		"ALTER TABLE notes DISABLE TRIGGER ALL",
+		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey DEFERRABLE",
+		"ALTER TABLE orgs SET (fillfactor = 50)")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after changes by hand", out,
+		`schema/app.yaml:5:3: schema drift: table "notes" in `, ` differs from what its applied migrations make (undone outside them: row level security forced on the table's owner); make it again as `, `internal/appdb/schema.sql does, or make the change in a migration`,
+		`schema/app.yaml:5:3: schema drift: policy "cpcgen_tenant" on table "notes" is missing from `, `, though its applied migrations create it (AS PERMISSIVE FOR ALL TO PUBLIC USING (`,
+		`schema/app.yaml:5:3: schema drift: policy "everything" on table "notes" is in `, ` (AS PERMISSIVE FOR ALL TO PUBLIC USING (true)), though none of its applied migrations creates it`,
+		`schema drift: constraint "notes_org_id_fkey" on table "notes" in `, ` (made outside them: DEFERRABLE, triggers disabled (not enforced))`,
+		`schema drift: trigger "cpcgen_audit" on table "notes" in `, ` (made outside them: disabled)`,
+		`schema/app.yaml:2:3: schema drift: table "orgs" in `, ` (made outside them: storage option fillfactor=50)`,
+		"6 problems: 6 schema drift")
+	if strings.Contains(out, "schema matches the migrations") {
+		t.Errorf("check says the schema matches:\n%s", out)
+	}
+
+	pgtest.Exec(t, live,
+		"ALTER TABLE notes FORCE ROW LEVEL SECURITY",
+		"DROP POLICY everything ON notes",
+		"ALTER TABLE notes ENABLE TRIGGER ALL",
+		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey NOT DEFERRABLE",
+		"ALTER TABLE orgs RESET (fillfactor)")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the policy still missing", out, `policy "cpcgen_tenant" on table "notes" is missing from `, "1 problem: 1 schema drift")
+	pgtest.Exec(t, live, "ALTER TABLE notes DISABLE ROW LEVEL SECURITY")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with row level security off", out, `(undone outside them: row level security enabled)`, "2 problems: 2 schema drift")
+}
+

@@ -1,0 +1,105 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// TableProperty is a fact about a table of a database that Atlas's
+// inspection leaves out, as InspectTableProperties reads it: its
+// row-level security and its policies, which confine hand-written SQL
+// to a tenant; whether its constraints are deferrable, validated and
+// enforced (a constraint's triggers disabled by ALTER TABLE … DISABLE
+// TRIGGER ALL no longer check it) and their comments; whether its
+// triggers fire; its persistence, replica identity and storage options.
+type TableProperty struct {
+	// Table names the table like FoundObject.Key names objects: without
+	// its schema when it is in the database's current schema.
+	Table string
+	// Kind is what the facts are of: "table", "policy", "constraint"
+	// or "trigger"; Name is the policy's, constraint's or trigger's
+	// name ("" for the table).
+	Kind, Name string
+	// Facts are the item's facts, sorted, each a short phrase
+	// ("row level security enabled", "DEFERRABLE", "disabled"); a
+	// policy's is its definition as PostgreSQL prints it back.
+	Facts []string
+}
+
+// Key identifies the property among a database's: its kind, name and
+// table.
+func (p *TableProperty) Key() string { return p.Kind + " " + p.Name + " on " + p.Table }
+
+// tablePropertiesCatalog reads, for the tables of the schemas $1, rows
+// of schema, table, kind, name and the facts joined by tabs.
+const tablePropertiesCatalog = `WITH t AS (
+  SELECT c.oid, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relpersistence, c.relreplident, c.reloptions
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+)
+SELECT t.nspname, t.relname, 'table', '', concat_ws(E'\t',
+    CASE WHEN t.relrowsecurity THEN 'row level security enabled' END,
+    CASE WHEN t.relforcerowsecurity THEN 'row level security forced on the table''s owner' END,
+    CASE WHEN t.relpersistence = 'u' THEN 'UNLOGGED' END,
+    CASE t.relreplident WHEN 'n' THEN 'REPLICA IDENTITY NOTHING' WHEN 'f' THEN 'REPLICA IDENTITY FULL' WHEN 'i' THEN 'REPLICA IDENTITY USING INDEX' END,
+    (SELECT string_agg('storage option ' || o, E'\t' ORDER BY o) FROM unnest(t.reloptions) o))
+FROM t
+UNION ALL
+SELECT t.nspname, t.relname, 'policy', p.polname, concat_ws(' ',
+    CASE WHEN p.polpermissive THEN 'AS PERMISSIVE' ELSE 'AS RESTRICTIVE' END,
+    'FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+    'TO ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END, ', ' ORDER BY 1) FROM unnest(p.polroles) r),
+    'USING (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+    'WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+FROM pg_policy p JOIN t ON t.oid = p.polrelid
+UNION ALL
+SELECT t.nspname, t.relname, 'constraint', k.conname, concat_ws(E'\t',
+    CASE WHEN k.condeferrable THEN 'DEFERRABLE' END,
+    CASE WHEN k.condeferred THEN 'INITIALLY DEFERRED' END,
+    CASE WHEN NOT k.convalidated THEN 'NOT VALID' END,
+    CASE WHEN EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgconstraint = k.oid AND g.tgenabled = 'D') THEN 'triggers disabled (not enforced)' END,
+    'comment ' || quote_literal(obj_description(k.oid, 'pg_constraint')))
+FROM pg_constraint k JOIN t ON t.oid = k.conrelid
+UNION ALL
+SELECT t.nspname, t.relname, 'trigger', g.tgname, CASE g.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' ELSE '' END
+FROM pg_trigger g JOIN t ON t.oid = g.tgrelid
+WHERE NOT g.tgisinternal`
+
+// InspectTableProperties reads the TableProperty facts of the tables of
+// the given schemas of the database q is connected to, sorted by key;
+// current is the schema whose tables are named without a schema.
+func InspectTableProperties(ctx context.Context, q Querier, schemas []string, current string) ([]*TableProperty, error) {
+	rows, err := q.Query(ctx, tablePropertiesCatalog, schemas)
+	if err != nil {
+		return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+	}
+	defer rows.Close()
+	var out []*TableProperty
+	for rows.Next() {
+		var schema, table, kind, name, facts string
+		if err := rows.Scan(&schema, &table, &kind, &name, &facts); err != nil {
+			return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+		}
+		if schema != current {
+			table = schema + "." + table
+		}
+		p := &TableProperty{Table: table, Kind: kind, Name: name}
+		switch {
+		case facts == "":
+		case kind == "policy":
+			p.Facts = []string{facts} // one definition, tabs in its literals kept
+		default:
+			p.Facts = strings.Split(facts, "\t")
+			sort.Strings(p.Facts)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	return out, nil
+}
