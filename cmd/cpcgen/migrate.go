@@ -25,6 +25,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/internal/atlasdb"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
@@ -357,6 +358,9 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 			return nil, nil, err
 		}
 	}
+	if err := unmovableExtension(ctx, sdb.DB, pkg.Extensions); err != nil {
+		return nil, nil, err
+	}
 	dropObjects(ctx, sdb.DB, objs)
 	current, err := sdb.InspectSchema(ctx, sqlschema.SchemaName)
 	if err != nil {
@@ -374,6 +378,40 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	current.Tables = keep
 	current.Objects = withoutEnums(current.Objects, made.enums)
 	return current, normalized, nil
+}
+
+// unmovableExtension returns the error of a declared extension that the
+// replayed migrations installed in another schema than the specs declare
+// (the current schema for one declared without a schema) and that
+// PostgreSQL cannot move there: the migration's ALTER EXTENSION … SET
+// SCHEMA would fail at apply (PostGIS, and every extension whose control
+// file says relocatable = false).
+func unmovableExtension(ctx context.Context, db *sql.DB, exts []*ir.Extension) error {
+	for _, e := range exts {
+		var schema, current string
+		var relocatable bool
+		err := db.QueryRowContext(ctx, `SELECT n.nspname, e.extrelocatable, current_schema() FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = $1`, e.Name).Scan(&schema, &relocatable, &current)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("--dev-url: read extension %q: %w", e.Name, err)
+		}
+		want := e.Schema
+		if want == "" {
+			want = current
+		}
+		if relocatable || schema == want {
+			continue
+		}
+		where := ""
+		if e.Pos.IsValid() {
+			where = e.Pos.String() + ": "
+		}
+		return fmt.Errorf("%sextension %q is in schema %q where the migrations leave it, and the specs declare schema %q, but PostgreSQL cannot move it there (it is not relocatable: ALTER EXTENSION … SET SCHEMA fails); declare schema %q again, or move it in migrations of your own (drop it and what uses it, create it in %s) before declaring the new schema",
+			where, e.Name, schema, want, schema, names.QuoteIdent(want))
+	}
+	return nil
 }
 
 // normalizeDesired returns the desired schema as the server of devURL

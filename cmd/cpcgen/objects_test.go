@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -548,3 +550,31 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 	contains(t, "check with row level security off", out, `(undone outside them: row level security enabled)`, "2 problems: 2 schema drift")
 }
 
+// TestExtensionNotRelocatableMove declares an extension that is not
+// relocatable (xml2's control file says so) in another schema than the
+// migrations installed it in: migrate diff --dev-url refuses at the
+// declaration, saying why, where the migration it planned failed at
+// apply (extension "xml2" does not support SET SCHEMA).
+func TestExtensionNotRelocatableMove(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	spec := func(ext string) string {
+		return "extensions: [" + ext + "]\ntables:\n  docs:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      body: text\n"
+	}
+	testfile.Write(t, dir, "schema/app.yaml", spec("xml2"))
+	dev := pgtest.Current(t).AdminURL()
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	testfile.Write(t, dir, "schema/app.yaml", spec("{name: xml2, schema: ext}"))
+	mustRun(t, 0, "-C", dir, "generate")
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "move", "--dev-url", dev)
+	contains(t, "diff", errOut, `schema/app.yaml:1:`, `extension "xml2" is in schema "public" where the migrations leave it, and the specs declare schema "ext", but PostgreSQL cannot move it there (it is not relocatable`)
+	if entries, err := os.ReadDir(filepath.Join(dir, "migrations")); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, e := range entries {
+			if strings.Contains(e.Name(), "move") {
+				t.Errorf("diff wrote %s", e.Name())
+			}
+		}
+	}
+}
