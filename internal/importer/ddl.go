@@ -131,6 +131,9 @@ type ddlRun struct {
 // the given depth (0 for a file of --sql).
 func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, depth int) error {
 	stmts, err := SplitDDL(src)
+	if cond := (*ConditionalError)(nil); errors.As(err, &cond) {
+		return fmt.Errorf("%s: %w, or run the file with psql and import from that database (--url)", file, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -589,6 +592,18 @@ func conditional(line string) string {
 	return ""
 }
 
+// ConditionalError is SplitDDL's error for a statement (or an include)
+// between psql's \if and \endif, which it does not evaluate.
+type ConditionalError struct {
+	// Line is the statement's line, If the line of the \if.
+	Line, If int
+}
+
+// Error names the lines and says what to do.
+func (e *ConditionalError) Error() string {
+	return fmt.Sprintf("line %d: a statement inside psql's \\if of line %d: psql's conditionals are not evaluated here, and running every branch would make what psql does not; keep the branch that applies", e.Line, e.If)
+}
+
 // SplitDDL splits SQL text into statements at top-level semicolons,
 // understanding quoted strings and identifiers, dollar quotes, comments,
 // BEGIN ATOMIC bodies and parentheses (as psql, a semicolon inside them,
@@ -606,7 +621,7 @@ func SplitDDL(src string) ([]Statement, error) {
 	var condErr error
 	inCond := func(at int) {
 		if len(conds) > 0 && condErr == nil {
-			condErr = fmt.Errorf("line %d: a statement inside psql's \\if of line %d: import does not evaluate psql's conditionals, and running every branch would make what psql does not; keep the branch that applies, or run the file with psql and import from that database (--url)", at, conds[len(conds)-1])
+			condErr = &ConditionalError{Line: at, If: conds[len(conds)-1]}
 		}
 	}
 	flush := func(end int) {
