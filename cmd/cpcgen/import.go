@@ -59,12 +59,13 @@ actions), unique constraint, index, check, comment and enum becomes a spec
 entry where the spec can declare it; a column of a type cpcgen does not
 model is named by its SQL (type: {sql: …}). What it cannot — functions,
 triggers, views, materialized views, sequences, domains, types,
-collations, text search dictionaries and configurations, constraints and
-indexes of kinds specs do not declare — is kept as an sql_objects entry
-holding the SQL that creates
-it, and listed in the report by kind and name with the reason; what not
-even that can carry (policies, rules, operators …) is listed as not
-imported. Nothing is dropped silently.
+collations, text search dictionaries and configurations, policies,
+rules, operators, publications of its tables, constraints and indexes of
+kinds specs do not declare — is kept as an sql_objects entry holding the
+SQL that creates it, and listed in the report by kind and name with the
+reason; what not even that can carry (foreign tables, operator classes,
+base types, event triggers …) is listed as not imported. Nothing is
+dropped silently.
 
 Behaviours (timestamps, soft_delete, optimistic_lock) are switched on only
 with --detect-behaviours, each reported.
@@ -193,6 +194,8 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		if err := importer.CheckBodies(ctx, conn, cat); err != nil {
 			return err
 		}
+	} else if err := importer.CheckSQLBodies(ctx, conn, cat); err != nil {
+		return err
 	}
 	res := importer.Convert(cat, importer.Options{Dir: filepath.ToSlash(filepath.Clean(o.dir)), Split: o.split,
 		DetectBehaviours: o.detect, Source: source, Findings: replayed})

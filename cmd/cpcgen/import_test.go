@@ -985,6 +985,56 @@ CREATE FUNCTION fine() RETURNS int LANGUAGE sql AS 'SELECT 1';
 	}
 }
 
+// TestImportStaleFunctionBodyURL imports, from a database, a LANGUAGE sql
+// function whose body went stale (its column was renamed after it was
+// made; PostgreSQL checks a body only then): import --url took it as it
+// was, and the migration made from the specs stopped at it on a new
+// database (column "a" does not exist). Checked on a copy in pg_temp in
+// a rolled-back transaction, it is kept with check_function_bodies off
+// and said so; the database's functions are left as they were. A role
+// without the TEMP privilege imports without the check.
+func TestImportStaleFunctionBodyURL(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live,
+		"CREATE TABLE loan (id bigint PRIMARY KEY, a date)",
+		"CREATE FUNCTION open_loans() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM loan WHERE a IS NULL'",
+		"CREATE FUNCTION fine(n int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT n + 1 $$",
+		"CREATE FUNCTION atomic_fine() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM loan; END",
+		"ALTER TABLE loan RENAME COLUMN a TO returned")
+	code, out, errOut := cpcgen(t, "-C", dir, "import", "--url", live, "--package", "importdb")
+	if code != exitOK || !strings.Contains(out, `function open_loans: changed: its body does not pass PostgreSQL's check (column "a" does not exist)`) ||
+		strings.Contains(out, "function fine: changed") || strings.Contains(out, "function atomic_fine: changed") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	// The database's functions are as they were, and no copy is left.
+	conn, err := pgx.Connect(context.Background(), live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var procs string
+	if err := conn.QueryRow(context.Background(), `SELECT string_agg(n.nspname || '.' || p.proname || ' ' || p.prosrc, ', ' ORDER BY p.proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`).Scan(&procs); err != nil {
+		t.Fatal(err)
+	}
+	if want := "public.atomic_fine , public.fine  SELECT n + 1 , public.open_loans SELECT count(*) FROM loan WHERE a IS NULL"; procs != want {
+		t.Errorf("functions after import: %q, want %q", procs, want)
+	}
+	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}, {"migrate", "apply", "--url", pgtest.URL(t)}, {"migrate", "baseline", "--url", live}, {"check", "--url", live}} {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+
+	app := t.TempDir()
+	testfile.Write(t, app, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	code, out, errOut = cpcgen(t, "-C", app, "import", "--url", pgtest.AppURL(t, live), "--package", "importdb")
+	if code != exitOK || strings.Contains(out, "function open_loans: changed") {
+		t.Fatalf("import as a role without TEMP: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestImportSQLFiles: DDL files follow one --sql each, or all after one --sql
 // (--sql migrations/*.up.sql, as a shell expands it), applied in order;
 // files after --sql given twice, or arguments without --sql, are refused

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -1479,8 +1480,79 @@ func CheckBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
 	return nil
 }
 
+// CheckSQLBodies is CheckBodies for a database of the user's (import
+// --url), whose functions it leaves alone: each LANGUAGE sql function or
+// procedure with a string body — the one whose body PostgreSQL checks
+// against the catalogs when it is created, and which goes stale when a
+// table or column it names is renamed or dropped later — is created
+// again under a name of its own in pg_temp, in a transaction that is
+// rolled back. A role without the TEMP privilege on the database, or a
+// read-only server, cannot do that: then the rest are not checked. The
+// check resolves the body's names with the connection's search_path,
+// which may differ from the one the function is called with; a body
+// refused for that only gets created with the check off as well.
+func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
+	for i := range cat.Functions {
+		f := &cat.Functions[i]
+		if f.Kind != "f" && f.Kind != "p" {
+			continue
+		}
+		for _, def := range f.Defs {
+			temp, ok := tempCopy(def)
+			if !ok {
+				continue
+			}
+			msg, err := bodyError(ctx, conn, temp)
+			var pgErr *pgconn.PgError
+			switch {
+			case errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "25006"):
+				return nil // no TEMP privilege, or a read-only server
+			case err != nil:
+				return fmt.Errorf("check the body of function %s: %w", f.Name, err)
+			case msg != "":
+				f.BodyError = msg
+			}
+			if f.BodyError != "" {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// sqlStringBodyRE and atomicBodyRE match pg_get_functiondef's lines of
+// a LANGUAGE sql routine and of an SQL-standard body.
+var (
+	sqlStringBodyRE = regexp.MustCompile(`(?im)^\s*LANGUAGE\s+sql\s*$`)
+	atomicBodyRE    = regexp.MustCompile(`(?i)\bBEGIN\s+ATOMIC\b`)
+)
+
+// tempCopy returns def, a LANGUAGE sql routine's CREATE OR REPLACE as
+// pg_get_functiondef prints it, made a CREATE of pg_temp.cpcgen_body_check
+// with the same arguments, result and body; false for another language,
+// a BEGIN ATOMIC body (parsed, with its dependencies recorded: never
+// stale) or a definition it cannot read.
+func tempCopy(def string) (string, bool) {
+	if !sqlStringBodyRE.MatchString(def) || atomicBodyRE.MatchString(def) {
+		return "", false
+	}
+	toks, err := sqllex.Lex(def)
+	if err != nil || len(toks) < 5 || !toks[0].Is("CREATE") || !toks[1].Is("OR") || !toks[2].Is("REPLACE") ||
+		!toks[3].Is("FUNCTION") && !toks[3].Is("PROCEDURE") {
+		return "", false
+	}
+	for _, t := range toks[4:] {
+		if t.IsPunct("(") {
+			return "CREATE " + strings.ToUpper(toks[3].Text) + " pg_temp.cpcgen_body_check" + def[t.Off:], true
+		}
+	}
+	return "", false
+}
+
 // bodyError returns the server's message refusing def with function
-// bodies checked, or "".
+// bodies checked, or "": an error of the server's about permissions or
+// a read-only transaction (which CheckSQLBodies tells apart) is
+// returned as an error.
 func bodyError(ctx context.Context, conn *pgx.Conn, def string) (string, error) {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
@@ -1492,7 +1564,7 @@ func bodyError(ctx context.Context, conn *pgx.Conn, def string) (string, error) 
 	}
 	if _, err := tx.Exec(ctx, def, pgx.QueryExecModeSimpleProtocol); err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) {
+		if errors.As(err, &pgErr) && pgErr.Code != "42501" && pgErr.Code != "25006" {
 			return pgErr.Message, nil
 		}
 		return "", err

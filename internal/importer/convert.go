@@ -3785,7 +3785,7 @@ func (c *converter) function(f CatFunction) *object {
 	}
 	c.objNames[o.name] = true
 	if f.BodyError != "" {
-		c.find(kind, f.Name, Changed, "its body does not pass PostgreSQL's check (%s): it was created with check_function_bodies off, as pg_dump's files do, and the sql object creates it so too; fix the body", clipText(f.BodyError))
+		c.find(kind, f.Name, Changed, "its body does not pass PostgreSQL's check (%s): it was created with check_function_bodies off, as pg_dump's files do, or went stale since (it names a table or column renamed or dropped later), and the sql object creates it with the check off too; fix the body", clipText(f.BodyError))
 		return o
 	}
 	if shadows >= 0 {

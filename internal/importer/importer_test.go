@@ -2251,3 +2251,22 @@ CREATE INDEX docs_v_plain ON docs USING gist (v);
 		t.Errorf("the index's operator class parameters are lost:\n%s", all)
 	}
 }
+
+// TestTempCopy makes pg_get_functiondef's CREATE OR REPLACE of a
+// LANGUAGE sql routine a CREATE of the pg_temp copy CheckSQLBodies
+// checks: the name ends at the argument list's parenthesis, not at one
+// inside a quoted name; other languages and BEGIN ATOMIC bodies are
+// not copied.
+func TestTempCopy(t *testing.T) {
+	for def, want := range map[string]string{
+		"CREATE OR REPLACE FUNCTION public.\"odd(name\"(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n": "CREATE FUNCTION pg_temp.cpcgen_body_check(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n",
+		"CREATE OR REPLACE PROCEDURE app.p()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n":                                  "CREATE PROCEDURE pg_temp.cpcgen_body_check()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n",
+		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE plpgsql\nAS $function$BEGIN RETURN 1; END$function$\n":      "",
+		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS bigint\n LANGUAGE sql\nBEGIN ATOMIC\n SELECT 1;\nEND\n":                        "",
+	} {
+		got, ok := tempCopy(def)
+		if got != want || ok != (want != "") {
+			t.Errorf("tempCopy(%q) = %q, %v; want %q", def, got, ok, want)
+		}
+	}
+}
