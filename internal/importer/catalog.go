@@ -1201,7 +1201,9 @@ func conditionAfter(def, keyword, stop string) (start, end int, ok bool) {
 // its function is the schema's, which import carries; so is a trigger
 // of another schema's table calling one of the schema's functions
 // (Supabase's on_auth_user_created on auth.users), which an import of
-// the table's schema would not find the function of.
+// the table's schema would not find the function of. A publication
+// without tables (Supabase's supabase_realtime, which tables join later)
+// is the database's too, and listed with every schema.
 func (r *reader) unsupported() error {
 	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
@@ -1210,6 +1212,10 @@ SELECT 'publication', p.pubname FROM pg_publication p WHERE (p.puballtables
   OR EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE pr.prpubid = p.oid AND n.nspname = $1)
   OR EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid AND n.nspname = $1))
   AND NOT (`+ownPublication+`)
+UNION ALL
+SELECT 'publication without tables', p.pubname FROM pg_publication p WHERE NOT p.puballtables
+  AND NOT EXISTS (SELECT 1 FROM pg_publication_rel pr WHERE pr.prpubid = p.oid)
+  AND NOT EXISTS (SELECT 1 FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid)
 UNION ALL
 SELECT 'operator class', oc.opcname || ' USING ' || am.amname FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace JOIN pg_am am ON am.oid = oc.opcmethod WHERE n.nspname = $1`+notExt("oc.oid", "pg_opclass")+`
 UNION ALL
