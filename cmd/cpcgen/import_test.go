@@ -902,6 +902,17 @@ CREATE TYPE later AS ENUM ();
 ALTER TYPE later ADD VALUE 'first';
 CREATE TYPE unset AS ENUM ();
 CREATE TABLE t (id int PRIMARY KEY, u unset, l later);`
+	// Columns of bpchar and "bit" without a length (Atlas's integration
+	// test column-default: "bpchar" bpchar NOT NULL DEFAULT 'foo'),
+	// which format_type writes by the catalog's names: the spec's char
+	// and bit are char(1) and bit(1), so the migration made char(1),
+	// and a down adding the column back failed on its default. bpchar
+	// is named by its SQL; "bit", which Atlas writes unquoted, keeps its
+	// table as SQL.
+	cases["char and bit without a length"] = `CREATE TABLE t (id int PRIMARY KEY, c bpchar NOT NULL DEFAULT 'foo', cs bpchar[], one char, three char(3));
+CREATE TABLE b (id int PRIMARY KEY, bits "bit", one bit);
+INSERT INTO t VALUES (1, 'abcdef', '{ab,cde}', 'x', 'abc');
+INSERT INTO b VALUES (1, B'10101', B'1');`
 	// The imported projects' own tests, run against the original
 	// database.
 	importedTests := map[string]string{"library.sql": importedTest, "function defaults": defaultsTest, "types named by their SQL": sqlNamedTest}

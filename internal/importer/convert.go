@@ -1450,6 +1450,17 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		return sqlNamedType(col.Type)
 	}
 	name, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
+	if mods == "" && len(t.DefaultArgs) > 0 {
+		// A column without the modifier, which format_type writes by
+		// the type's catalog name: the spec's char and bit are char(1)
+		// and bit(1). bpchar (of any length) is named by its SQL;
+		// "bit" (of any number of bits) is not, since Atlas writes it
+		// unquoted, bit, which is bit(1).
+		if strings.HasPrefix(name, `"`) {
+			return "", fmt.Sprintf("has type %s, of any length, which a spec cannot name (%s is %s(%d))", col.Type, t.Name, t.Name, t.DefaultArgs[0])
+		}
+		return sqlNamedType(col.Type)
+	}
 	if t.Name == "interval" && name != "interval" {
 		// An interval restricted to fields (interval day to second,
 		// year to month), which the spec's interval does not declare.
