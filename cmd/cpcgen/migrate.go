@@ -303,13 +303,18 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, mc spec.Migr
 		// directory may not exist yet (a project's first diff).
 		fsys = os.DirFS(dir.Path)
 	}
-	return replayFS(ctx, devURL, fsys, dir.Format, mc, pkg, dir.Objects)
+	var declared *schema.Schema
+	if dir.HasSnapshot {
+		declared = dir.Snapshot
+	}
+	return replayFS(ctx, devURL, fsys, dir.Format, mc, pkg, dir.Objects, declared)
 }
 
 // replayFS is replay for the migrations of fsys, in the given format (a
-// nil fsys has none), which create the SQL objects objs, with the
+// nil fsys has none), which create the SQL objects objs and the tables
+// and enums of declared (their snapshot; nil when unknown), with the
 // project's migrations config mc.
-func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc spec.MigrationsConfig, pkg *ir.Package, objs []*ir.Object) (*schema.Schema, *schema.Schema, error) {
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc spec.MigrationsConfig, pkg *ir.Package, objs []*ir.Object, declared *schema.Schema) (*schema.Schema, *schema.Schema, error) {
 	table := mc.Table
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
@@ -369,6 +374,16 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	if err := migration.InspectSetColumns(ctx, sdb.DB, sqlschema.SchemaName, current); err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
+	// What the objects made is left out, but for what the migrations
+	// made as the specs' own tables and enums: a spec enum that an
+	// object now creates under its name (import makes an enum a
+	// composite type uses such an object) is the old one to drop or
+	// rename aside, before the object creates the new one. So is an
+	// enum the migrations' objects made (created before the tables,
+	// they are still there), which the snapshot does not declare: one
+	// the specs now declare is created by the migration, after the
+	// object's drop.
+	made = made.without(declared)
 	var keep []*schema.Table
 	for _, t := range current.Tables {
 		if !migrate.RunnerTable(table, t.Name) && !slices.Contains(made.tables, t.Name) {
@@ -377,6 +392,12 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	}
 	current.Tables = keep
 	current.Objects = withoutEnums(current.Objects, made.enums)
+	if declared != nil {
+		current.Objects = slices.DeleteFunc(current.Objects, func(o schema.Object) bool {
+			e, ok := o.(*schema.EnumType)
+			return ok && !declaresEnum(declared, e.T)
+		})
+	}
 	return current, normalized, nil
 }
 
@@ -468,6 +489,34 @@ func refusedTablePlace(err error, pkg *ir.Package) string {
 // the schema migrations land in: tables and enum types.
 type earlyMade struct {
 	tables, enums []string
+}
+
+// without returns m without the tables and enum types that s (nil: no
+// schema) declares.
+func (m earlyMade) without(s *schema.Schema) earlyMade {
+	if s == nil {
+		return m
+	}
+	out := earlyMade{}
+	for _, t := range m.tables {
+		if _, ok := s.Table(t); !ok {
+			out.tables = append(out.tables, t)
+		}
+	}
+	for _, e := range m.enums {
+		if !declaresEnum(s, e) {
+			out.enums = append(out.enums, e)
+		}
+	}
+	return out
+}
+
+// declaresEnum reports whether s has the enum type name.
+func declaresEnum(s *schema.Schema, name string) bool {
+	return slices.ContainsFunc(s.Objects, func(o schema.Object) bool {
+		e, ok := o.(*schema.EnumType)
+		return ok && e.T == name
+	})
 }
 
 // normalizeAfter normalizes desired in a temporary database on the
@@ -961,7 +1010,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc, pkg, objs)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc, pkg, objs, nil)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

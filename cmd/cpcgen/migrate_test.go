@@ -418,6 +418,64 @@ sql_objects:
 	replayedAsPlanned(t, dir, live, dev)
 }
 
+// TestMigrateDiffDevURLEnumTakenByEarlyObject diffs, against a
+// --dev-url, a spec enum that becomes an object created before the
+// tables under the same name, as import makes it once a composite type
+// uses it (Bytebase's differ pair of an enum emptied, reversed, and any
+// enum a new composite type takes): the replayed migrations' enum was
+// left out of the current schema as if the object had made it, so the
+// migration neither dropped nor renamed it aside, and its CREATE TYPE
+// failed on apply ("type "letter" already exists"). The migration
+// applies, goes down and applies again; and so does the one back.
+func TestMigrateDiffDevURLEnumTakenByEarlyObject(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	spec := `enums:
+  letter: [a, b]
+tables:
+  paint:
+    columns:
+      id: {type: bigint, primary_key: true}
+      letter: letter
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	testfile.Write(t, dir, "schema/app.yaml", `sql_objects:
+  - name: letter
+    kind: other
+    before_tables: true
+    sql: CREATE TYPE letter AS ENUM ('a', 'b')
+    drop: DROP TYPE letter
+  - name: tint
+    kind: type
+    depends_on: [letter]
+    sql: CREATE TYPE tint AS (l letter, shade integer)
+  - name: paint
+    kind: other
+    sql: CREATE TABLE paint (id bigint PRIMARY KEY, letter letter NOT NULL)
+    drop: DROP TABLE paint
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "later", "--dev-url", dev, "--allow-destructive", "--allow-breaking")
+	contains(t, "second diff", out, `create object "letter"`, `drop the old enum type "letter"`)
+	replayedAsPlanned(t, dir, live, dev)
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	// And back: the enum the object made, which the replayed migrations
+	// still have, was taken for the specs' own, so the migration did
+	// not create that one, and the object's drop left the column's
+	// type missing.
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "back", "--dev-url", dev, "--allow-destructive", "--allow-breaking")
+	contains(t, "third diff", out, `drop type "tint"`, `drop object "letter"`, `create enum type "letter"`)
+	replayedAsPlanned(t, dir, live, dev)
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+}
+
 // TestMigrateDiffDevURLSpecText diffs, against a --dev-url, a spec whose
 // default casts a literal to another type than its column's and whose
 // check is written otherwise than PostgreSQL prints it: the migrations

@@ -85,6 +85,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	cur, want := op.cur, op.want
 	var drops, creates, earlyDrops, earlyRedo, earlyCreates []*Change
 	var dropSum, createSum []string
+	dropOf := map[*Change]*ir.Object{}
 	kept := serialAdoptsSequences(p, curObjs, op)
 	serials := serialSequenceNames(p.Schema)
 	for i := len(curObjs) - 1; i >= 0; i-- {
@@ -124,6 +125,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 			drops = append(drops, c)
 		case o.Early:
 			earlyDrops = append(earlyDrops, c)
+			dropOf[c] = o
 		default:
 			drops = append(drops, c)
 		}
@@ -187,7 +189,7 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 	// again) before the tables' changes, and dropped for good after them;
 	// the columns that call one created again are dropped before it.
 	var freed []*Change
-	freed, earlyDrops, err = enumNamesFreed(p, pkg, current, earlyCreates, earlyDrops)
+	freed, earlyDrops, err = enumNamesFreed(p, pkg, current, earlyCreates, earlyDrops, dropOf)
 	if err != nil {
 		return err
 	}
@@ -213,7 +215,11 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 // current schema has is not dropped here but renamed aside
 // (enumsAside); an object a column has is an error: the enum would have
 // to be created under another name and renamed after the conversion.
-func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCreates, earlyDrops []*Change) (freed, keep []*Change, err error) {
+// The drops of the objects that depend on a freed one (dropOf names the
+// object of each of earlyDrops), such as a composite type with an
+// attribute of it, come before it as they came (PostgreSQL refuses to
+// drop a type another uses).
+func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCreates, earlyDrops []*Change, dropOf map[*Change]*ir.Object) (freed, keep []*Change, err error) {
 	used := typeColumns(current)
 	created := map[string]bool{}
 	for _, c := range earlyCreates {
@@ -238,6 +244,7 @@ func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCr
 		changes = append(changes, c)
 	}
 	p.Changes = changes
+	free := map[*Change]bool{}
 	for _, c := range earlyDrops {
 		n := droppedTypeName(c.Cmd)
 		if n != "" && newEnums[n] && len(used[n]) > 0 {
@@ -249,10 +256,35 @@ func enumNamesFreed(p *Planned, pkg *ir.Package, current *schema.Schema, earlyCr
 				where, n, quotedList(used[n]))
 		}
 		if n != "" && newEnums[n] {
-			freed = append(freed, c)
+			free[c] = true
+		}
+	}
+	// earlyDrops come in reverse dependency order: a dependent before
+	// what it needs.
+	freedKeys := map[string]bool{}
+	for i := len(earlyDrops) - 1; i >= 0; i-- {
+		c := earlyDrops[i]
+		o := dropOf[c]
+		if o == nil {
 			continue
 		}
-		keep = append(keep, c)
+		if !free[c] && slices.ContainsFunc(o.DependsOn, func(k string) bool { return freedKeys[k] }) {
+			if n := createdTypeName(o.Create); n != "" && len(used[n]) > 0 {
+				return nil, nil, fmt.Errorf("the migration drops %s, which column(s) %s still have, before the tables change: it uses a type whose name the specs give an enum; change the type of the column(s) in a migration of its own first, then make the enum in the next",
+					o.Title(), quotedList(used[n]))
+			}
+			free[c] = true
+		}
+		if free[c] {
+			freedKeys[o.Key] = true
+		}
+	}
+	for _, c := range earlyDrops {
+		if free[c] {
+			freed = append(freed, c)
+		} else {
+			keep = append(keep, c)
+		}
 	}
 	return freed, keep, nil
 }
