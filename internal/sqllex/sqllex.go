@@ -82,7 +82,8 @@ func (e *Error) Error() string { return e.Msg }
 // (doubled quotes; backslash escapes after E), quoted identifiers,
 // dollar-quoted strings ($$…$$, $fn$…$fn$), line comments and nested
 // block comments. It fails, with an *Error, only on text that never
-// ends: an unterminated string, identifier or comment.
+// ends: an unterminated string, identifier or comment; the tokens before
+// it come with the error.
 func Lex(src string) ([]Tok, error) {
 	var out []Tok
 	for i := 0; i < len(src); {
@@ -111,12 +112,12 @@ func Lex(src string) ([]Tok, error) {
 				}
 			}
 			if depth > 0 {
-				return nil, &Error{start, "unterminated block comment /*"}
+				return out, &Error{start, "unterminated block comment /*"}
 			}
 		case c == '\'':
 			end, err := stringEnd(src, i, false)
 			if err != nil {
-				return nil, err
+				return out, err
 			}
 			out = append(out, Tok{String, src[i:end], i})
 			i = end
@@ -125,7 +126,7 @@ func Lex(src string) ([]Tok, error) {
 			for {
 				k := strings.IndexByte(src[j:], '"')
 				if k < 0 {
-					return nil, &Error{i, "unterminated quoted identifier"}
+					return out, &Error{i, "unterminated quoted identifier"}
 				}
 				j += k + 1
 				if j < len(src) && src[j] == '"' {
@@ -140,7 +141,7 @@ func Lex(src string) ([]Tok, error) {
 			if tag, ok := DollarTag(src, i); ok {
 				k := strings.Index(src[i+len(tag):], tag)
 				if k < 0 {
-					return nil, &Error{i, "unterminated dollar-quoted string " + tag}
+					return out, &Error{i, "unterminated dollar-quoted string " + tag}
 				}
 				end := i + len(tag) + k + len(tag)
 				out = append(out, Tok{String, src[i:end], i})
@@ -161,7 +162,7 @@ func Lex(src string) ([]Tok, error) {
 			if j-i == 1 && (c == 'e' || c == 'E') && j < len(src) && src[j] == '\'' {
 				end, err := stringEnd(src, j, true)
 				if err != nil {
-					return nil, err
+					return out, err
 				}
 				out = append(out, Tok{String, src[i:end], i})
 				i = end
@@ -230,3 +231,108 @@ func wordStart(c byte) bool {
 }
 
 func wordByte(c byte) bool { return wordStart(c) || c >= '0' && c <= '9' }
+
+// opens and closes report whether t opens or closes a parenthesis or
+// a bracket.
+func opens(t Tok) bool  { return t.IsPunct("(") || t.IsPunct("[") }
+func closes(t Tok) bool { return t.IsPunct(")") || t.IsPunct("]") }
+
+// Closing returns the index of the token that closes the parenthesis or
+// bracket at toks[open], or -1 when none does.
+func Closing(toks []Tok, open int) int {
+	depth := 0
+	for j := open; j < len(toks); j++ {
+		switch {
+		case opens(toks[j]):
+			depth++
+		case closes(toks[j]):
+			if depth--; depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// Split splits toks at the tokens sep accepts outside parentheses and
+// brackets, leaving the separators out: n separators make n+1 parts,
+// some of them maybe empty. No tokens make no parts.
+func Split(toks []Tok, sep func(Tok) bool) [][]Tok {
+	if len(toks) == 0 {
+		return nil
+	}
+	var out [][]Tok
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch {
+		case opens(t):
+			depth++
+		case closes(t):
+			depth--
+		case depth == 0 && sep(t):
+			out = append(out, toks[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// Comma is the separator of Split for lists: a comma.
+func Comma(t Tok) bool { return t.IsPunct(",") }
+
+// Top returns the index of the first token from toks[from] on that is
+// outside the parentheses and brackets opened from there and that match
+// accepts; len(toks) when there is none. A closing parenthesis or bracket
+// without its opening one ends the search there.
+func Top(toks []Tok, from int, match func(Tok) bool) int {
+	depth := 0
+	for i := from; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case depth == 0 && match(t):
+			return i
+		case opens(t):
+			depth++
+		case closes(t):
+			if depth--; depth < 0 {
+				return i
+			}
+		}
+	}
+	return len(toks)
+}
+
+// Statements splits tokens into statements at semicolons outside the
+// BEGIN ATOMIC … END body of an SQL-standard function and outside
+// parentheses (those between the actions of CREATE RULE … DO ( …; … )),
+// as psql does. Each statement leaves its semicolon out; empty ones are
+// dropped.
+func Statements(toks []Tok) [][]Tok {
+	var out [][]Tok
+	start, atomic, parens := 0, 0, 0
+	for i, t := range toks {
+		switch {
+		case t.IsPunct("("):
+			parens++
+		case t.IsPunct(")"):
+			if parens > 0 {
+				parens--
+			}
+		case atomic == 0 && t.Is("atomic") && i > 0 && toks[i-1].Is("begin"):
+			atomic = 1
+		case atomic > 0 && t.Is("case"):
+			atomic++
+		case atomic > 0 && t.Is("end"):
+			atomic--
+		case atomic == 0 && parens == 0 && t.IsPunct(";"):
+			if i > start {
+				out = append(out, toks[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(toks) {
+		out = append(out, toks[start:])
+	}
+	return out
+}

@@ -3,6 +3,9 @@ package sqllex
 import (
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +62,90 @@ func TestTok(t *testing.T) {
 	}
 	if !toks[0].Is("select") || toks[0].Norm() != "select" || toks[1].Ident() != `My"Name` || !toks[2].IsPunct("(") || toks[3].Ident() != "foo" || toks[2].Ident() != "" {
 		t.Errorf("%+v", toks)
+	}
+}
+
+// TestStructure: Closing, Split, Top and Statements on plain text.
+func TestStructure(t *testing.T) {
+	toks, err := Lex(`a(b[1], (c, d)), e AND f)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Closing(toks, 1); got != 12 {
+		t.Errorf("Closing(1) = %d", got)
+	}
+	if got := Closing(toks, 3); got != 5 {
+		t.Errorf("Closing(3) = %d", got)
+	}
+	if got := Closing(toks[:12], 1); got != -1 {
+		t.Errorf("Closing of an unclosed parenthesis = %d", got)
+	}
+	parts := Split(toks[:17], Comma)
+	if len(parts) != 2 || NormText(parts[0]) != "a ( b [ 1 ] , ( c , d ) )" || NormText(parts[1]) != "e and f" {
+		t.Errorf("Split = %v", parts)
+	}
+	if got := Split(nil, Comma); got != nil {
+		t.Errorf("Split(nil) = %v", got)
+	}
+	if got := Split(toks[13:14], Comma); len(got) != 2 || len(got[0]) != 0 || len(got[1]) != 0 {
+		t.Errorf("Split(,) = %v", got)
+	}
+	and := func(t Tok) bool { return t.Is("and") }
+	if got := Top(toks, 0, and); got != 15 {
+		t.Errorf("Top(and) = %d", got)
+	}
+	if got := Top(toks[:17], 0, func(t Tok) bool { return t.Is("c") }); got != 17 {
+		t.Errorf("Top(c) = %d, want none", got)
+	}
+	if got := Top(toks, 8, and); got != 11 {
+		t.Errorf("Top from inside a parenthesis = %d, want its closing one", got)
+	}
+	toks, err = Lex(`CREATE FUNCTION f() BEGIN ATOMIC SELECT CASE WHEN x THEN 1 END; SELECT 2; END;; CREATE RULE r AS ON DELETE TO t DO (DELETE FROM a; DELETE FROM b); SELECT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range Statements(toks) {
+		got = append(got, NormText(s))
+	}
+	want := []string{
+		"create function f ( ) begin atomic select case when x then 1 end ; select 2 ; end",
+		"create rule r as on delete to t do ( delete from a ; delete from b )",
+		"select 3",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Statements:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestLexPartial: the tokens before text that never ends come with the
+// error.
+func TestLexPartial(t *testing.T) {
+	toks, err := Lex(`SELECT 'a', 'b`)
+	if err == nil || len(toks) != 3 || toks[2].Text != "," {
+		t.Errorf("%v %v", toks, err)
+	}
+}
+
+// TestStandardLibraryOnly: the runtime imports this package, and apps
+// import the runtime, so it must stay free of other modules.
+func TestStandardLibraryOnly(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range parsed.Imports {
+			if path := strings.Trim(imp.Path.Value, `"`); strings.Contains(strings.Split(path, "/")[0], ".") {
+				t.Errorf("%s imports %s: keep package sqllex to the standard library", f, path)
+			}
+		}
 	}
 }
