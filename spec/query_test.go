@@ -80,7 +80,7 @@ func TestQueryErrors(t *testing.T) {
 		{"raw undeclared", qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE id = @idd', params: {id: uuid}, returns: exec}\n"),
 			[]string{`schema/a.yaml:18:55: parameter @idd is not declared in params; did you mean "id"?`, `schema/a.yaml:18:71: parameter "id" is declared but the SQL does not use @id`}},
 		{"raw positional", qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE id = $1', returns: exec}\n"), []string{`schema/a.yaml:18:55: positional parameter $1 is not supported; use @name parameters`}},
-		{"raw unterminated", qspec("    - {name: A, sql: \"DELETE FROM accounts WHERE name = 'x\", returns: exec}\n"), []string{`unterminated string literal`}},
+		{"raw unterminated", qspec("    - {name: A, sql: \"DELETE FROM accounts WHERE name = 'x\", returns: exec}\n"), []string{`unterminated string constant`}},
 		{"raw needs columns", qspec("    - {name: A, sql: 'SELECT 1'}\n"), []string{`raw query "A" returns many, so it needs columns: naming the result columns and their types`}},
 		{"raw exec columns", qspec("    - {name: A, sql: 'SELECT 1', returns: exec, columns: {a: int}}\n"), []string{`columns does not apply to a query that returns exec`}},
 		{"raw param type", qspec("    - {name: A, sql: 'SELECT @a', params: {a: strng}, columns: {x: int}}\n"), []string{`unknown type "strng"`}},

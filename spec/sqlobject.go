@@ -545,13 +545,14 @@ func (p *parser) dropText(what, s string, posAt func(int) Pos) (string, bool) {
 		p.errs.Add(posAt(se.Off), "%s: drop: %s", what, se.Msg)
 		return "", false
 	}
-	stmts := splitSQL(toks)
+	stmts := sqllex.Statements(toks)
 	if len(stmts) == 0 {
 		p.errs.Add(posAt(0), "%s: drop: holds no statement", what)
 		return "", false
 	}
 	lead := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
-	return s[lead:stmts[len(stmts)-1].end()], true
+	last := stmts[len(stmts)-1]
+	return s[lead:last[len(last)-1].End()], true
 }
 
 // createStmt is what cpcgen reads of a CREATE statement.
@@ -587,8 +588,7 @@ var routineOptions = map[string]bool{
 
 // parseCreate reads a CREATE statement far enough to know the kind and
 // name of what it creates; nil when st is not a CREATE statement.
-func parseCreate(src string, st sqlStmt) *createStmt {
-	t := st.toks
+func parseCreate(src string, t []sqllex.Tok) *createStmt {
 	if len(t) < 2 || !t[0].Is("create") {
 		return nil
 	}
@@ -636,14 +636,14 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 			cs.problem = "no argument list after the name"
 			return cs
 		}
-		j := closing(t, i)
+		j := sqllex.Closing(t, i)
 		if j < 0 {
 			cs.problem = "the argument list does not end"
 			return cs
 		}
 		args := t[i+1 : j]
 		var parts []string
-		for _, a := range splitTopLevel(args) {
+		for _, a := range sqllex.Split(args, sqllex.Comma) {
 			cut := len(a)
 			for k, tk := range a {
 				if tk.Is("default") || tk.IsPunct("=") {
@@ -657,18 +657,7 @@ func parseCreate(src string, st sqlStmt) *createStmt {
 		cs.target = q.text + "(" + cs.dropArgs + ")"
 		returns := ""
 		if rest := t[j+1:]; len(rest) > 0 && rest[0].Is("returns") {
-			k, depth := 1, 0
-		clause:
-			for ; k < len(rest); k++ {
-				switch {
-				case rest[k].IsPunct("("):
-					depth++
-				case rest[k].IsPunct(")"):
-					depth--
-				case depth == 0 && rest[k].Kind == sqllex.Word && routineOptions[strings.ToLower(rest[k].Text)]:
-					break clause
-				}
-			}
+			k := sqllex.Top(rest, 1, func(t sqllex.Tok) bool { return t.Kind == sqllex.Word && routineOptions[strings.ToLower(t.Text)] })
 			returns = " " + sqllex.NormText(rest[:k])
 		}
 		cs.signature = q.String() + "(" + sqllex.NormText(args) + ")" + returns
@@ -709,13 +698,14 @@ func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt f
 		p.errs.Add(posAt(se.Off), "the sql of %s: %s", what, se.Msg)
 		return false
 	}
-	stmts := splitSQL(toks)
+	stmts := sqllex.Statements(toks)
 	if len(stmts) == 0 {
 		p.errs.Add(posAt(0), "the sql of %s holds no statement", what)
 		return false
 	}
 	lead := len(src) - len(strings.TrimLeft(src, " \t\r\n"))
-	o.SQL = src[lead:stmts[len(stmts)-1].end()]
+	last := stmts[len(stmts)-1]
+	o.SQL = src[lead:last[len(last)-1].End()]
 	o.SQLPos = posAt(lead)
 	o.Lines = append(o.Lines, o.SQLPos)
 	for i := 0; i < len(o.SQL); i++ {
@@ -729,8 +719,8 @@ func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt f
 	}
 	first := parseCreate(src, stmts[0])
 	if first == nil || first.kind != kind.Name {
-		p.errs.Add(posAt(stmts[0].start()), "the sql of %s must start with CREATE %s %s; it starts with %s",
-			what, kind.Keyword, o.Name, clipSQL(sourceOf(src, stmts[0].toks)))
+		p.errs.Add(posAt(stmts[0][0].Off), "the sql of %s must start with CREATE %s %s; it starts with %s",
+			what, kind.Keyword, o.Name, clipSQL(sourceOf(src, stmts[0])))
 		return false
 	}
 	if kind.Name == "trigger" && o.Schema != "" {

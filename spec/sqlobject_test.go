@@ -269,35 +269,6 @@ func TestSQLObjectFile(t *testing.T) {
 	}
 }
 
-func TestSplitSQL(t *testing.T) {
-	for _, tc := range []struct {
-		src  string
-		want []string
-	}{
-		{"SELECT 1; SELECT 2;", []string{"SELECT 1", "SELECT 2"}},
-		{"SELECT ';' ; SELECT E'\\';' ; SELECT $x$;$x$;", []string{"SELECT ';'", "SELECT E'\\';'", "SELECT $x$;$x$"}},
-		{"SELECT \"a;b\" /* ; /* nested ; */ */ FROM t -- ;\n;", []string{`SELECT "a;b" /* ; /* nested ; */ */ FROM t`}},
-		{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3",
-			[]string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END", "SELECT 3"}},
-		{"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id); DELETE FROM b; ); SELECT 3",
-			[]string{"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a WHERE (a.id = old.id); DELETE FROM b; )", "SELECT 3"}},
-		{";;", nil},
-	} {
-		toks, err := sqllex.Lex(tc.src)
-		if err != nil {
-			t.Errorf("%q: %v", tc.src, err)
-			continue
-		}
-		var got []string
-		for _, st := range splitSQL(toks) {
-			got = append(got, tc.src[st.start():st.end()])
-		}
-		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("%q: got %q, want %q", tc.src, got, tc.want)
-		}
-	}
-}
-
 // TestSQLObjectSharedName declares a function and its trigger under one
 // name, as the docs' tsvector example does: they live in different
 // namespaces, and the trigger depends on the function.
@@ -339,7 +310,7 @@ func TestSQLReadingNeverPanics(t *testing.T) {
 		if err != nil {
 			return
 		}
-		for _, st := range splitSQL(toks) {
+		for _, st := range sqllex.Statements(toks) {
 			parseCreate(s, st)
 		}
 	}

@@ -59,152 +59,46 @@ func RewriteParams(sql string) (text string, params []ParamUse, err error) {
 // The text it returns replaces "@name" exactly; wrap anything other than
 // a bare placeholder in parentheses.
 func RewriteParamsFunc(sql string, placeholder func(name string, num int) string) (text string, params []ParamUse, err error) {
+	toks, lexErr := sqllex.Lex(sql)
+	for _, t := range toks {
+		if t.Kind == sqllex.Punct && len(t.Text) > 1 && t.Text[0] == '$' {
+			return "", nil, &SQLError{Offset: t.Off, Msg: fmt.Sprintf("positional parameter %s is not supported; use @name parameters", t.Text)}
+		}
+	}
+	if lexErr != nil {
+		le := lexErr.(*sqllex.Error)
+		return "", nil, &SQLError{Offset: le.Off, Msg: le.Msg}
+	}
 	var b strings.Builder
 	b.Grow(len(sql))
 	index := map[string]int{}
-	i := 0
-	n := len(sql)
-	for i < n {
-		c := sql[i]
-		switch {
-		case c == '\'':
-			end, ok := scanString(sql, i)
-			if !ok {
-				return "", nil, &SQLError{Offset: i, Msg: "unterminated string literal"}
-			}
-			b.WriteString(sql[i:end])
-			i = end
-		case c == '"':
-			end, ok := scanQuoted(sql, i, '"', false)
-			if !ok {
-				return "", nil, &SQLError{Offset: i, Msg: "unterminated quoted identifier"}
-			}
-			b.WriteString(sql[i:end])
-			i = end
-		case c == '-' && i+1 < n && sql[i+1] == '-':
-			end := strings.IndexByte(sql[i:], '\n')
-			if end < 0 {
-				end = n
-			} else {
-				end += i
-			}
-			b.WriteString(sql[i:end])
-			i = end
-		case c == '/' && i+1 < n && sql[i+1] == '*':
-			end, ok := scanBlockComment(sql, i)
-			if !ok {
-				return "", nil, &SQLError{Offset: i, Msg: "unterminated /* comment"}
-			}
-			b.WriteString(sql[i:end])
-			i = end
-		case c == '$':
-			if i+1 < n && sql[i+1] >= '0' && sql[i+1] <= '9' {
-				j := i + 1
-				for j < n && sql[j] >= '0' && sql[j] <= '9' {
-					j++
-				}
-				return "", nil, &SQLError{Offset: i, Msg: fmt.Sprintf("positional parameter %s is not supported; use @name parameters", sql[i:j])}
-			}
-			if tag, ok := sqllex.DollarTag(sql, i); ok {
-				body := i + len(tag)
-				end := strings.Index(sql[body:], tag)
-				if end < 0 {
-					return "", nil, &SQLError{Offset: i, Msg: "unterminated dollar-quoted string " + tag}
-				}
-				end += body + len(tag)
-				b.WriteString(sql[i:end])
-				i = end
-				continue
-			}
-			b.WriteByte(c)
-			i++
-		case isIdentStart(c) || (c >= '0' && c <= '9'):
-			// Identifiers, keywords and numbers, including any '$' they
-			// contain (a$1 is an identifier, not a parameter).
-			j := i + 1
-			for j < n && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-			b.WriteString(sql[i:j])
-			i = j
-		case c == '@' && i+1 < n && isIdentStart(sql[i+1]) && (i == 0 || !strings.ContainsRune(operatorChars, rune(sql[i-1]))):
-			j := i + 1
-			for j < n && isIdentByte(sql[j]) {
-				j++
-			}
-			name := sql[i+1 : j]
-			num, seen := index[name]
-			if !seen {
-				params = append(params, ParamUse{Name: name, Offset: i})
-				num = len(params)
-				index[name] = num
-			}
-			if i > 0 && (isIdentByte(sql[i-1]) || sql[i-1] == '$') {
-				// a@b must not become the identifier a$1
-				b.WriteByte(' ')
-			}
-			b.WriteString(placeholder(name, num))
-			i = j
-		default:
-			b.WriteByte(c)
-			i++
+	last := 0
+	for i, t := range toks {
+		if !t.IsPunct("@") || i+1 >= len(toks) || toks[i+1].Kind != sqllex.Word || toks[i+1].Off != t.End() ||
+			t.Off > 0 && strings.ContainsRune(operatorChars, rune(sql[t.Off-1])) {
+			continue
 		}
+		// A name ends before a '$' its word holds: @a$b is @a then $b.
+		name, _, _ := strings.Cut(toks[i+1].Text, "$")
+		num, seen := index[name]
+		if !seen {
+			params = append(params, ParamUse{Name: name, Offset: t.Off})
+			num = len(params)
+			index[name] = num
+		}
+		b.WriteString(sql[last:t.Off])
+		if t.Off > 0 && (isIdentByte(sql[t.Off-1]) || sql[t.Off-1] == '$') {
+			// a@b must not become the identifier a$1
+			b.WriteByte(' ')
+		}
+		b.WriteString(placeholder(name, num))
+		last = t.End() + len(name)
 	}
+	b.WriteString(sql[last:])
 	return b.String(), params, nil
 }
 
-func isIdentStart(c byte) bool {
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80
-}
-
+// isIdentByte reports whether c may stand in an unquoted identifier.
 func isIdentByte(c byte) bool {
-	return isIdentStart(c) || (c >= '0' && c <= '9')
-}
-
-// scanString returns the offset just past the string literal starting at
-// sql[i], a single quote: an escape string (E'…', the E not ending a word)
-// reads backslash escapes too.
-func scanString(sql string, i int) (int, bool) {
-	escape := i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') && (i < 2 || !isIdentByte(sql[i-2]))
-	return scanQuoted(sql, i, '\'', escape)
-}
-
-// scanQuoted returns the offset just past the quoted text starting at
-// sql[i] (a doubled quote is an escape; with backslash, so is \x).
-func scanQuoted(sql string, i int, q byte, backslash bool) (int, bool) {
-	for j := i + 1; j < len(sql); j++ {
-		switch sql[j] {
-		case '\\':
-			if backslash {
-				j++
-			}
-		case q:
-			if j+1 < len(sql) && sql[j+1] == q {
-				j++
-				continue
-			}
-			return j + 1, true
-		}
-	}
-	return 0, false
-}
-
-// scanBlockComment returns the offset just past the (nested) block
-// comment starting at sql[i].
-func scanBlockComment(sql string, i int) (int, bool) {
-	depth := 0
-	for j := i; j+1 < len(sql); j++ {
-		switch {
-		case sql[j] == '/' && sql[j+1] == '*':
-			depth++
-			j++
-		case sql[j] == '*' && sql[j+1] == '/':
-			depth--
-			j++
-			if depth == 0 {
-				return j + 1, true
-			}
-		}
-	}
-	return 0, false
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }

@@ -79,11 +79,11 @@ func TestRewriteParamsErrors(t *testing.T) {
 	}{
 		{"WHERE id = $1", "positional parameter $1 is not supported; use @name parameters", 11},
 		{"$12", "positional parameter $12 is not supported; use @name parameters", 0},
-		{"'abc", "unterminated string literal", 0},
-		{"x = 'it''s", "unterminated string literal", 4},
-		{`E'abc\'`, "unterminated string literal", 1},
+		{"'abc", "unterminated string constant", 0},
+		{"x = 'it''s", "unterminated string constant", 4},
+		{`E'abc\'`, "unterminated string constant", 1},
 		{`"abc`, "unterminated quoted identifier", 0},
-		{"/* a /* b */", "unterminated /* comment", 0},
+		{"/* a /* b */", "unterminated block comment /*", 0},
 		{"$$ body", "unterminated dollar-quoted string $$", 0},
 		{"$a$ body $b$", "unterminated dollar-quoted string $a$", 0},
 	}

@@ -7,51 +7,6 @@ import (
 	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
-// sqlStmt is one statement of SQL text: its tokens, without the
-// terminating semicolon.
-type sqlStmt struct {
-	toks []sqllex.Tok
-}
-
-// start and end are the byte offsets of the statement's first token and
-// of the end of its last.
-func (s sqlStmt) start() int { return s.toks[0].Off }
-func (s sqlStmt) end() int   { return s.toks[len(s.toks)-1].End() }
-
-// splitSQL splits tokens into statements at semicolons outside the
-// BEGIN ATOMIC … END body of an SQL-standard function and outside
-// parentheses (those between the actions of CREATE RULE … DO ( …; … )).
-// Empty statements are dropped.
-func splitSQL(toks []sqllex.Tok) []sqlStmt {
-	var out []sqlStmt
-	start, atomic, parens := 0, 0, 0
-	for i, t := range toks {
-		switch {
-		case t.IsPunct("("):
-			parens++
-		case t.IsPunct(")"):
-			if parens > 0 {
-				parens--
-			}
-		case atomic == 0 && t.Is("atomic") && i > 0 && toks[i-1].Is("begin"):
-			atomic = 1
-		case atomic > 0 && t.Is("case"):
-			atomic++
-		case atomic > 0 && t.Is("end"):
-			atomic--
-		case atomic == 0 && parens == 0 && t.IsPunct(";"):
-			if i > start {
-				out = append(out, sqlStmt{toks: toks[start:i]})
-			}
-			start = i + 1
-		}
-	}
-	if start < len(toks) {
-		out = append(out, sqlStmt{toks: toks[start:]})
-	}
-	return out
-}
-
 // sourceOf returns the source text from the first token to the end of
 // the last, as written.
 func sourceOf(src string, toks []sqllex.Tok) string {
@@ -94,45 +49,6 @@ func readQualName(src string, toks []sqllex.Tok, i int) (qualName, int) {
 	}
 	q.text = sourceOf(src, toks[i:i+n])
 	return q, n
-}
-
-// closing returns the index of the parenthesis closing the one at
-// toks[i], or -1.
-func closing(toks []sqllex.Tok, i int) int {
-	depth := 0
-	for j := i; j < len(toks); j++ {
-		switch {
-		case toks[j].IsPunct("(") || toks[j].IsPunct("["):
-			depth++
-		case toks[j].IsPunct(")") || toks[j].IsPunct("]"):
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// splitTopLevel splits tokens at the commas outside parentheses.
-func splitTopLevel(toks []sqllex.Tok) [][]sqllex.Tok {
-	var out [][]sqllex.Tok
-	depth, start := 0, 0
-	for i, t := range toks {
-		switch {
-		case t.IsPunct("(") || t.IsPunct("["):
-			depth++
-		case t.IsPunct(")") || t.IsPunct("]"):
-			depth--
-		case depth == 0 && t.IsPunct(","):
-			out = append(out, toks[start:i])
-			start = i + 1
-		}
-	}
-	if start < len(toks) {
-		out = append(out, toks[start:])
-	}
-	return out
 }
 
 // clipSQL quotes the start of a statement for a message: its first

@@ -1,8 +1,6 @@
 package spec
 
 import (
-	"strings"
-
 	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
@@ -26,7 +24,7 @@ type WrittenTable struct {
 // meant to find the writes a spec must declare (writes:), so it errs on
 // the side of finding too many.
 func WrittenTables(sql string) []WrittenTable {
-	toks := sqlTokens(sql)
+	toks := writeTokens(sql)
 	var out []WrittenTable
 	seen := map[string]bool{}
 	verb := ""
@@ -34,13 +32,13 @@ func WrittenTables(sql string) []WrittenTable {
 		name, next, ok := qualifiedName(toks, i)
 		if ok && !seen[verb+" "+name] {
 			seen[verb+" "+name] = true
-			out = append(out, WrittenTable{Name: name, Verb: verb, Offset: toks[next-1].off})
+			out = append(out, WrittenTable{Name: name, Verb: verb, Offset: toks[next-1].Off})
 		}
 		return next
 	}
-	is := func(i int, word string) bool { return i < len(toks) && !toks[i].quoted && toks[i].text == word }
+	is := func(i int, word string) bool { return i < len(toks) && toks[i].Is(word) }
 	for i := 0; i < len(toks); i++ {
-		verb = toks[i].text
+		verb = toks[i].Norm()
 		switch {
 		case is(i, "insert") && is(i+1, "into"), is(i, "merge") && is(i+1, "into"):
 			j := i + 2
@@ -73,7 +71,7 @@ func WrittenTables(sql string) []WrittenTable {
 					j++
 				}
 				j = add(j)
-				if j >= len(toks) || toks[j].text != "," {
+				if j >= len(toks) || !toks[j].IsPunct(",") {
 					break
 				}
 				j++
@@ -84,87 +82,39 @@ func WrittenTables(sql string) []WrittenTable {
 	return out
 }
 
-// sqlToken is a word (keyword or identifier) or one punctuation
-// character of SQL text.
-type sqlToken struct {
-	text   string
-	quoted bool
-	off    int
+// writeTokens returns the tokens of SQL text with the bodies of its
+// dollar-quoted strings read as SQL in their place; text that never
+// ends ends the tokens there.
+func writeTokens(sql string) []sqllex.Tok {
+	toks, _ := sqllex.Lex(sql)
+	var out []sqllex.Tok
+	for _, t := range toks {
+		tag, ok := sqllex.DollarTag(t.Text, 0)
+		if t.Kind != sqllex.String || !ok {
+			out = append(out, t)
+			continue
+		}
+		for _, in := range writeTokens(t.Text[len(tag) : len(t.Text)-len(tag)]) {
+			in.Off += t.Off + len(tag)
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // qualifiedName reads a name (a.b.c) at toks[i]: its last part, and the
 // index after it.
-func qualifiedName(toks []sqlToken, i int) (string, int, bool) {
-	if i >= len(toks) || !isWord(toks[i]) {
+func qualifiedName(toks []sqllex.Tok, i int) (string, int, bool) {
+	if i >= len(toks) || !isName(toks[i]) {
 		return "", i + 1, false
 	}
-	name := toks[i].text
+	name := toks[i].Ident()
 	i++
-	for i+1 < len(toks) && toks[i].text == "." && !toks[i].quoted && isWord(toks[i+1]) {
-		name = toks[i+1].text
+	for i+1 < len(toks) && toks[i].IsPunct(".") && isName(toks[i+1]) {
+		name = toks[i+1].Ident()
 		i += 2
 	}
 	return name, i, true
 }
 
-func isWord(t sqlToken) bool { return t.quoted || (t.text != "" && isIdentStart(t.text[0])) }
-
-// sqlTokens splits SQL text into words and punctuation, skipping
-// whitespace, comments and string literals, and reading the bodies of
-// dollar-quoted strings as SQL. Unquoted words are lower-cased; an
-// unterminated literal or comment ends the text.
-func sqlTokens(sql string) []sqlToken {
-	var out []sqlToken
-	n := len(sql)
-	for i := 0; i < n; {
-		c := sql[i]
-		switch {
-		case c == '\'':
-			end, ok := scanString(sql, i)
-			if !ok {
-				return out
-			}
-			i = end
-		case c == '"':
-			end, ok := scanQuoted(sql, i, '"', false)
-			if !ok {
-				return out
-			}
-			out = append(out, sqlToken{text: strings.ReplaceAll(sql[i+1:end-1], `""`, `"`), quoted: true, off: i})
-			i = end
-		case c == '-' && i+1 < n && sql[i+1] == '-':
-			end := strings.IndexByte(sql[i:], '\n')
-			if end < 0 {
-				return out
-			}
-			i += end
-		case c == '/' && i+1 < n && sql[i+1] == '*':
-			end, ok := scanBlockComment(sql, i)
-			if !ok {
-				return out
-			}
-			i = end
-		case c == '$':
-			if tag, ok := sqllex.DollarTag(sql, i); ok {
-				// The body is read as SQL; its closing tag is skipped
-				// like the opening one.
-				i += len(tag)
-				continue
-			}
-			i++
-		case isIdentStart(c):
-			j := i + 1
-			for j < n && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-			out = append(out, sqlToken{text: strings.ToLower(sql[i:j]), off: i})
-			i = j
-		case c <= ' ':
-			i++
-		default:
-			out = append(out, sqlToken{text: sql[i : i+1], off: i})
-			i++
-		}
-	}
-	return out
-}
+func isName(t sqllex.Tok) bool { return t.Kind == sqllex.Word || t.Kind == sqllex.Quoted }
