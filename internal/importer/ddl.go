@@ -312,32 +312,29 @@ func cFunction(stmt string) (name, sig string) {
 		!strings.HasPrefix(lead, "CREATE PROCEDURE") && !strings.HasPrefix(lead, "CREATE OR REPLACE PROCEDURE") {
 		return "", ""
 	}
-	words := strings.Fields(strings.ToUpper(stmt))
-	c := false
-	for i, w := range words[:len(words)-1] {
-		if w == "LANGUAGE" {
-			l := strings.Trim(words[i+1], `'"`)
-			c = l == "C" || l == "C;"
+	toks, err := sqllex.Lex(stmt)
+	if err != nil {
+		return "", ""
+	}
+	c, open := false, -1
+	for i, t := range toks {
+		if t.Is("language") && i+1 < len(toks) {
+			c = strings.EqualFold(strings.Trim(toks[i+1].Text, `'"`), "c")
+		}
+		if open < 0 && t.IsPunct("(") {
+			open = i
 		}
 	}
 	name = functionTarget(stmt)
-	open := strings.IndexByte(stmt, '(')
 	if !c || name == "" || open < 0 {
 		return "", ""
 	}
-	depth, end := 0, open
-	for ; end < len(stmt); end++ {
-		if stmt[end] == '(' {
-			depth++
-		} else if stmt[end] == ')' {
-			depth--
-			if depth == 0 {
-				break
-			}
-		}
+	end := len(stmt)
+	if j := sqllex.Closing(toks, open); j >= 0 {
+		end = toks[j].End()
 	}
-	head := stmt[:min(end+1, len(stmt))]
-	start := strings.LastIndexAny(head[:open], " \t\r\n")
+	head := stmt[:end]
+	start := strings.LastIndexAny(head[:toks[open].Off], " \t\r\n")
 	return name, strings.Join(strings.Fields(head[start+1:]), " ")
 }
 

@@ -24,7 +24,7 @@ func overloadOrder(f CatFunction) []int {
 	variadic := make([]bool, n)
 	for i := range f.Defs {
 		if i < len(f.Args) {
-			params[i] = len(topLevelItems(f.Args[i]))
+			params[i] = len(identityArgs(f.Args[i]))
 			variadic[i] = containsFold(f.Args[i], "variadic ")
 		}
 		head, _, _ := strings.Cut(f.Defs[i], "\n") // the CREATE line, with the arguments and their defaults
@@ -150,26 +150,9 @@ func callArities(text, name string) []int {
 	return out
 }
 
-// topLevelItems splits a list (a function's identity arguments) at its
-// commas outside parentheses; "" has no item.
-func topLevelItems(list string) []string {
-	if strings.TrimSpace(list) == "" {
-		return nil
-	}
-	var out []string
-	depth, start := 0, 0
-	for i, c := range list {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, list[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, list[start:])
+// identityArgs splits a function's identity arguments (name type, …)
+// at their commas outside parentheses and quotes; "" has none.
+func identityArgs(list string) [][]sqllex.Tok {
+	toks, _ := sqllex.Lex(list)
+	return sqllex.Split(toks, sqllex.Comma)
 }

@@ -30,6 +30,9 @@ func TestOverloadOrder(t *testing.T) {
 		{"circle", []string{"a integer", "a text", "a integer, b integer"},
 			[]string{def("a integer", "SELECT f(a::text)"), def("a text", "SELECT f(length(a))"), def("a integer, b integer", "SELECT 1")},
 			[]int{2, 0, 1}},
+		{"quoted argument names", []string{`"a,b" integer`, "a integer, b integer, c integer", "x integer, y integer"},
+			[]string{def(`"a,b" integer`, "SELECT f(1, 1, 1)"), def("a integer, b integer, c integer", "SELECT f(1, 2)"), def("x integer, y integer", "SELECT 1")},
+			[]int{2, 1, 0}},
 	} {
 		got := overloadOrder(CatFunction{Name: "f", Kind: "f", Defs: tc.defs, Args: tc.args})
 		if !slices.Equal(got, tc.want) {
