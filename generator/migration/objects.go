@@ -681,30 +681,21 @@ func overloads(o, n *ir.Object) bool {
 // inArgs counts the arguments of the function a DROP FUNCTION statement
 // names, but its OUT arguments; -1 when it names none.
 func inArgs(drop string) int {
-	open, end := strings.IndexByte(drop, '('), strings.LastIndexByte(drop, ')')
-	if open < 0 || end < open {
+	toks, err := sqllex.Lex(drop)
+	if err != nil {
 		return -1
 	}
-	n, depth, start := 0, 0, open+1
-	count := func(arg string) {
-		if f := strings.Fields(arg); len(f) > 0 && !strings.EqualFold(f[0], "OUT") {
+	open := sqllex.Top(toks, 0, func(t sqllex.Tok) bool { return t.IsPunct("(") })
+	end := sqllex.Closing(toks, open)
+	if end < 0 {
+		return -1
+	}
+	n := 0
+	for _, arg := range sqllex.Split(toks[open+1:end], sqllex.Comma) {
+		if len(arg) > 0 && !arg[0].Is("out") {
 			n++
 		}
 	}
-	for i := open + 1; i < end; i++ {
-		switch drop[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				count(drop[start:i])
-				start = i + 1
-			}
-		}
-	}
-	count(drop[start:end])
 	return n
 }
 

@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 	"iter"
 	"reflect"
 	"slices"
@@ -310,28 +311,9 @@ func generatedExpr(c *schema.Column) *schema.GeneratedExpr {
 // wrapped returns expr in parentheses unless one pair already encloses
 // all of it, as Atlas's diff compares generation expressions.
 func wrapped(expr string) string {
-	n := len(expr) - 1
-	if n < 1 || expr[0] != '(' || expr[n] != ')' {
-		return "(" + expr + ")"
-	}
-	depth := 0
-	for i := 1; i < n; i++ {
-		switch expr[i] {
-		case '\'', '"':
-			j := strings.IndexByte(expr[i+1:], expr[i])
-			if j < 0 {
-				return "(" + expr + ")"
-			}
-			i += j + 1
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth < 0 {
-				return "(" + expr + ")"
-			}
-		}
-	}
-	if depth != 0 {
+	toks, err := sqllex.Lex(expr)
+	if err != nil || len(toks) < 2 || toks[0].Off != 0 || toks[len(toks)-1].End() != len(expr) ||
+		!toks[0].IsPunct("(") || sqllex.Closing(toks, 0) != len(toks)-1 {
 		return "(" + expr + ")"
 	}
 	return expr

@@ -430,18 +430,7 @@ func conjuncts(w string) []string {
 // unwrapped returns toks without the parentheses around the whole of
 // them, as many pairs as there are.
 func unwrapped(toks []sqllex.Tok) []sqllex.Tok {
-	for len(toks) >= 2 && toks[0].IsPunct("(") && toks[len(toks)-1].IsPunct(")") {
-		depth := 0
-		for i, t := range toks {
-			if t.IsPunct("(") {
-				depth++
-			} else if t.IsPunct(")") {
-				depth--
-				if depth == 0 && i < len(toks)-1 {
-					return toks // the first ( closes before the end
-				}
-			}
-		}
+	for len(toks) >= 2 && toks[0].IsPunct("(") && sqllex.Closing(toks, 0) == len(toks)-1 {
 		toks = toks[1 : len(toks)-1]
 	}
 	return toks
