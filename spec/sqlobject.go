@@ -657,7 +657,7 @@ func parseCreate(src string, t []sqllex.Tok) *createStmt {
 		cs.target = q.text + "(" + cs.dropArgs + ")"
 		returns := ""
 		if rest := t[j+1:]; len(rest) > 0 && rest[0].Is("returns") {
-			k := sqllex.Top(rest, 1, func(t sqllex.Tok) bool { return t.Kind == sqllex.Word && routineOptions[strings.ToLower(t.Text)] })
+			k := sqllex.Top(rest, 1, func(k int) bool { return rest[k].Kind == sqllex.Word && routineOptions[rest[k].Norm()] })
 			returns = " " + sqllex.NormText(rest[:k])
 		}
 		cs.signature = q.String() + "(" + sqllex.NormText(args) + ")" + returns

@@ -685,7 +685,7 @@ func inArgs(drop string) int {
 	if err != nil {
 		return -1
 	}
-	open := sqllex.Top(toks, 0, func(t sqllex.Tok) bool { return t.IsPunct("(") })
+	open := sqllex.Top(toks, 0, func(i int) bool { return toks[i].IsPunct("(") })
 	end := sqllex.Closing(toks, open)
 	if end < 0 {
 		return -1

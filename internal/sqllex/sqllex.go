@@ -280,16 +280,16 @@ func Split(toks []Tok, sep func(Tok) bool) [][]Tok {
 // Comma is the separator of Split for lists: a comma.
 func Comma(t Tok) bool { return t.IsPunct(",") }
 
-// Top returns the index of the first token from toks[from] on that is
-// outside the parentheses and brackets opened from there and that match
-// accepts; len(toks) when there is none. A closing parenthesis or bracket
-// without its opening one ends the search there.
-func Top(toks []Tok, from int, match func(Tok) bool) int {
+// Top returns the index i of the first token from toks[from] on that is
+// outside the parentheses and brackets opened from there and that
+// match(i) accepts; len(toks) when there is none. A closing parenthesis
+// or bracket without its opening one ends the search there.
+func Top(toks []Tok, from int, match func(i int) bool) int {
 	depth := 0
 	for i := from; i < len(toks); i++ {
 		t := toks[i]
 		switch {
-		case depth == 0 && match(t):
+		case depth == 0 && match(i):
 			return i
 		case opens(t):
 			depth++

@@ -90,11 +90,11 @@ func TestStructure(t *testing.T) {
 	if got := Split(toks[13:14], Comma); len(got) != 2 || len(got[0]) != 0 || len(got[1]) != 0 {
 		t.Errorf("Split(,) = %v", got)
 	}
-	and := func(t Tok) bool { return t.Is("and") }
+	and := func(i int) bool { return toks[i].Is("and") }
 	if got := Top(toks, 0, and); got != 15 {
 		t.Errorf("Top(and) = %d", got)
 	}
-	if got := Top(toks[:17], 0, func(t Tok) bool { return t.Is("c") }); got != 17 {
+	if got := Top(toks[:17], 0, func(i int) bool { return toks[i].Is("c") }); got != 17 {
 		t.Errorf("Top(c) = %d, want none", got)
 	}
 	if got := Top(toks, 8, and); got != 11 {
