@@ -482,12 +482,12 @@ func (b *backfill) statement(lo, hi []string) string {
 	}
 	cte += ")"
 	sql := strings.TrimSpace(b.spec.SQL)
-	toks := tokenize(sql)
+	toks, _ := lex(sql)
 	switch {
-	case len(toks) > 1 && toks[0].is("WITH") && toks[1].is("RECURSIVE"):
-		return "WITH RECURSIVE " + cte + ", " + strings.TrimSpace(sql[toks[1].end:])
-	case len(toks) > 0 && toks[0].is("WITH"):
-		return "WITH " + cte + ", " + strings.TrimSpace(sql[toks[0].end:])
+	case len(toks) > 1 && toks[0].Is("WITH") && toks[1].Is("RECURSIVE"):
+		return "WITH RECURSIVE " + cte + ", " + strings.TrimSpace(sql[toks[1].End():])
+	case len(toks) > 0 && toks[0].Is("WITH"):
+		return "WITH " + cte + ", " + strings.TrimSpace(sql[toks[0].End():])
 	}
 	return "WITH " + cte + " " + sql
 }

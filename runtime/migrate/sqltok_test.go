@@ -69,6 +69,15 @@ func TestMaskLiterals(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
+	for cut, want := range map[string]string{
+		`SELECT 'a', E'sec\'ret`: `SELECT '…', E'…'`,
+		`DO $f$ secret`:          `DO $f$…$f$`,
+		`SELECT "a`:              `SELECT "a`,
+	} {
+		if got := maskLiterals(cut); got != want {
+			t.Errorf("cut query %q: got %q, want %q", cut, got, want)
+		}
+	}
 	if strings.Contains(cutQuery(strings.Repeat("x", 400)+"'secret'"), "secret") {
 		t.Error("cutQuery kept a literal")
 	}
