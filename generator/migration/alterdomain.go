@@ -34,20 +34,7 @@ func parseDomain(sql string) (d domainDef, ok bool) {
 	if err != nil || len(toks) < 4 || !toks[0].Is("create") || !toks[1].Is("domain") {
 		return d, false
 	}
-	end, depth := len(toks), 0
-	for j, t := range toks {
-		switch {
-		case t.IsPunct("("):
-			depth++
-		case t.IsPunct(")"):
-			depth--
-		case t.IsPunct(";") && depth == 0:
-			end = j
-		}
-		if end < len(toks) {
-			break
-		}
-	}
+	end := sqllex.Top(toks, 0, func(j int) bool { return toks[j].IsPunct(";") })
 	comments, ok := trailingComments(sql, toks[end:])
 	if !ok {
 		return d, false
@@ -80,18 +67,7 @@ func parseDomain(sql string) (d domainDef, ok bool) {
 	}
 	// upTo returns the index of the next clause at depth 0 from start.
 	upTo := func(start int) int {
-		depth := 0
-		for j := start; j < end; j++ {
-			switch {
-			case toks[j].IsPunct("("):
-				depth++
-			case toks[j].IsPunct(")"):
-				depth--
-			case depth == 0 && clause(j, start):
-				return j
-			}
-		}
-		return end
+		return sqllex.Top(toks[:end], start, func(j int) bool { return clause(j, start) })
 	}
 	k := upTo(i)
 	if k == i {

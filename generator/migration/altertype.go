@@ -90,31 +90,14 @@ func compositeType(sql string) (name string, attrs []typeAttr, comments string, 
 		return "", nil, "", false
 	}
 	name = sql[toks[2].Off:toks[i-1].End()]
-	depth, start := 0, i+2
-	end := -1
-	for j := i + 1; j < len(toks) && end < 0; j++ {
-		switch {
-		case toks[j].IsPunct("("):
-			depth++
-		case toks[j].IsPunct(")"):
-			depth--
-			if depth == 0 {
-				if j > start {
-					if attrs, ok = appendAttr(attrs, sql, toks[start:j]); !ok {
-						return "", nil, "", false
-					}
-				}
-				end = j
-			}
-		case toks[j].IsPunct(",") && depth == 1:
-			if attrs, ok = appendAttr(attrs, sql, toks[start:j]); !ok {
-				return "", nil, "", false
-			}
-			start = j + 1
-		}
-	}
+	end := sqllex.Closing(toks, i+1)
 	if end < 0 {
 		return "", nil, "", false
+	}
+	for _, a := range sqllex.Split(toks[i+2:end], sqllex.Comma) {
+		if attrs, ok = appendAttr(attrs, sql, a); !ok {
+			return "", nil, "", false
+		}
 	}
 	// Only COMMENT ON statements may follow.
 	if comments, ok = trailingComments(sql, toks[end+1:]); !ok {

@@ -405,23 +405,14 @@ func conjuncts(w string) []string {
 	var split func([]sqllex.Tok)
 	split = func(toks []sqllex.Tok) {
 		toks = unwrapped(toks)
-		depth, start, terms := 0, 0, 0
-		for i, t := range toks {
-			switch {
-			case t.IsPunct("("):
-				depth++
-			case t.IsPunct(")"):
-				depth--
-			case depth == 0 && t.Is("AND"):
-				split(toks[start:i])
-				start, terms = i+1, terms+1
-			}
-		}
-		if terms == 0 {
+		terms := sqllex.Split(toks, func(t sqllex.Tok) bool { return t.Is("AND") })
+		if len(terms) <= 1 {
 			out = append(out, sqllex.NormText(toks))
 			return
 		}
-		split(toks[start:])
+		for _, term := range terms {
+			split(term)
+		}
 	}
 	split(toks)
 	return out
