@@ -36,7 +36,7 @@ func keepArrayCoercion(s string) string {
 		if !toks[i].Is("array") || !toks[i+1].IsPunct("[") {
 			continue
 		}
-		end := closing(toks, i+1)
+		end := sqllex.Closing(toks, i+1)
 		if end < 0 {
 			break
 		}
@@ -62,39 +62,14 @@ func keepArrayCoercion(s string) string {
 	return s
 }
 
-// closing returns the index of the token closing the bracket or
-// parenthesis at open, or -1.
-func closing(toks []sqllex.Tok, open int) int {
-	depth := 0
-	for j := open; j < len(toks); j++ {
-		switch {
-		case toks[j].IsPunct("[") || toks[j].IsPunct("("):
-			depth++
-		case toks[j].IsPunct("]") || toks[j].IsPunct(")"):
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
 // arrayElemType returns the type every element of an array constructor
 // is a constant cast to, as written, or "" when they are not all so.
 func arrayElemType(s string, toks []sqllex.Tok) string {
 	typ := ""
-	for len(toks) > 0 {
-		n, depth := 0, 0
-		for ; n < len(toks) && !(depth == 0 && toks[n].IsPunct(",")); n++ {
-			switch {
-			case toks[n].IsPunct("(") || toks[n].IsPunct("["):
-				depth++
-			case toks[n].IsPunct(")") || toks[n].IsPunct("]"):
-				depth--
-			}
+	for _, el := range sqllex.Split(toks, sqllex.Comma) {
+		if len(el) == 0 {
+			return ""
 		}
-		el := toks[:n]
 		first := el[0]
 		if !(first.Kind == sqllex.String || first.Kind == sqllex.Number || first.Is("null") || first.Is("true") || first.Is("false")) ||
 			len(el) < 4 || !el[1].IsPunct(":") || !el[2].IsPunct(":") {
@@ -105,10 +80,6 @@ func arrayElemType(s string, toks []sqllex.Tok) string {
 			return ""
 		}
 		typ = t
-		if n < len(toks) {
-			n++
-		}
-		toks = toks[n:]
 	}
 	return typ
 }

@@ -1149,16 +1149,8 @@ func statementEnd(sql string) int {
 	if err != nil {
 		return len(sql)
 	}
-	parens := 0
-	for _, t := range toks {
-		switch {
-		case t.IsPunct("("):
-			parens++
-		case t.IsPunct(")") && parens > 0:
-			parens--
-		case t.IsPunct(";") && parens == 0:
-			return t.Off
-		}
+	if k := sqllex.Top(toks, 0, func(k int) bool { return toks[k].IsPunct(";") }); k < len(toks) && toks[k].IsPunct(";") {
+		return toks[k].Off
 	}
 	return len(sql)
 }
@@ -1178,17 +1170,8 @@ func conditionAfter(def, keyword, stop string) (start, end int, ok bool) {
 		if !toks[i].Is(keyword) || !toks[i+1].IsPunct("(") {
 			continue
 		}
-		depth := 0
-		for j := i + 1; j < len(toks); j++ {
-			switch {
-			case toks[j].IsPunct("("):
-				depth++
-			case toks[j].IsPunct(")"):
-				depth--
-				if depth == 0 {
-					return toks[i+1].Off, toks[j].End(), true
-				}
-			}
+		if j := sqllex.Closing(toks, i+1); j >= 0 {
+			return toks[i+1].Off, toks[j].End(), true
 		}
 		return 0, 0, false
 	}

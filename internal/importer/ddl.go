@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -415,21 +416,15 @@ func settingsUpdate(toks []sqllex.Tok) bool {
 // parenthesis that closes the first query; a zero token when there is
 // none.
 func withMain(toks []sqllex.Tok) sqllex.Tok {
-	depth, closed := 0, false
-	for _, t := range toks {
-		switch {
-		case t.IsPunct("("):
-			depth++
-		case t.IsPunct(")"):
-			depth--
-			closed = closed || depth == 0
-		case depth == 0 && closed && t.Kind == sqllex.Word:
-			for _, w := range []string{"select", "insert", "update", "delete", "merge", "values", "table"} {
-				if t.Is(w) {
-					return t
-				}
-			}
-		}
+	leads := func(i int) bool {
+		return slices.ContainsFunc([]string{"select", "insert", "update", "delete", "merge", "values", "table"}, toks[i].Is)
+	}
+	first := sqllex.Top(toks, 0, func(i int) bool { return toks[i].IsPunct("(") })
+	if first == len(toks) || sqllex.Closing(toks, first) < 0 {
+		return sqllex.Tok{}
+	}
+	if main := sqllex.Top(toks, sqllex.Closing(toks, first)+1, leads); main < len(toks) && leads(main) {
+		return toks[main]
 	}
 	return sqllex.Tok{}
 }

@@ -127,24 +127,11 @@ func callArities(text, name string) []int {
 		if t.Ident() != name || (t.Kind != sqllex.Word && t.Kind != sqllex.Quoted) || i+1 >= len(toks) || !toks[i+1].IsPunct("(") {
 			continue
 		}
-		end := closing(toks, i+1)
+		end := sqllex.Closing(toks, i+1)
 		if end < 0 {
 			continue
 		}
-		args, depth := 0, 0
-		for _, a := range toks[i+2 : end] {
-			switch {
-			case a.IsPunct("(") || a.IsPunct("["):
-				depth++
-			case a.IsPunct(")") || a.IsPunct("]"):
-				depth--
-			case a.IsPunct(",") && depth == 0:
-				args++
-			}
-		}
-		if end > i+2 {
-			args++
-		}
+		args := len(sqllex.Split(toks[i+2:end], sqllex.Comma))
 		out = append(out, args)
 	}
 	return out

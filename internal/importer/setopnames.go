@@ -43,41 +43,29 @@ func keepSetOpColumnNames(s string) string {
 		if j < len(toks) && toks[j].Is("distinct") {
 			j++
 			if j+1 < len(toks) && toks[j].Is("on") && toks[j+1].IsPunct("(") {
-				if j = closing(toks, j+1); j < 0 {
+				if j = sqllex.Closing(toks, j+1); j < 0 {
 					break
 				}
 				j++
 			}
 		}
-		// The output columns, up to the clause after them.
-		start, depth := j, 0
-		for ; j <= len(toks); j++ {
-			end := j == len(toks)
-			if !end {
-				t := toks[j]
-				switch {
-				case t.IsPunct("(") || t.IsPunct("["):
-					depth++
-					continue
-				case (t.IsPunct(")") || t.IsPunct("]")) && depth > 0:
-					depth--
-					continue
-				case depth > 0:
-					continue
-				}
-				end = t.IsPunct(")") || t.IsPunct(";") || t.IsPunct(",") ||
-					t.Kind == sqllex.Word && setOpArmEnd[strings.ToLower(t.Text)] && !(t.Is("from") && toks[j-1].Is("distinct"))
-			}
-			if !end {
-				continue
-			}
+		// The output columns, up to the clause after them (or the
+		// parenthesis closing the SELECT).
+		itemEnd := func(k int) bool {
+			t := toks[k]
+			return t.IsPunct(";") || t.IsPunct(",") ||
+				t.Kind == sqllex.Word && setOpArmEnd[t.Norm()] && !(t.Is("from") && toks[k-1].Is("distinct"))
+		}
+		for {
+			start := j
+			j = sqllex.Top(toks, start, itemEnd)
 			if item := toks[start:j]; len(item) > 0 && !namedOrColumn(item) {
 				inserts = append(inserts, item[len(item)-1].End())
 			}
 			if j == len(toks) || !toks[j].IsPunct(",") {
 				break
 			}
-			start = j + 1
+			j++
 		}
 		i = j - 1
 	}
