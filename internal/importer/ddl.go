@@ -626,18 +626,25 @@ func SplitDDL(src string) ([]Statement, error) {
 		}
 		start = -1
 	}
+	prev := sqllex.Tok{} // the statement's token before t
 	for i := 0; i < len(src); {
-		ch := src[i]
-		if ch == '\\' && (start < 0 || atomic == 0 && parens == 0 && sendsBuffer(src[i:])) {
+		t, ok, err := sqllex.Next(src, i)
+		if err != nil {
+			le := err.(*sqllex.Error)
+			return nil, fmt.Errorf("line %d: %s", line+strings.Count(src[i:le.Off], "\n"), le.Msg)
+		}
+		if !ok {
+			break
+		}
+		line += strings.Count(src[i:t.Off], "\n")
+		if t.IsPunct(`\`) && (start < 0 || atomic == 0 && parens == 0 && sendsBuffer(src[t.Off:])) {
 			// A psql meta-command, anywhere outside quotes, runs to the
 			// end of its line. Between statements it is skipped (or
 			// includes a file); \g and its kin end the statement before
 			// them, as a semicolon would, and \gexec marks it to have
 			// its rows' values run as statements.
-			j := i
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
+			j := t.Off
+			i = j + strings.IndexByte(src[j:]+"\n", '\n')
 			if start >= 0 {
 				gexec := metaCommand(src[j:i]) == `\gexec`
 				flush(j)
@@ -660,43 +667,10 @@ func SplitDDL(src string) ([]Statement, error) {
 			}
 			continue
 		}
-		switch {
-		case ch == '\n':
-			line++
-			i++
-		case ch == ' ' || ch == '\t' || ch == '\r':
-			i++
-		case ch == '-' && i+1 < len(src) && src[i+1] == '-':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case ch == '/' && i+1 < len(src) && src[i+1] == '*':
-			depth := 0
-			for i < len(src) {
-				if src[i] == '\n' {
-					line++
-				}
-				if strings.HasPrefix(src[i:], "/*") {
-					depth++
-					i += 2
-					continue
-				}
-				if strings.HasPrefix(src[i:], "*/") {
-					depth--
-					i += 2
-					if depth == 0 {
-						break
-					}
-					continue
-				}
-				i++
-			}
-			if depth > 0 {
-				return nil, fmt.Errorf("line %d: unterminated /* comment", line)
-			}
-		case ch == ';' && atomic == 0 && parens == 0:
-			flush(i)
-			i++
+		i = t.End()
+		if t.IsPunct(";") && atomic == 0 && parens == 0 {
+			flush(t.Off)
+			prev = sqllex.Tok{}
 			if copyFromStdin(out) {
 				// Skip the data up to the line holding \. alone.
 				for i < len(src) {
@@ -715,77 +689,25 @@ func SplitDDL(src string) ([]Statement, error) {
 				}
 				out = out[:len(out)-1]
 			}
-		default:
-			if start < 0 {
-				start, startLine = i, line
-			}
-			switch {
-			case ch == '\'' || ch == '"':
-				escapes := ch == '\'' && i > 0 && (src[i-1] == 'E' || src[i-1] == 'e')
-				j := i + 1
-				for ; j < len(src); j++ {
-					if src[j] == '\n' {
-						line++
-					}
-					if escapes && src[j] == '\\' {
-						j++
-						continue
-					}
-					if src[j] == ch {
-						if j+1 < len(src) && src[j+1] == ch {
-							j++
-							continue
-						}
-						break
-					}
-				}
-				if j >= len(src) {
-					return nil, fmt.Errorf("line %d: unterminated quoted text", startLine)
-				}
-				i = j + 1
-			case ch == '$':
-				j := i + 1
-				for j < len(src) && (isIdentByte(src[j]) && !(src[j] >= '0' && src[j] <= '9' && j == i+1)) {
-					j++
-				}
-				if j < len(src) && src[j] == '$' && (i == 0 || !isIdentByte(src[i-1])) {
-					tag := src[i : j+1]
-					end := strings.Index(src[j+1:], tag)
-					if end < 0 {
-						return nil, fmt.Errorf("line %d: unterminated %s quoted body", line, tag)
-					}
-					line += strings.Count(src[i:j+1+end+len(tag)], "\n")
-					i = j + 1 + end + len(tag)
-				} else {
-					i++
-				}
-			case isIdentByte(ch):
-				j := i
-				for j < len(src) && isIdentByte(src[j]) {
-					j++
-				}
-				w := strings.ToUpper(src[i:j])
-				switch {
-				case w == "ATOMIC" && strings.HasSuffix(strings.ToUpper(strings.TrimSpace(src[start:i])), "BEGIN"):
-					atomic = 1
-				case atomic > 0 && w == "CASE":
-					atomic++
-				case atomic > 0 && w == "END":
-					atomic--
-				}
-				i = j
-			case ch == '(':
-				parens++
-				i++
-			case ch == ')':
-				if parens > 0 {
-					parens--
-				}
-				i++
-			default:
-				i++
-			}
+			continue
 		}
+		if start < 0 {
+			start, startLine = t.Off, line
+		}
+		line += strings.Count(t.Text, "\n")
+		switch {
+		case t.Is("atomic") && prev.Is("begin"):
+			atomic = 1
+		case atomic > 0 && t.Is("case"):
+			atomic++
+		case atomic > 0 && t.Is("end"):
+			atomic--
+		case t.IsPunct("("):
+			parens++
+		case t.IsPunct(")") && parens > 0:
+			parens--
+		}
+		prev = t
 	}
 	flush(len(src))
 	if condErr != nil {
@@ -813,10 +735,6 @@ func sendsBuffer(s string) bool {
 		return true
 	}
 	return false
-}
-
-func isIdentByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // copyFromStdin reports whether the last statement is COPY … FROM stdin,

@@ -93,7 +93,8 @@ func TestSplitDDL(t *testing.T) {
 		"COPY t (a) FROM stdin;\n1\n2;3\n\\.\n/* block; /* nested; */ */ SELECT E'\\';';\n" +
 		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END;\n" +
 		"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a;\n DELETE FROM b;\n);\n" +
-		"COPY defaults FROM stdin WITH DELIMITER '|';\nrcpt|1;\n\\.\ncopy u from STDIN (FORMAT csv);\na,b\n\\.\n"
+		"COPY defaults FROM stdin WITH DELIMITER '|';\nrcpt|1;\n\\.\ncopy u from STDIN (FORMAT csv);\na,b\n\\.\n" +
+		"CREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN /* the body */ ATOMIC SELECT 1; END;\n"
 	stmts, err := SplitDDL(src)
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ func TestSplitDDL(t *testing.T) {
 		"SELECT E'\\';'",
 		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END",
 		"CREATE RULE r AS ON DELETE TO t DO ( DELETE FROM a;\n DELETE FROM b;\n)",
+		"CREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN /* the body */ ATOMIC SELECT 1; END",
 	}
 	if strings.Join(got, "\n|") != strings.Join(want, "\n|") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n|"), strings.Join(want, "\n|"))

@@ -86,7 +86,22 @@ func (e *Error) Error() string { return e.Msg }
 // it come with the error.
 func Lex(src string) ([]Tok, error) {
 	var out []Tok
-	for i := 0; i < len(src); {
+	for i := 0; ; {
+		t, ok, err := Next(src, i)
+		if err != nil || !ok {
+			return out, err
+		}
+		out = append(out, t)
+		i = t.End()
+	}
+}
+
+// Next returns the first token of src at or after the byte offset i,
+// past white space and comments; ok is false when there is none. It is
+// Lex one token at a time, for a reader that must stop between tokens
+// (psql's meta-commands, COPY data); its errors are Lex's.
+func Next(src string, i int) (t Tok, ok bool, err error) {
+	for i < len(src) {
 		c := src[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
@@ -112,21 +127,20 @@ func Lex(src string) ([]Tok, error) {
 				}
 			}
 			if depth > 0 {
-				return out, &Error{start, "unterminated block comment /*"}
+				return Tok{}, false, &Error{start, "unterminated block comment /*"}
 			}
 		case c == '\'':
 			end, err := stringEnd(src, i, false)
 			if err != nil {
-				return out, err
+				return Tok{}, false, err
 			}
-			out = append(out, Tok{String, src[i:end], i})
-			i = end
+			return Tok{String, src[i:end], i}, true, nil
 		case c == '"':
 			j := i + 1
 			for {
 				k := strings.IndexByte(src[j:], '"')
 				if k < 0 {
-					return out, &Error{i, "unterminated quoted identifier"}
+					return Tok{}, false, &Error{i, "unterminated quoted identifier"}
 				}
 				j += k + 1
 				if j < len(src) && src[j] == '"' {
@@ -135,25 +149,20 @@ func Lex(src string) ([]Tok, error) {
 				}
 				break
 			}
-			out = append(out, Tok{Quoted, src[i:j], i})
-			i = j
+			return Tok{Quoted, src[i:j], i}, true, nil
 		case c == '$':
 			if tag, ok := DollarTag(src, i); ok {
 				k := strings.Index(src[i+len(tag):], tag)
 				if k < 0 {
-					return out, &Error{i, "unterminated dollar-quoted string " + tag}
+					return Tok{}, false, &Error{i, "unterminated dollar-quoted string " + tag}
 				}
-				end := i + len(tag) + k + len(tag)
-				out = append(out, Tok{String, src[i:end], i})
-				i = end
-				continue
+				return Tok{String, src[i : i+len(tag)+k+len(tag)], i}, true, nil
 			}
 			j := i + 1
 			for j < len(src) && src[j] >= '0' && src[j] <= '9' {
 				j++
 			}
-			out = append(out, Tok{Punct, src[i:j], i})
-			i = j
+			return Tok{Punct, src[i:j], i}, true, nil
 		case wordStart(c):
 			j := i + 1
 			for j < len(src) && (wordByte(src[j]) || src[j] == '$') {
@@ -162,28 +171,23 @@ func Lex(src string) ([]Tok, error) {
 			if j-i == 1 && (c == 'e' || c == 'E') && j < len(src) && src[j] == '\'' {
 				end, err := stringEnd(src, j, true)
 				if err != nil {
-					return out, err
+					return Tok{}, false, err
 				}
-				out = append(out, Tok{String, src[i:end], i})
-				i = end
-				continue
+				return Tok{String, src[i:end], i}, true, nil
 			}
-			out = append(out, Tok{Word, src[i:j], i})
-			i = j
+			return Tok{Word, src[i:j], i}, true, nil
 		case c >= '0' && c <= '9':
 			j := i + 1
 			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' || src[j] == '_' ||
 				src[j] == 'e' || src[j] == 'E' || (src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E')) {
 				j++
 			}
-			out = append(out, Tok{Number, src[i:j], i})
-			i = j
+			return Tok{Number, src[i:j], i}, true, nil
 		default:
-			out = append(out, Tok{Punct, src[i : i+1], i})
-			i++
+			return Tok{Punct, src[i : i+1], i}, true, nil
 		}
 	}
-	return out, nil
+	return Tok{}, false, nil
 }
 
 // stringEnd returns the offset after the single-quoted string starting

@@ -27,6 +27,7 @@ var Cases = []Hostile{
 	{"escape string ending in backslash", `E'\\'`},
 	{"lower-case escape string", `e'\'),;'`},
 	{"escape string, quote then paren", `E'a\'b;)'`},
+	{"string right after a word ending in e", `'x' LIKE'y\' ESCAPE '!'`},
 	{"national string", `N'),;'`},
 	{"bit string", `B'1010'`},
 	{"hex string", `X'1F'`},
