@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 	"log/slog"
 	"strings"
 	"time"
@@ -342,38 +343,22 @@ var keywords = [...]string{
 	"UPDATE", "VACUUM", "VALUES", "WITH",
 }
 
-// firstKeyword returns the first word of s after comments, in upper case
-// when it is a known keyword and as written otherwise.
+// firstKeyword returns the first word of s after comments and opening
+// parentheses ((SELECT …) UNION …), in upper case when it is a known
+// keyword and as written otherwise.
 func firstKeyword(s string) string {
-	for {
-		s = trimSpaceLeft(s)
-		switch {
-		case strings.HasPrefix(s, "--"):
-			i := strings.IndexByte(s, '\n')
-			if i < 0 {
-				return ""
-			}
-			s = s[i+1:]
-			continue
-		case strings.HasPrefix(s, "/*"):
-			i := strings.Index(s[2:], "*/")
-			if i < 0 {
-				return ""
-			}
-			s = s[i+4:]
-			continue
-		case strings.HasPrefix(s, "("):
-			// (SELECT …) UNION …
-			s = s[1:]
-			continue
-		}
-		break
+	t, ok, _ := sqllex.Next(s, 0)
+	for ok && t.IsPunct("(") {
+		t, ok, _ = sqllex.Next(s, t.End())
+	}
+	if !ok || t.Kind != sqllex.Word {
+		return ""
 	}
 	n := 0
-	for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= 'A' && s[n] <= 'Z' || s[n] == '_') {
+	for n < len(t.Text) && (t.Text[n] >= 'a' && t.Text[n] <= 'z' || t.Text[n] >= 'A' && t.Text[n] <= 'Z' || t.Text[n] == '_') {
 		n++
 	}
-	word := s[:n]
+	word := t.Text[:n]
 	for _, kw := range keywords {
 		if strings.EqualFold(word, kw) {
 			return kw

@@ -32,6 +32,7 @@ func TestParseOperation(t *testing.T) {
 		{"", parsed{}},
 		{";", parsed{}},
 		{"/* unterminated", parsed{}},
+		{"/* a /* nested */ comment */ DELETE FROM t", parsed{"DELETE", "", "DELETE"}},
 	}
 	for _, tt := range tests {
 		op := runtime.ParseOperation(tt.sql)
