@@ -22,3 +22,18 @@ func TestHostileScanners(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumOf names the enum of an ALTER TYPE as Atlas's planner writes
+// it, quoted: a doubled quote inside kept, a schema left out (it
+// returned a for "a""b", and the schema for "s"."t").
+func TestEnumOf(t *testing.T) {
+	for cmd, want := range map[string]string{
+		`ALTER TYPE "a""b" ADD VALUE 'x'`:  `a"b`,
+		`ALTER TYPE "s"."t" ADD VALUE 'x'`: "t",
+		`ALTER TYPE "mood" ADD VALUE 'ok'`: "mood",
+	} {
+		if got := enumOf(cmd); got != want {
+			t.Errorf("enumOf(%q) = %q, want %q", cmd, got, want)
+		}
+	}
+}

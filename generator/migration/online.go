@@ -1124,16 +1124,11 @@ func arrayElements(lit string) []string {
 	return out
 }
 
-// enumOf returns the type name of an ALTER TYPE statement.
+// enumOf returns the type name of an ALTER TYPE statement, unquoted,
+// without its schema.
 func enumOf(cmd string) string {
-	rest := strings.TrimPrefix(cmd, "ALTER TYPE ")
-	if strings.HasPrefix(rest, `"`) {
-		if end := strings.Index(rest[1:], `"`); end >= 0 {
-			return rest[1 : end+1]
-		}
-	}
-	name, _, _ := strings.Cut(rest, " ")
-	return name
+	toks, _ := sqllex.Lex(cmd)
+	return sqllex.NameAt(toks, 2)
 }
 
 // Statements of an early index step (roleEarlyIndex) that build a unique

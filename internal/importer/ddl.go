@@ -344,23 +344,14 @@ func cFunction(stmt string) (name, sig string) {
 // GRANT ALL ON FUNCTION "tile"(…)), unquoted and without its schema,
 // lower case unless quoted; "" when there is none.
 func functionTarget(stmt string) string {
-	m := functionWord.FindStringSubmatch(stmt)
-	if m == nil {
-		return ""
+	toks, _ := sqllex.Lex(stmt)
+	for i, t := range toks {
+		if t.Is("FUNCTION") || t.Is("PROCEDURE") {
+			return sqllex.NameAt(toks, i+1)
+		}
 	}
-	qual := m[1]
-	if dot := strings.LastIndex(qual, "."); dot >= 0 {
-		qual = qual[dot+1:]
-	}
-	if strings.HasPrefix(qual, `"`) {
-		return strings.ReplaceAll(strings.Trim(qual, `"`), `""`, `"`)
-	}
-	return strings.ToLower(qual)
+	return ""
 }
-
-// functionWord finds the first FUNCTION or PROCEDURE and the name after
-// it.
-var functionWord = regexp.MustCompile(`(?i)\b(?:FUNCTION|PROCEDURE)\s+([^\s(]+)`)
 
 // dataStatement reports whether stmt writes rows: INSERT, UPDATE (but
 // of pg_settings, which sets the session's settings), DELETE, MERGE or

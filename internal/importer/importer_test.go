@@ -2274,3 +2274,18 @@ func TestTempCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionTarget finds the function a statement names: a quoted name
+// with a space or a parenthesis inside whole, the schema left out.
+func TestFunctionTarget(t *testing.T) {
+	for stmt, want := range map[string]string{
+		`CREATE FUNCTION "my f"() RETURNS int LANGUAGE sql AS 'SELECT 1'`: "my f",
+		`COMMENT ON FUNCTION public.Tile(int) IS 'x'`:                     "tile",
+		`GRANT ALL ON FUNCTION "s"."a(b"(int) TO app`:                     "a(b",
+		`CREATE TABLE t (id int)`:                                         "",
+	} {
+		if got := functionTarget(stmt); got != want {
+			t.Errorf("functionTarget(%q) = %q, want %q", stmt, got, want)
+		}
+	}
+}

@@ -49,6 +49,20 @@ func (t Tok) Ident() string {
 	return ""
 }
 
+// NameAt returns the name that ends the possibly qualified name
+// starting at toks[i] (type, schema.type, "My Schema"."t"), as Ident
+// gives it; "" when toks[i] is no name.
+func NameAt(toks []Tok, i int) string {
+	name := ""
+	for ; i < len(toks); i += 2 {
+		name = toks[i].Ident()
+		if i+1 >= len(toks) || !toks[i+1].IsPunct(".") {
+			break
+		}
+	}
+	return name
+}
+
 // Norm is the token as it takes part in a normalized text: words in
 // lower case, everything else as written.
 func (t Tok) Norm() string {

@@ -164,3 +164,25 @@ func TestStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestNameAt reads the last part of a possibly qualified name: quoted
+// parts unquoted (a doubled quote, a dot or a space inside kept), plain
+// ones in lower case.
+func TestNameAt(t *testing.T) {
+	for src, want := range map[string]string{
+		`ALTER TYPE "a""b" ADD VALUE 'x'`:       `a"b`,
+		`ALTER TYPE "s"."t" ADD VALUE 'x'`:      "t",
+		`ALTER TYPE App.Mood ADD VALUE 'x'`:     "mood",
+		`ALTER TYPE "my.type" RENAME TO x`:      "my.type",
+		`ALTER TYPE "s x"."t ADD VALUE y" DROP`: "t ADD VALUE y",
+		`ALTER TYPE`:                            "",
+	} {
+		toks, err := Lex(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NameAt(toks, 2); got != want {
+			t.Errorf("NameAt(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
