@@ -265,6 +265,32 @@ CREATE PUBLICATION "Orgs pub" FOR TABLE orgs (id, slug) WHERE (slug <> 'x') WITH
 CREATE PUBLICATION pub_events FOR TABLE events WITH (publish_via_partition_root = true);
 CREATE PUBLICATION pub_schema FOR TABLES IN SCHEMA public WITH (publish = 'delete');
 COMMENT ON PUBLICATION pub_events IS 'events for the warehouse';`
+	// A table inheriting a generated column and declaring the column
+	// itself (pg_dump's test_table_generated_child2): the column takes
+	// the parent's expression, and PostgreSQL 15 refuses one written on
+	// it ("child column specifies generation expression").
+	cases["inherited generated column declared again"] = `CREATE TABLE g (a int PRIMARY KEY, b int GENERATED ALWAYS AS (a * 2) STORED);
+CREATE TABLE g_kid (a int, b int, c text) INHERITS (g);
+CREATE TABLE g_kid2 () INHERITS (g);`
+	// Triggers PostgreSQL made on partitions from their parents'
+	// triggers, enabled otherwise (pg_dump's "Disabled trigger on
+	// partition is altered"): of declared partitions, of partitions
+	// kept as SQL and of their partitions, where the middle one's state
+	// passes down first.
+	cases["states of partitions' triggers"] = `CREATE TABLE m (id int NOT NULL, d date NOT NULL, k int) PARTITION BY RANGE (d);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2006-01-01') TO ('2006-02-01');
+CREATE TABLE m3 PARTITION OF m FOR VALUES FROM ('2006-03-01') TO ('2006-04-01');
+CREATE TABLE m2 PARTITION OF m (CONSTRAINT m2_k CHECK (k > 0)) FOR VALUES FROM ('2006-02-01') TO ('2006-03-01') PARTITION BY LIST (k);
+CREATE TABLE m2a PARTITION OF m2 FOR VALUES IN (1);
+CREATE TABLE m2b PARTITION OF m2 FOR VALUES IN (2);
+CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER tg BEFORE INSERT ON m FOR EACH ROW EXECUTE FUNCTION tf();
+CREATE TRIGGER tg2 AFTER INSERT ON m2 FOR EACH ROW EXECUTE FUNCTION tf();
+ALTER TABLE m1 DISABLE TRIGGER tg;
+ALTER TABLE m3 ENABLE REPLICA TRIGGER tg;
+ALTER TABLE m2 ENABLE ALWAYS TRIGGER tg;
+ALTER TABLE m2a ENABLE TRIGGER tg;
+ALTER TABLE m2b DISABLE TRIGGER tg2;`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

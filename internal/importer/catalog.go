@@ -46,6 +46,11 @@ type Catalog struct {
 	Functions     []CatFunction
 	Operators     []CatOperator
 	Triggers      []CatTrigger
+	// TriggerStates are the triggers of partitions that PostgreSQL made
+	// from their parents' (clones) and that are enabled otherwise than
+	// their parents' (ALTER TABLE partition DISABLE TRIGGER …), the
+	// partitions of a level before those below it.
+	TriggerStates []CatTriggerState
 	// Policies and Rules are row-level security policies and rewrite
 	// rules of tables: their CREATE statements, by table and name.
 	// Statistics are the extended statistics objects (CREATE STATISTICS,
@@ -95,10 +100,16 @@ type CatTable struct {
 	Comment string
 	// PartKey is pg_get_partkeydef of a partitioned table; Parent and
 	// Bound are the parent and FOR VALUES clause of a partition.
-	PartKey  string
-	Parent   string
-	Bound    string
-	Inherits []string
+	PartKey string
+	Parent  string
+	// ParentSchema is the schema of a partition's parent when it is not
+	// the imported schema, "" when it is.
+	ParentSchema string
+	Bound        string
+	Inherits     []string
+	// InheritsSchemas holds, for each table of Inherits, its schema
+	// when it is not the imported schema, "" when it is.
+	InheritsSchemas []string
 	// Options are reloptions (fillfactor=70), and its TOAST table's
 	// prefixed toast. (toast.autovacuum_enabled=false); Unlogged is set for an
 	// UNLOGGED table; RLS for row-level security enabled, ForceRLS for it
@@ -431,6 +442,15 @@ type CatTrigger struct {
 	plain                               string // Def without pretty-printing; see nestedSameOp
 }
 
+// CatTriggerState is a trigger PostgreSQL made on partition Table from
+// its parent's, and enabled otherwise (Enabled, tgenabled: O, D, R or
+// A) than that one (ParentEnabled). RootTable is the table of the
+// trigger it was made from at the top, "" when that table is another
+// schema's.
+type CatTriggerState struct {
+	Name, Table, Enabled, ParentEnabled, RootTable string
+}
+
 // CatStatement is an object of a table known by the statement that
 // creates it.
 type CatStatement struct {
@@ -488,6 +508,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, 
 		{"functions", r.functions},
 		{"operators", r.operators},
 		{"triggers", r.triggers},
+		{"states of partitions' triggers", r.triggerStates},
 		{"policies and rules", r.policies},
 		{"casts", r.casts},
 		{"extended statistics", r.statistics},
@@ -564,8 +585,13 @@ func (r *reader) tables() error {
 SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_class'), ''),
   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END,
   coalesce((SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND c.relispartition), ''),
+  coalesce((SELECT pn.nspname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+    WHERE i.inhrelid = c.oid AND c.relispartition AND p.relnamespace <> c.relnamespace), ''),
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
   coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
+  coalesce((SELECT array_agg(CASE WHEN p.relnamespace = c.relnamespace THEN '' ELSE pn.nspname END ORDER BY i.inhseqno)
+    FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+    WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
   coalesce(c.reloptions, '{}') || coalesce((SELECT array_agg('toast.' || o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid), '{}'),
   c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
   CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'INDEX' ELSE '' END,
@@ -582,7 +608,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType, &t.AccessMethod); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.ParentSchema, &t.Bound, &t.Inherits, &t.InheritsSchemas, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType, &t.AccessMethod); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)
@@ -1107,6 +1133,21 @@ FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON 
 JOIN pg_proc p ON p.oid = tg.tgfoid
 WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0`+notExt("c.oid", "pg_class")+`
 ORDER BY 2, 1`, r.schema)
+}
+
+func (r *reader) triggerStates() error {
+	return appendRows(r, &r.cat.TriggerStates, func(t *CatTriggerState) []any {
+		return []any{&t.Name, &t.Table, &t.Enabled, &t.ParentEnabled, &t.RootTable}
+	}, `
+SELECT tg.tgname, c.relname, tg.tgenabled::text, pt.tgenabled::text,
+  coalesce((WITH RECURSIVE up(oid, parent) AS (SELECT pt.oid, pt.tgparentid
+      UNION ALL SELECT t.oid, t.tgparentid FROM up JOIN pg_trigger t ON t.oid = up.parent)
+    SELECT rc.relname FROM up JOIN pg_trigger r ON r.oid = up.oid JOIN pg_class rc ON rc.oid = r.tgrelid
+    WHERE up.parent = 0 AND rc.relnamespace = c.relnamespace), '')
+FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_trigger pt ON pt.oid = tg.tgparentid
+WHERE n.nspname = $1 AND tg.tgparentid <> 0 AND tg.tgenabled <> pt.tgenabled`+notExt("c.oid", "pg_class")+`
+ORDER BY (SELECT count(*) FROM pg_partition_ancestors(c.oid)), 2, 1`, r.schema)
 }
 
 // whenCondition returns where, in def, a CREATE TRIGGER statement as

@@ -409,7 +409,7 @@ func (c *converter) run() {
 		c.tables = append(c.tables, st)
 	}
 	for _, t := range partitions {
-		parent := c.specTables[t.Parent]
+		parent := c.specTables[localParent(t)]
 		switch why := c.partitionProblem(t, parent); {
 		case why != "":
 			c.sqlTable(t, why)
@@ -539,9 +539,9 @@ func (c *converter) tableProblem(t *CatTable) string {
 	case t.Kind == "p" && !partKeyRE.MatchString(t.PartKey):
 		return "it is partitioned by " + t.PartKey + ", a key specs do not declare (they name columns only)"
 	case t.Parent != "":
-		return "it is a partition of " + t.Parent + " and partitioned itself, which specs do not declare"
+		return "it is a partition of " + qualifiedRel(t.ParentSchema, t.Parent) + " and partitioned itself, which specs do not declare"
 	case len(t.Inherits) > 0:
-		return "it inherits from " + strings.Join(t.Inherits, ", ")
+		return "it inherits from " + strings.Join(inheritsRefs(t), ", ")
 	case t.OfType != "":
 		return "it is a typed table (OF " + t.OfType + "), which specs do not declare"
 	case t.AccessMethod != "":
@@ -1162,12 +1162,44 @@ func inPrimaryKey(t *CatTable, col *CatColumn) bool {
 // A reserved word is quoted: RANGE ("timestamp").
 var partKeyRE = regexp.MustCompile(`^(RANGE|LIST|HASH) \(((?:[a-z_][a-z0-9_$]*|"[a-z_][a-z0-9_$]*")(?:, (?:[a-z_][a-z0-9_$]*|"[a-z_][a-z0-9_$]*"))*)\)$`)
 
+// localParent is the name of partition t's parent when it is a table
+// of the imported schema; "" when t is no partition or a partition of
+// another schema's table, which import does not read (a table of the
+// same name in the imported schema is another).
+func localParent(t *CatTable) string {
+	if t.ParentSchema != "" {
+		return ""
+	}
+	return t.Parent
+}
+
+// qualifiedRel is the SQL name of relation name of schema, unqualified
+// when schema is "" (the imported schema).
+func qualifiedRel(schema, name string) string {
+	if schema == "" {
+		return quoteIdent(name)
+	}
+	return quoteIdent(schema) + "." + quoteIdent(name)
+}
+
+// inheritsRefs are the SQL names of the tables t inherits (INHERITS),
+// those of another schema qualified.
+func inheritsRefs(t *CatTable) []string {
+	var refs []string
+	for i, p := range t.Inherits {
+		refs = append(refs, qualifiedRel(t.InheritsSchemas[i], p))
+	}
+	return refs
+}
+
 // partitionProblem says why a partition cannot be declared under its
 // parent's partition:, or "": the parent is a spec table and the
 // partition has nothing of its own (indexes, constraints, comments,
 // storage options, defaults) that the parent does not give it.
 func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 	switch {
+	case t.ParentSchema != "":
+		return fmt.Sprintf("it is a partition of %s, a table of schema %s, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", qualifiedRel(t.ParentSchema, t.Parent), t.ParentSchema)
 	case parent == nil:
 		return "it is a partition of " + t.Parent + ", which is kept as SQL"
 	case !specName(t.Name):
@@ -1217,7 +1249,7 @@ func (c *converter) partIndexNames() {
 				continue
 			}
 			d := []string{c.madeBy(t)}
-			if name := c.keyObjects[t.Parent+"."+x.Parent]; name != "" {
+			if name := c.keyObjects[localParent(t)+"."+x.Parent]; name != "" {
 				d = append(d, name)
 			}
 			renames, deps = append(renames, [2]string{made, x.Name}), append(deps, d)
@@ -1255,13 +1287,13 @@ func (c *converter) partIndexNames() {
 func (c *converter) partIndexOrder(t *CatTable) []*CatPartIndex {
 	var parent *CatTable
 	for _, p := range c.cat.Tables {
-		if p.Name == t.Parent {
+		if p.Name == localParent(t) {
 			parent = p
 		}
 	}
 	rank := func(x *CatPartIndex) int {
 		switch {
-		case c.keyObjects[t.Parent+"."+x.Parent] != "":
+		case c.keyObjects[localParent(t)+"."+x.Parent] != "":
 			return 2
 		case parent != nil && slices.ContainsFunc(parent.Constraints, func(k *CatConstraint) bool {
 			return k.Name == x.Parent && (k.Type == "p" || k.Type == "u" || k.Type == "x")
@@ -1310,7 +1342,7 @@ func renameOrder(renames [][2]string, taken map[string]bool) string {
 // madeBy is the object or spec table that makes table t: its own, or its
 // parent's for a partition the parent's partitions: declares.
 func (c *converter) madeBy(t *CatTable) string {
-	if p := c.specTables[t.Parent]; p != nil && slices.ContainsFunc(p.parts, func(part [2]string) bool { return part[0] == t.Name }) {
+	if p := c.specTables[localParent(t)]; p != nil && slices.ContainsFunc(p.parts, func(part [2]string) bool { return part[0] == t.Name }) {
 		return c.objNameOf(p.cat.Name)
 	}
 	return c.objNameOf(t.Name)
@@ -1950,9 +1982,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	reordered := t.Parent != "" && c.partitionReordered(t)
 	if t.Parent != "" {
 		if !reordered {
-			fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
+			fmt.Fprintf(&b, " PARTITION OF %s", qualifiedRel(t.ParentSchema, t.Parent))
 		}
-		deps = append(deps, c.objNameOf(t.Parent))
+		if p := localParent(t); p != "" {
+			deps = append(deps, c.objNameOf(p))
+		}
 	}
 	if t.OfType != "" {
 		fmt.Fprintf(&b, " OF %s", quoteIdent(t.OfType))
@@ -2006,6 +2040,16 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 				}
 				continue
 			}
+			if col.Generated == "s" && c.inheritedColumn(t, col.Name) != nil {
+				// A column of its own merged with a parent's generated
+				// column takes the parent's expression; PostgreSQL 15
+				// refuses one written on it ("child column specifies
+				// generation expression"), as pg_dump knows.
+				own := *col
+				own.Generated, own.Default = "", ""
+				items = append(items, columnDDL(t, &own, false))
+				continue
+			}
 			items = append(items, columnDDL(t, col, lateDefaults[col.Name] == ""))
 			if col.Generated == "s" {
 				for _, fn := range col.DefaultUses {
@@ -2032,12 +2076,12 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		b.WriteString(" " + t.Bound)
 	}
 	if len(t.Inherits) > 0 {
-		var in []string
-		for _, p := range t.Inherits {
-			in = append(in, quoteIdent(p))
-			deps = append(deps, c.objNameOf(p))
+		for i, p := range t.Inherits {
+			if t.InheritsSchemas[i] == "" {
+				deps = append(deps, c.objNameOf(p))
+			}
 		}
-		b.WriteString(" INHERITS (" + strings.Join(in, ", ") + ")")
+		b.WriteString(" INHERITS (" + strings.Join(inheritsRefs(t), ", ") + ")")
 	}
 	if t.PartKey != "" {
 		b.WriteString(" PARTITION BY " + t.PartKey)
@@ -2049,7 +2093,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		b.WriteString(" WITH (" + strings.Join(t.Options, ", ") + ")")
 	}
 	if reordered {
-		fmt.Fprintf(&b, ";\nALTER TABLE %s ATTACH PARTITION %s %s", quoteIdent(t.Parent), q, t.Bound)
+		fmt.Fprintf(&b, ";\nALTER TABLE %s ATTACH PARTITION %s %s", qualifiedRel(t.ParentSchema, t.Parent), q, t.Bound)
 	}
 	var droppedDefaults []*CatColumn
 	if t.Parent != "" && !reordered {
@@ -2075,7 +2119,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		// PARTITION OF gives the columns the parent's NOT NULL; one of
 		// the partition's own is set after.
 		for _, col := range t.Columns {
-			if pc := c.tableColumn(t.Parent, col.Name); col.NotNull && pc != nil && !pc.NotNull {
+			if pc := c.tableColumn(localParent(t), col.Name); col.NotNull && pc != nil && !pc.NotNull {
 				fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET NOT NULL", q, quoteIdent(col.Name))
 			}
 		}
@@ -2101,7 +2145,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	// table a foreign key references.
 	drop := "DROP TABLE " + q
 	if t.Parent != "" {
-		drop = "ALTER TABLE " + quoteIdent(t.Parent) + " DETACH PARTITION " + q + ";\n" + drop
+		drop = "ALTER TABLE " + qualifiedRel(t.ParentSchema, t.Parent) + " DETACH PARTITION " + q + ";\n" + drop
 	}
 	c.add(&c.sqlTables, &object{name: c.objNameOf(t.Name), kind: "other", sql: b.String(), drop: drop, dependsOn: deps})
 	for _, col := range t.Columns {
@@ -2184,12 +2228,24 @@ func rowSecurity(t *CatTable) (set, reset string) {
 // inheritedDefault returns the default column name has in the first
 // table t inherits that has the column, "" when none has it.
 func (c *converter) inheritedDefault(t *CatTable, name string) string {
-	for _, p := range t.Inherits {
-		if pc := c.tableColumn(p, name); pc != nil {
-			return pc.Default
-		}
+	if pc := c.inheritedColumn(t, name); pc != nil {
+		return pc.Default
 	}
 	return ""
+}
+
+// inheritedColumn returns column name of the first table t inherits
+// (INHERITS) that has one, nil when none of the schema's does.
+func (c *converter) inheritedColumn(t *CatTable, name string) *CatColumn {
+	for i, p := range t.Inherits {
+		if t.InheritsSchemas[i] != "" {
+			continue // another schema's table, which import does not read
+		}
+		if pc := c.tableColumn(p, name); pc != nil {
+			return pc
+		}
+	}
+	return nil
 }
 
 // partitionParentDefault returns the default of column name of the
@@ -2197,7 +2253,7 @@ func (c *converter) inheritedDefault(t *CatTable, name string) string {
 // partitionReordered tells whether partition t has its columns in
 // another order than its parent's.
 func (c *converter) partitionReordered(t *CatTable) bool {
-	p := find.First(c.cat.Tables, func(p *CatTable) bool { return p.Name == t.Parent })
+	p := find.First(c.cat.Tables, func(p *CatTable) bool { return p.Name == localParent(t) })
 	if p == nil || len(p.Columns) != len(t.Columns) {
 		return false
 	}
@@ -2230,7 +2286,7 @@ func (c *converter) partitionChecks(t *CatTable) []*CatConstraint {
 }
 
 func (c *converter) partitionParentDefault(t *CatTable, name string) string {
-	if pc := c.tableColumn(t.Parent, name); pc != nil && pc.Generated == "" {
+	if pc := c.tableColumn(localParent(t), name); pc != nil && pc.Generated == "" {
 		return pc.Default
 	}
 	return ""
@@ -3386,6 +3442,7 @@ func (c *converter) laterObjects() {
 	for _, tg := range cat.Triggers {
 		trigs = append(trigs, c.trigger(tg))
 	}
+	trigs = append(trigs, c.triggerStates()...)
 	for _, pol := range cat.Policies {
 		trigs = append(trigs, &object{name: c.objName(pol.Table, pol.Name, "policy"), kind: "other", sql: pol.SQL,
 			drop: "DROP POLICY " + quoteIdent(pol.Name) + " ON " + quoteIdent(pol.Table), dependsOn: []string{c.objNameOf(pol.Table)}})
@@ -3894,6 +3951,7 @@ func (c *converter) trigger(tg CatTrigger) *object {
 	if c.specTables[tg.Table] == nil {
 		o.dependsOn = []string{c.objNameOf(tg.Table)}
 	}
+	c.stateOfClones(tg, o)
 	if !plain(tg.Name) || !plain(tg.Table) {
 		o.kind = "other"
 		o.name = c.objName(tg.Table, tg.Name, "trigger")
@@ -3901,6 +3959,64 @@ func (c *converter) trigger(tg CatTrigger) *object {
 	}
 	c.find("trigger", tg.Table+"."+tg.Name, Kept, "triggers are SQL objects; migrations create them after their table and function")
 	return o
+}
+
+// triggerStates keeps the states of the triggers PostgreSQL made on
+// partitions from their parents' that are enabled otherwise than those
+// (ALTER TABLE partition DISABLE TRIGGER …, as pg_dump writes them),
+// where the trigger they were made from is another schema's table's
+// (the schema's partitions of another schema's table): an sql object
+// for each partition, after it, whose reverse gives them their parents'
+// states again. Those made from a trigger of the schema are set by that
+// trigger's object (stateOfClones).
+func (c *converter) triggerStates() []*object {
+	stateSQL := map[string]string{"O": "ENABLE", "D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}
+	var objs []*object
+	byTable := map[string]*object{}
+	for _, ts := range c.cat.TriggerStates {
+		if ts.RootTable != "" {
+			continue
+		}
+		alter := func(state string) string {
+			return fmt.Sprintf("ALTER TABLE %s %s TRIGGER %s", quoteIdent(ts.Table), stateSQL[state], quoteIdent(ts.Name))
+		}
+		o := byTable[ts.Table]
+		if o == nil {
+			o = &object{name: c.objName(ts.Table, "trigger_states"), kind: "other"}
+			if t := find.First(c.cat.Tables, func(t *CatTable) bool { return t.Name == ts.Table }); t != nil {
+				o.dependsOn = []string{c.madeBy(t)}
+			}
+			byTable[ts.Table] = o
+			objs = append(objs, o)
+		}
+		o.sql = strings.TrimPrefix(o.sql+";\n"+alter(ts.Enabled), ";\n")
+		o.drop = strings.TrimSuffix(alter(ts.ParentEnabled)+";\n"+o.drop, ";\n")
+		c.find("trigger", ts.Table+"."+ts.Name, Kept, "PostgreSQL made it on the partition from its parent's, and it is enabled otherwise (%s): an sql object sets that state", alter(ts.Enabled))
+	}
+	return objs
+}
+
+// stateOfClones adds to o, the object of trigger tg, the statements
+// giving the triggers PostgreSQL makes from it on the partitions of its
+// table their states where they are enabled otherwise than their
+// parents' (ALTER TABLE partition DISABLE TRIGGER …, as pg_dump writes
+// them; a partition of a level before those below it), and makes o
+// depend on the partitions kept as SQL. Dropping the trigger drops them.
+func (c *converter) stateOfClones(tg CatTrigger, o *object) {
+	stateSQL := map[string]string{"O": "ENABLE", "D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}
+	for _, ts := range c.cat.TriggerStates {
+		if ts.Name != tg.Name || ts.RootTable != tg.Table {
+			continue
+		}
+		alter := fmt.Sprintf("ALTER TABLE %s %s TRIGGER %s", quoteIdent(ts.Table), stateSQL[ts.Enabled], quoteIdent(ts.Name))
+		o.sql += ";\n" + alter
+		if t := find.First(c.cat.Tables, func(t *CatTable) bool { return t.Name == ts.Table }); t != nil {
+			if made := c.madeBy(t); c.specTables[made] == nil {
+				o.dependsOn = appendUnique(o.dependsOn, made) // not the spec table that declares it
+			}
+		}
+		c.find("trigger", ts.Table+"."+ts.Name, Kept, "PostgreSQL made it on the partition from %s's, and it is enabled otherwise (%s): the object of trigger %s sets that state", tg.Table, alter, tg.Name)
+	}
 }
 
 func quoteIdent(s string) string {

@@ -972,6 +972,61 @@ CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', determinis
 		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it`)
 }
 
+// TestOtherSchemaParent: a partition of another schema's table, and a
+// table inheriting from one, are kept as SQL naming their parent with
+// its schema, saying that schema must exist where the migrations run;
+// a table of the imported schema with the parent's name is another
+// (the partition was made PARTITION OF it, unqualified, and the
+// migrations failed). A trigger PostgreSQL made on such a partition
+// from the parent's, enabled otherwise, keeps its state by an sql
+// object (pg_dump's dump_test_second_schema.measurement_y2006m3).
+func TestOtherSchemaParent(t *testing.T) {
+	other := `CREATE SCHEMA foo;
+CREATE TABLE foo.events (id int NOT NULL, at date NOT NULL, double int GENERATED ALWAYS AS (id * 2) STORED) PARTITION BY RANGE (at);
+CREATE TABLE foo.people (id int NOT NULL, name text);
+CREATE FUNCTION foo.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER touch BEFORE INSERT ON foo.events FOR EACH ROW EXECUTE FUNCTION foo.touch();
+`
+	res := convert(t, loadedConn(t, "otherparent", other+`CREATE TABLE events (id int PRIMARY KEY, note text);
+CREATE TABLE events_2024 PARTITION OF foo.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+ALTER TABLE events_2024 DISABLE TRIGGER touch;
+CREATE TABLE kids (age int) INHERITS (foo.people);
+`), "test")
+	wantFindings(t, res, func(kind string) bool { return kind == "table" || kind == "trigger" },
+		"table events_2024: kept as sql_object: it is a partition of foo.events, a table of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it",
+		"table kids: kept as sql_object: it inherits from foo.people; no Go code is generated for it",
+		"trigger events_2024.touch: kept as sql_object: PostgreSQL made it on the partition from its parent's, and it is enabled otherwise (ALTER TABLE events_2024 DISABLE TRIGGER touch): an sql object sets that state")
+	var spec struct {
+		Objects []struct{ Name, SQL, Drop string } `yaml:"sql_objects"`
+	}
+	if err := yaml.Unmarshal(res.Files[0].Data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn := loadedConn(t, "otherparentagain", other)
+	var made []string
+	for _, o := range spec.Objects {
+		made = append(made, o.Name)
+		if _, err := ApplyDDL(ctx, conn, o.Name, o.SQL); err != nil {
+			t.Fatalf("%v\n%s", err, res.Files[0].Data)
+		}
+	}
+	var state string
+	if err := conn.QueryRow(ctx, `SELECT tgenabled::text FROM pg_trigger WHERE tgrelid = 'public.events_2024'::regclass`).Scan(&state); err != nil || state != "D" {
+		t.Errorf("trigger of events_2024: state %q (%v), want D", state, err)
+	}
+	for i := len(spec.Objects) - 1; i >= 0; i-- {
+		if o := spec.Objects[i]; o.Drop != "" {
+			if _, err := ApplyDDL(ctx, conn, o.Name+" drop", o.Drop); err != nil {
+				t.Errorf("drop of %s: %v", o.Name, err)
+			}
+		}
+	}
+	if want := []string{"kids", "events_2024", "events_2024_trigger_states"}; !slices.Equal(made, want) {
+		t.Errorf("sql objects %v, want %v:\n%s", made, want, res.Files[0].Data)
+	}
+}
+
 // TestTableAccessMethod: a table made USING a table access method other
 // than heap is kept as SQL with its USING clause, where it became a spec
 // table made with heap, silently; a materialized view stored so is
