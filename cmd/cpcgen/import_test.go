@@ -291,6 +291,18 @@ ALTER TABLE m3 ENABLE REPLICA TRIGGER tg;
 ALTER TABLE m2 ENABLE ALWAYS TRIGGER tg;
 ALTER TABLE m2a ENABLE TRIGGER tg;
 ALTER TABLE m2b DISABLE TRIGGER tg2;`
+	// Checks of tables that inherit (kept as SQL): one of the child's own
+	// merged with its parent's (PostgreSQL's inherit and alter_table
+	// regression tests: inh_check_constraint, bmerged), which was left
+	// out, and one NOT VALID, which CREATE TABLE made valid.
+	cases["checks of inheriting tables"] = `CREATE TABLE p (f1 int, d date);
+CREATE TABLE c () INHERITS (p);
+ALTER TABLE ONLY c ADD CONSTRAINT k CHECK (f1 > 0);
+ALTER TABLE p ADD CONSTRAINT k CHECK (f1 > 0) NOT VALID;
+ALTER TABLE c ADD CONSTRAINT c_d_check CHECK (d > '2000-01-01') NOT VALID;
+CREATE TABLE ip (a int);
+CREATE TABLE ic (a int, CONSTRAINT bmerged CHECK (a > 1)) INHERITS (ip);
+ALTER TABLE ip ADD CONSTRAINT bmerged CHECK (a > 1);`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

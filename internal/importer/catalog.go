@@ -220,7 +220,11 @@ type CatConstraint struct {
 	Deferred   bool // INITIALLY DEFERRED
 	Validated  bool
 	NoInherit  bool
-	Comment    string
+	// Inherited is set for a check a table has of its own and from a
+	// table it inherits (merged); a check it has only from that table
+	// is not read.
+	Inherited bool
+	Comment   string
 	// Uses are the functions of the schema a check calls, without those
 	// an extension owns.
 	Uses []string
@@ -664,7 +668,7 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 func (r *reader) constraints() error {
 	return tableRows(r, func(k *CatConstraint) []any {
 		return []any{&k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
-			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Comment, &k.Uses, &k.KeyIndex, &k.IndexOptions, &k.plain, &k.Invalid, &k.IndexComment}
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Deferred, &k.Validated, &k.NoInherit, &k.Inherited, &k.Comment, &k.Uses, &k.KeyIndex, &k.IndexOptions, &k.plain, &k.Invalid, &k.IndexComment}
 	}, func(t *CatTable, k *CatConstraint) {
 		if nestedSameOp(k.plain) {
 			k.Def = k.plain
@@ -674,7 +678,7 @@ func (r *reader) constraints() error {
 SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
   coalesce(rc.relname, ''), coalesce(rn.nspname, ''), coalesce(co.confkey, '{}'),
   co.confdeltype::text, co.confupdtype::text, co.confmatchtype::text,
-  pg_get_constraintdef(co.oid, true), co.condeferrable, co.condeferred, co.convalidated, co.connoinherit,
+  pg_get_constraintdef(co.oid, true), co.condeferrable, co.condeferred, co.convalidated, co.connoinherit, co.coninhcount > 0,
   coalesce(obj_description(co.oid, 'pg_constraint'), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass
@@ -688,7 +692,7 @@ FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0
-  AND NOT (co.contype = 'c' AND co.coninhcount > 0)
+  AND NOT (co.contype = 'c' AND co.coninhcount > 0 AND NOT co.conislocal)
 ORDER BY co.conrelid, co.conname`, r.schema)
 }
 

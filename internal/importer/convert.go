@@ -2061,8 +2061,15 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 			}
 		}
 	}
+	var notValid []string
 	for _, k := range t.Constraints {
 		if k.Type == "f" || len(k.Uses) > 0 {
+			continue
+		}
+		if k.Type == "c" && !k.Validated && !k.Inherited {
+			// CREATE TABLE would make it valid (PostgreSQL ignores NOT
+			// VALID there); pg_dump adds it after, as this does.
+			notValid = append(notValid, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", q, quoteIdent(k.Name), k.Def))
 			continue
 		}
 		items = append(items, "CONSTRAINT "+quoteIdent(k.Name)+" "+k.Def)
@@ -2128,6 +2135,9 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 		if set, _ := columnSettings(t, col); set != "" {
 			b.WriteString(";\n" + set)
 		}
+	}
+	for _, add := range notValid {
+		b.WriteString(";\n" + add)
 	}
 	b.WriteString(commentOn("TABLE", q, t.Comment))
 	for _, col := range t.Columns {
