@@ -644,7 +644,8 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
     THEN `+collationName("a.attcollation")+` ELSE '' END,
   coalesce((SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-      AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype IN ('a', 'i') LIMIT 1), ''),
+      AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype IN ('a', 'i')
+    ORDER BY d.deptype = 'i' DESC, s.relname LIMIT 1), ''),
   ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
     WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
       AND p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+` ORDER BY 1),
