@@ -101,7 +101,10 @@ type CatTable struct {
 	// PartKey is pg_get_partkeydef of a partitioned table; Parent and
 	// Bound are the parent and FOR VALUES clause of a partition.
 	PartKey string
-	Parent  string
+	// PartKeyUses are the functions of the schema its partition key
+	// calls, without those an extension owns.
+	PartKeyUses []string
+	Parent      string
 	// ParentSchema is the schema of a partition's parent when it is not
 	// the imported schema, "" when it is.
 	ParentSchema string
@@ -602,7 +605,10 @@ SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_cl
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), ''),
   coalesce((SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisclustered), ''),
   coalesce((SELECT ty.typname FROM pg_type ty WHERE ty.oid = c.reloftype), ''),
-  coalesce((SELECT am.amname FROM pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'), '')
+  coalesce((SELECT am.amname FROM pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'), ''),
+  ARRAY(SELECT DISTINCT p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.objsubid = 0 AND d.refclassid = 'pg_proc'::regclass
+      AND p.pronamespace = c.relnamespace`+notExt("p.oid", "pg_proc")+` ORDER BY 1)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
 ORDER BY c.relname`, r.schema)
@@ -612,7 +618,7 @@ ORDER BY c.relname`, r.schema)
 	r.byOID = map[uint32]*CatTable{}
 	for rows.Next() {
 		t := &CatTable{}
-		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.ParentSchema, &t.Bound, &t.Inherits, &t.InheritsSchemas, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType, &t.AccessMethod); err != nil {
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.ParentSchema, &t.Bound, &t.Inherits, &t.InheritsSchemas, &t.Options, &t.Unlogged, &t.RLS, &t.ForceRLS, &t.ReplicaIdentity, &t.ReplicaIndex, &t.ClusterOn, &t.OfType, &t.AccessMethod, &t.PartKeyUses); err != nil {
 			return err
 		}
 		r.cat.Tables = append(r.cat.Tables, t)

@@ -2092,6 +2092,9 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	if t.PartKey != "" {
 		b.WriteString(" PARTITION BY " + t.PartKey)
+		for _, fn := range t.PartKeyUses {
+			deps = appendUnique(deps, c.objNameOf(fn)) // PostgreSQL resolves them now
+		}
 	}
 	if t.AccessMethod != "" {
 		b.WriteString(" USING " + quoteIdent(t.AccessMethod))
