@@ -2981,6 +2981,10 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			c.constraintObject(t, k, fmt.Sprintf("its column %s has type %s, which cpcgen does not model, and a spec's unique keys hold only types it does", sc.cat.Name, sc.cat.Type))
 			return
 		}
+		if len(cols) == 1 && cols[0].unique {
+			c.constraintObject(t, k, fmt.Sprintf("column %s has another unique constraint (%s), and a spec declares one a column", cols[0].cat.Name, cmp.Or(cols[0].uniqueName, names.Constraint(t.Name, cols[0].cat.Name, "key"))))
+			return
+		}
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
 			cols[0].unique = true
 			name := k.Name
