@@ -326,6 +326,23 @@ ALTER TABLE tt9 ADD UNIQUE (c);
 ALTER TABLE tt9 ADD UNIQUE (c);
 ALTER TABLE tt9 ADD CONSTRAINT tt9_d_uq UNIQUE (d);
 ALTER TABLE tt9 ADD CONSTRAINT tt9_d_again UNIQUE (d);`
+	// Keys of partitions whose names are not those PostgreSQL gives
+	// (PostgreSQL's alter_table regression test: ALTER INDEX
+	// part_attmp1_pkey RENAME TO part_attmp1_index, then the tables
+	// renamed): the primary key's and a unique constraint's of a
+	// declared partition, and of a partition kept as SQL, are renamed
+	// by an sql object, as indexes of partitions are; they kept the
+	// names PostgreSQL gave.
+	cases["names of partitions' keys"] = `CREATE TABLE part_attmp (a int PRIMARY KEY, b int, CONSTRAINT part_attmp_a_b_key UNIQUE (a, b)) PARTITION BY RANGE (a);
+CREATE TABLE part_attmp1 PARTITION OF part_attmp FOR VALUES FROM (0) TO (100);
+CREATE TABLE part_attmp2 PARTITION OF part_attmp FOR VALUES FROM (100) TO (200);
+COMMENT ON TABLE part_attmp2 IS 'kept as SQL';
+ALTER INDEX part_attmp_pkey RENAME TO part_attmp_index;
+ALTER INDEX part_attmp1_pkey RENAME TO part_attmp1_index;
+ALTER INDEX part_attmp1_a_b_key RENAME TO part_attmp1_ab;
+ALTER INDEX part_attmp2_pkey RENAME TO part_attmp2_index;
+ALTER TABLE part_attmp RENAME TO part_at2tmp;
+ALTER TABLE part_attmp1 RENAME TO part_at2tmp1;`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

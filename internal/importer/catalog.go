@@ -293,6 +293,9 @@ type CatPartIndex struct {
 	// Columns are the names of the parent's index's columns, keys then
 	// included ones, as PostgreSQL chose them (item_id, lower, item_id1).
 	Columns []string
+	// Constraint is the type of the partition's constraint the index
+	// is of (p, u or x), "" for none.
+	Constraint string
 }
 
 // CatSequence is a sequence of the schema that no identity column owns.
@@ -756,18 +759,19 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 
 func (r *reader) partIndexes() error {
 	return tableRows(r, func(x *CatPartIndex) []any {
-		return []any{&x.Name, &x.Parent, &x.Columns}
+		return []any{&x.Name, &x.Parent, &x.Columns, &x.Constraint}
 	}, func(t *CatTable, x *CatPartIndex) {
 		t.PartIndexes = append(t.PartIndexes, x)
 	}, `
 SELECT i.indrelid, ic.relname, pc.relname,
-  ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 ORDER BY a.attnum)
+  ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 ORDER BY a.attnum),
+  coalesce((SELECT co.contype::text FROM pg_constraint co
+    WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')), '')
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_inherits h ON h.inhrelid = i.indexrelid JOIN pg_class pc ON pc.oid = h.inhparent
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname`, r.schema)
 }
 

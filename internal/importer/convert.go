@@ -1243,7 +1243,7 @@ func (c *converter) partIndexNames() {
 		var renames [][2]string // from the name PostgreSQL gives, to the name
 		var deps [][]string     // of each rename
 		for _, x := range c.partIndexOrder(t) {
-			made := partIndexName(t.Name, x.Columns, taken)
+			made := partIndexName(t.Name, x, taken)
 			taken[made] = true
 			if made == x.Name {
 				continue
@@ -1382,12 +1382,17 @@ func (c *converter) relationsNamed() map[string]bool {
 }
 
 // partIndexName is the name PostgreSQL chooses for the index it makes on
-// table for an index of the table's parent whose columns are named cols,
-// when the names of taken exist (ChooseIndexName): the table's name and
-// the columns' joined by underscores, then idx (chooseRelationName).
-func partIndexName(table string, cols []string, taken map[string]bool) string {
+// table for index x of the table's parent, when the names of taken
+// exist (ChooseIndexName): for a primary key the table's name then pkey,
+// else the table's name and the parent's index's columns joined by
+// underscores, then key for a unique constraint, excl for an exclusion
+// constraint and idx for an index (chooseRelationName).
+func partIndexName(table string, x *CatPartIndex, taken map[string]bool) string {
+	if x.Constraint == "p" {
+		return chooseRelationName(table, "", "pkey", taken)
+	}
 	var joined string
-	for _, col := range cols {
+	for _, col := range x.Columns {
 		if joined != "" {
 			joined += "_"
 		}
@@ -1396,7 +1401,8 @@ func partIndexName(table string, cols []string, taken map[string]bool) string {
 			break
 		}
 	}
-	return chooseRelationName(table, joined, "idx", taken)
+	label := map[string]string{"u": "key", "x": "excl"}[x.Constraint]
+	return chooseRelationName(table, joined, cmp.Or(label, "idx"), taken)
 }
 
 // chooseRelationName is the name PostgreSQL chooses for a relation it
