@@ -1192,6 +1192,11 @@ func inheritsRefs(t *CatTable) []string {
 	return refs
 }
 
+// keptArrayCast matches an array cast to its own type before another
+// (ARRAY['a'::character varying]::character varying[]::text[]), as
+// keepArrayCoercion writes an array coerced as a whole.
+var keptArrayCast = regexp.MustCompile(`\]::[^:()]+\[\]::`)
+
 // partitionProblem says why a partition cannot be declared under its
 // parent's partition:, or "": the parent is a spec table and the
 // partition has nothing of its own (indexes, constraints, comments,
@@ -3087,6 +3092,22 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 		if x := uniqueIndexNamed(t, k.Name); x != nil {
 			c.constraintObject(t, k, sameNameWhy(x))
 			return
+		}
+		if keptArrayCast.MatchString(k.Def) {
+			for _, n := range k.Columns {
+				typed := c.columnTypes[t.Name+"\x00"+byNum[n].cat.Name]
+				if typed == "" {
+					continue
+				}
+				// Giving the column its domain (ALTER COLUMN … TYPE)
+				// makes the check again from PostgreSQL's text of it,
+				// which reads back with each element cast: another
+				// check, which migrate diff then changed back.
+				c.constraintObject(t, k, fmt.Sprintf("it compares column %s, which an sql object gives a domain, with an array: PostgreSQL would make it again from its own text, another expression, when that object changes the column's type; an sql object adds it after", byNum[n].cat.Name))
+				o := c.later[len(c.later)-1]
+				o.dependsOn = appendUnique(o.dependsOn, typed)
+				return
+			}
 		}
 		c.constraintComment(t, k)
 		if len(cols) == 1 && cols[0] != nil && k.Name == names.Constraint(t.Name, cols[0].cat.Name, "check") && cols[0].check == "" {
