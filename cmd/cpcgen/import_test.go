@@ -358,6 +358,14 @@ CREATE TABLE nulltest (id int PRIMARY KEY, col5 dcheck CHECK (col5 IN ('c', 'd')
 CREATE TABLE pitest1_p1 PARTITION OF pitest1 FOR VALUES FROM ('2016-07-01') TO ('2016-08-01');
 CREATE TABLE pitest1_pfail (f1 date NOT NULL, f2 text, f3 bigint GENERATED ALWAYS AS IDENTITY (START WITH 7));
 ALTER TABLE pitest1 ATTACH PARTITION pitest1_pfail FOR VALUES FROM ('2016-11-01') TO ('2016-12-01');`
+	// Range types with an operator class other than their subtype's
+	// default (PostgreSQL's rangetypes regression test, textrange_supp)
+	// and a multirange type named otherwise than PostgreSQL names it:
+	// both were left out silently.
+	cases["range type options"] = `CREATE TYPE textrange_supp AS RANGE (subtype = text, subtype_opclass = text_pattern_ops);
+CREATE TYPE floatr AS RANGE (subtype = float8, subtype_diff = float8mi, multirange_type_name = float_multi);
+CREATE TYPE plainrange AS RANGE (subtype = int8, multirange_type_name = plainmultirange);
+CREATE TABLE r (id int PRIMARY KEY, a textrange_supp, b floatr, c float_multi, d plainrange);`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

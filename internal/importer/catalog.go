@@ -934,7 +934,12 @@ SELECT t.typname, t.typtype::text,
     'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL) ||
       CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = rg.rngsubtype)
         THEN ', collation = ' || `+collationName("rg.rngcollation")+` ELSE '' END ||
-      CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END || ')'
+      CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END ||
+      coalesce((SELECT ', subtype_opclass = ' || CASE WHEN opn.nspname IN ('pg_catalog', $1) THEN '' ELSE quote_ident(opn.nspname) || '.' END || quote_ident(opc.opcname)
+        FROM pg_opclass opc JOIN pg_namespace opn ON opn.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc AND NOT opc.opcdefault), '') ||
+      coalesce((SELECT ', multirange_type_name = ' || quote_ident(mt.typname) FROM pg_type mt WHERE mt.oid = rg.rngmultitypid
+        AND mt.typname <> CASE WHEN position('range' in t.typname) > 0 THEN overlay(t.typname placing 'multirange' from position('range' in t.typname) for 5)
+          ELSE t.typname || '_multirange' END), '') || ')'
   END,
   coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`, `+columnComments("t.typrelid")+`
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
