@@ -366,6 +366,18 @@ ALTER TABLE pitest1 ATTACH PARTITION pitest1_pfail FOR VALUES FROM ('2016-11-01'
 CREATE TYPE floatr AS RANGE (subtype = float8, subtype_diff = float8mi, multirange_type_name = float_multi);
 CREATE TYPE plainrange AS RANGE (subtype = int8, multirange_type_name = plainmultirange);
 CREATE TABLE r (id int PRIMARY KEY, a textrange_supp, b floatr, c float_multi, d plainrange);`
+	// Generated columns of inheriting tables and partitions whose
+	// parent's column is not generated (PostgreSQL's generated_stored
+	// regression test: gtest_normal_child made, then INHERIT; gtest_child
+	// made, then attached): the generation was left out, as it is where
+	// the parent's column is generated.
+	cases["generated columns under plain ones"] = `CREATE TABLE gtest_normal (a int, b int);
+CREATE TABLE gtest_normal_child (a int, b int GENERATED ALWAYS AS (a * 2) STORED);
+ALTER TABLE gtest_normal_child INHERIT gtest_normal;
+CREATE TABLE gtest_parent (f1 date NOT NULL, f2 bigint, f3 bigint) PARTITION BY RANGE (f1);
+CREATE TABLE gtest_child (f1 date NOT NULL, f2 bigint, f3 bigint GENERATED ALWAYS AS (f2 * 2) STORED);
+ALTER TABLE gtest_parent ATTACH PARTITION gtest_child FOR VALUES FROM ('2016-07-01') TO ('2016-08-01');
+CREATE TABLE gtest_plain PARTITION OF gtest_parent FOR VALUES FROM ('2016-08-01') TO ('2016-09-01');`
 	// Names YAML reads as null or booleans when written bare.
 	cases["yaml words"] = `CREATE TYPE "no" AS ENUM ('y', 'n', 'null');
 CREATE TABLE "null" (id int PRIMARY KEY, "null" text, "true" "no", "yes" int, UNIQUE ("null", "yes"));

@@ -1230,6 +1230,9 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 		if col.Identity != "" {
 			return fmt.Sprintf("its column %q is an identity column of its own, which a declared partition cannot carry", col.Name)
 		}
+		if col.Generated != pc.Generated {
+			return fmt.Sprintf("its column %q is generated where its parent's is not (it was made as a table and attached), which a declared partition, made with PARTITION OF, cannot carry", col.Name)
+		}
 	}
 	return ""
 }
@@ -1990,10 +1993,11 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 	}
 	b.WriteString("TABLE " + q)
 	var deps []string
-	// A partition whose columns are not in its parent's order is made
-	// as pg_dump makes it: a table of its own columns, then attached;
-	// PARTITION OF would give it the parent's order.
-	reordered := t.Parent != "" && c.partitionReordered(t)
+	// A partition whose columns are not in its parent's order, or with
+	// a generated column where its parent's is not, is made as pg_dump
+	// makes it: a table of its own columns, then attached; PARTITION OF
+	// would give it the parent's order, and its columns.
+	reordered := t.Parent != "" && (c.partitionReordered(t) || c.partitionGenerates(t))
 	if t.Parent != "" {
 		if !reordered {
 			fmt.Fprintf(&b, " PARTITION OF %s", qualifiedRel(t.ParentSchema, t.Parent))
@@ -2054,7 +2058,7 @@ func (c *converter) sqlTable(t *CatTable, why string) {
 				}
 				continue
 			}
-			if col.Generated == "s" && c.inheritedColumn(t, col.Name) != nil {
+			if pc := c.inheritedColumn(t, col.Name); col.Generated == "s" && pc != nil && pc.Generated == "s" {
 				// A column of its own merged with a parent's generated
 				// column takes the parent's expression; PostgreSQL 15
 				// refuses one written on it ("child column specifies
@@ -2283,6 +2287,16 @@ func (c *converter) inheritedColumn(t *CatTable, name string) *CatColumn {
 		}
 	}
 	return nil
+}
+
+// partitionGenerates tells whether partition t has a generated column
+// where its parent's is not (a table attached so), which PARTITION OF
+// cannot make: it is made as a table and attached, as pg_dump makes it.
+func (c *converter) partitionGenerates(t *CatTable) bool {
+	return slices.ContainsFunc(t.Columns, func(col *CatColumn) bool {
+		pc := c.tableColumn(localParent(t), col.Name)
+		return col.Generated == "s" && pc != nil && pc.Generated == ""
+	})
 }
 
 // partitionParentDefault returns the default of column name of the
