@@ -193,6 +193,20 @@ INSERT INTO evens VALUES (1, 4);`
 	cases["index nulls not distinct, not unique"] = `CREATE TABLE t (id int PRIMARY KEY, n int);
 CREATE INDEX t_n ON t (n) NULLS NOT DISTINCT;
 CREATE INDEX t_n_plain ON t (n) NULLS DISTINCT;`
+	// Unique constraints over the columns of another key, in its order
+	// (Trieve's users_email_unique added beside users_email_key, which a
+	// foreign key references): CREATE TABLE makes one key of those it
+	// lists over the same columns, so the later ones are sql objects
+	// made after the table. Import gave the column the later name and
+	// dropped the other; of several columns, both were index entries
+	// and the migration made one.
+	cases["keys over the same columns"] = `CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL UNIQUE, a int, b int, UNIQUE (a, b));
+ALTER TABLE users ADD CONSTRAINT users_email_unique UNIQUE (email);
+ALTER TABLE users ADD CONSTRAINT users_ab_again UNIQUE (a, b);
+ALTER TABLE users ADD CONSTRAINT users_ba UNIQUE (b, a);
+CREATE TABLE refs (id int PRIMARY KEY, email text REFERENCES users (email));
+CREATE TABLE pair (x int, y int, PRIMARY KEY (x, y));
+ALTER TABLE pair ADD CONSTRAINT pair_x_y_key UNIQUE (x, y);`
 	// Tables whose names a spec cannot give and whose plain spellings
 	// are alike (pgcodekeeper's chg_owner_grant: "o+o+", "o-o+"), or
 	// the name of another table: their sql objects had one name, and

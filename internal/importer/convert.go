@@ -3033,6 +3033,17 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			return
 		}
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
+			if cols[0].unique {
+				// A second unique constraint over the column (Trieve's
+				// users_email_unique beside users_email_key): the
+				// column's unique: declares one.
+				first := cols[0].uniqueName
+				if first == "" {
+					first = names.Constraint(t.Name, cols[0].cat.Name, "key")
+				}
+				c.constraintObject(t, k, fmt.Sprintf("column %s is unique by another constraint, %s, which is its unique:; specs declare one per column", cols[0].cat.Name, first))
+				return
+			}
 			cols[0].unique = true
 			name := k.Name
 			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
@@ -3052,6 +3063,13 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			for _, sc := range cols {
 				si.parts = append(si.parts, sc.cat.Name)
 				keyName = append(keyName, sc.cat.Name)
+			}
+			// PostgreSQL makes one key of those a CREATE TABLE lists
+			// over the same columns: another one stays an sql object,
+			// made after the table.
+			if first := sameKey(t, st, k, si); first != "" {
+				c.constraintObject(t, k, fmt.Sprintf("its columns are those of %s, in the same order, and CREATE TABLE makes one key of both; an sql object adds it after the table", first))
+				return
 			}
 			if def := names.Constraint(append(keyName, "key")...); k.Name != def && c.renameConstraint(t, k, def) {
 				si.name = def
@@ -4170,6 +4188,23 @@ func uniqueWhy(k *CatConstraint, n int) string {
 		return "it is DEFERRABLE, which specs do not declare"
 	}
 	return "it has INCLUDE columns, which specs do not declare"
+}
+
+// sameKey returns the name of the primary key of t over the columns of
+// the unique constraint k, in their order, or of a unique constraint
+// of st before it over them (as NULLS NOT DISTINCT as si), or "".
+func sameKey(t *CatTable, st *specTable, k *CatConstraint, si *specIndex) string {
+	for _, p := range t.Constraints {
+		if p.Type == "p" && slices.Equal(p.Columns, k.Columns) {
+			return p.Name
+		}
+	}
+	for _, x := range st.indexes {
+		if x.constraint && x.unique && x.nullsNotDistinct == si.nullsNotDistinct && slices.Equal(x.parts, si.parts) {
+			return x.name
+		}
+	}
+	return ""
 }
 
 // soleKey reports whether cols are the columns of t's primary key, a
