@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -165,6 +166,7 @@ func (p *parser) tableBody(tb tableBody) {
 		}
 	}
 	p.checkGlobal(t)
+	p.sameKeys(t)
 	if v, ok := f.get("checks"); ok {
 		items, _ := p.sequence(v.value, "checks")
 		seen := map[string]Pos{}
@@ -1031,6 +1033,64 @@ func (p *parser) index(t *Table, n *node) *Index {
 		p.uniqueConstraint(ix, constraint.key.pos)
 	}
 	return ix
+}
+
+// sameKeys rejects a unique index with `constraint: true` over the
+// columns of the primary key, of a unique column or of such an index
+// before it, in the same order: PostgreSQL's CREATE TABLE makes one key
+// of those it lists alike, so the migrations and schema.sql would make
+// the table without it, and nothing would say so. A tenant table's keys
+// are left alone: the builder puts its tenant column first in some.
+func (p *parser) sameKeys(t *Table) {
+	if t.Tenant != nil {
+		return
+	}
+	type key struct {
+		what string
+		cols []*Column
+		nnd  bool
+	}
+	var keys []key
+	if len(t.PrimaryKey) > 0 {
+		keys = append(keys, key{what: "the primary key", cols: t.PrimaryKey})
+	}
+	for _, c := range t.Columns {
+		if c.Unique {
+			keys = append(keys, key{what: fmt.Sprintf("column %q's unique:", c.Name), cols: []*Column{c}})
+		}
+	}
+	for _, ix := range t.Indexes {
+		if !ix.Constraint || !ix.Unique || ix.Where != "" {
+			continue
+		}
+		cols := make([]*Column, 0, len(ix.Parts))
+		for _, part := range ix.Parts {
+			if part.Column == nil {
+				return // refused by uniqueConstraint
+			}
+			cols = append(cols, part.Column)
+		}
+		what := "the unique constraint over " + keyColumns(cols)
+		if ix.Name != "" {
+			what = fmt.Sprintf("unique constraint %q", ix.Name)
+		}
+		for _, k := range keys {
+			if k.nnd == ix.NullsNotDistinct && slices.Equal(k.cols, cols) {
+				p.errs.Add(ix.Pos, "%s has the columns of %s, in the same order: PostgreSQL's CREATE TABLE makes one key of both, so the table would be made without it; drop it, or make it an sql object (ALTER TABLE … ADD CONSTRAINT) after the table", what, k.what)
+				break
+			}
+		}
+		keys = append(keys, key{what: what, cols: cols, nnd: ix.NullsNotDistinct})
+	}
+}
+
+// keyColumns writes the names of cols as (a, b).
+func keyColumns(cols []*Column) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return "(" + strings.Join(names, ", ") + ")"
 }
 
 // uniqueConstraint rejects `constraint: true` on an index that cannot be
