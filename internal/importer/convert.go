@@ -3029,21 +3029,13 @@ func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]
 			return
 		}
 		if len(cols) == 1 && cols[0].unique {
+			// A second unique constraint over the column (Trieve's
+			// users_email_unique beside users_email_key, alter_table's
+			// tt9): the column's unique: declares one.
 			c.constraintObject(t, k, fmt.Sprintf("column %s has another unique constraint (%s), and a spec declares one a column", cols[0].cat.Name, cmp.Or(cols[0].uniqueName, names.Constraint(t.Name, cols[0].cat.Name, "key"))))
 			return
 		}
 		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") && !soleKey(t, k.Columns) {
-			if cols[0].unique {
-				// A second unique constraint over the column (Trieve's
-				// users_email_unique beside users_email_key): the
-				// column's unique: declares one.
-				first := cols[0].uniqueName
-				if first == "" {
-					first = names.Constraint(t.Name, cols[0].cat.Name, "key")
-				}
-				c.constraintObject(t, k, fmt.Sprintf("column %s is unique by another constraint, %s, which is its unique:; specs declare one per column", cols[0].cat.Name, first))
-				return
-			}
 			cols[0].unique = true
 			name := k.Name
 			if def := names.Constraint(t.Name, cols[0].cat.Name, "key"); k.Name != def && !c.renameConstraint(t, k, def) {
