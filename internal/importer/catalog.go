@@ -1511,13 +1511,21 @@ func appendRows[T any](r *reader, dst *[]T, fields func(*T) []any, query string,
 // the temporary database import replays DDL files into, never on a
 // database of the user's.
 func CheckBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
+	return checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) { return def, f.Kind != "a" })
+}
+
+// checkBodies sets BodyError on each function of cat of which the server
+// refuses a definition, as create gives it the statement to run for it
+// (false: none, the definition is not checked).
+func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(f *CatFunction, def string) (string, bool)) error {
 	for i := range cat.Functions {
 		f := &cat.Functions[i]
-		if f.Kind == "a" {
-			continue
-		}
 		for _, def := range f.Defs {
-			msg, err := bodyError(ctx, conn, def)
+			stmt, ok := create(f, def)
+			if !ok {
+				continue
+			}
+			msg, err := bodyError(ctx, conn, stmt)
 			if err != nil {
 				return fmt.Errorf("check the body of function %s: %w", f.Name, err)
 			}
@@ -1542,32 +1550,24 @@ func CheckBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
 // which may differ from the one the function is called with; a body
 // refused for that only gets created with the check off as well.
 func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
-	for i := range cat.Functions {
-		f := &cat.Functions[i]
+	err := checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) {
 		if f.Kind != "f" && f.Kind != "p" {
-			continue
+			return "", false
 		}
-		for _, def := range f.Defs {
-			temp, ok := tempCopy(def)
-			if !ok {
-				continue
-			}
-			msg, err := bodyError(ctx, conn, temp)
-			var pgErr *pgconn.PgError
-			switch {
-			case errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "25006"):
-				return nil // no TEMP privilege, or a read-only server
-			case err != nil:
-				return fmt.Errorf("check the body of function %s: %w", f.Name, err)
-			case msg != "":
-				f.BodyError = msg
-			}
-			if f.BodyError != "" {
-				break
-			}
-		}
+		return tempCopy(def)
+	})
+	if cannotCreate(err) {
+		return nil // no TEMP privilege, or a read-only server
 	}
-	return nil
+	return err
+}
+
+// cannotCreate reports whether err is the server's refusal to create
+// anything at all: the role lacks the privilege (42501), or the
+// transaction is read-only (25006).
+func cannotCreate(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "25006")
 }
 
 // sqlStringBodyRE and atomicBodyRE match pg_get_functiondef's lines of
@@ -1600,9 +1600,9 @@ func tempCopy(def string) (string, bool) {
 }
 
 // bodyError returns the server's message refusing def with function
-// bodies checked, or "": an error of the server's about permissions or
-// a read-only transaction (which CheckSQLBodies tells apart) is
-// returned as an error.
+// bodies checked, or "": a refusal to create anything at all
+// (cannotCreate, which CheckSQLBodies tells apart) is returned as an
+// error.
 func bodyError(ctx context.Context, conn *pgx.Conn, def string) (string, error) {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
@@ -1614,7 +1614,7 @@ func bodyError(ctx context.Context, conn *pgx.Conn, def string) (string, error) 
 	}
 	if _, err := tx.Exec(ctx, def, pgx.QueryExecModeSimpleProtocol); err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code != "42501" && pgErr.Code != "25006" {
+		if errors.As(err, &pgErr) && !cannotCreate(err) {
 			return pgErr.Message, nil
 		}
 		return "", err
