@@ -68,20 +68,23 @@ SELECT t.nspname, t.relname, 'trigger', g.tgname, CASE g.tgenabled WHEN 'D' THEN
 FROM pg_trigger g JOIN t ON t.oid = g.tgrelid
 WHERE NOT g.tgisinternal`
 
+// readPropertiesErr is the format of InspectTableProperties's errors.
+const readPropertiesErr = "read the tables' row-level security, policies, constraints and triggers: %w"
+
 // InspectTableProperties reads the TableProperty facts of the tables of
 // the given schemas of the database q is connected to, sorted by key;
 // current is the schema whose tables are named without a schema.
 func InspectTableProperties(ctx context.Context, q Querier, schemas []string, current string) ([]*TableProperty, error) {
 	rows, err := q.Query(ctx, tablePropertiesCatalog, schemas)
 	if err != nil {
-		return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+		return nil, fmt.Errorf(readPropertiesErr, err)
 	}
 	defer rows.Close()
 	var out []*TableProperty
 	for rows.Next() {
 		var schema, table, kind, name, facts string
 		if err := rows.Scan(&schema, &table, &kind, &name, &facts); err != nil {
-			return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+			return nil, fmt.Errorf(readPropertiesErr, err)
 		}
 		if schema != current {
 			table = schema + "." + table
@@ -98,7 +101,7 @@ func InspectTableProperties(ctx context.Context, q Querier, schemas []string, cu
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read the tables' row-level security, policies, constraints and triggers: %w", err)
+		return nil, fmt.Errorf(readPropertiesErr, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
 	return out, nil
