@@ -160,6 +160,9 @@ type planOptions struct {
 	// objects are the SQL objects after the last migration and the
 	// package's, some of them foreign keys kept as SQL (see lockSafe).
 	objects []*ir.Object
+	// partitions are the partitions the specs declare, by the name of
+	// their table.
+	partitions map[string][]string
 	// spec, when desired is the spec's schema as a database normalizes
 	// it (--dev-url), is the spec's own, and was, when current is the
 	// schema the migrations produce as that database has it, is the
@@ -321,7 +324,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	out.Schema = append(append(out.Schema, keyDrops...), schemaChanges...)
 	var stepped []*Change
 	if o.online {
-		if changes, stepped, err = lockSafe(current, changes, o.objects, renamedTables(out.Schema)); err != nil {
+		if changes, stepped, err = lockSafe(current, changes, o.objects, o.partitions, renamedTables(out.Schema)); err != nil {
 			return nil, err
 		}
 	}

@@ -317,6 +317,14 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOptions) (*Planned, error) {
 	o.recreated, o.overloaded = recreatedEarly(pkg, dir.Objects)
 	o.objects = append(slices.Clone(dir.Objects), pkg.Objects...)
+	o.partitions = map[string][]string{}
+	for _, t := range pkg.Tables {
+		if t.Partition != nil {
+			for _, p := range t.Partition.Partitions {
+				o.partitions[t.SQLName] = append(o.partitions[t.SQLName], p.Name)
+			}
+		}
+	}
 	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
 		return nil, err

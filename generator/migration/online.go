@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -65,12 +66,15 @@ const (
 // which holds the table's ACCESS EXCLUSIVE lock for the renames anyway.
 //
 // Tables the migration creates need none of this: nobody uses them yet.
-func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object, renamed map[string]bool) ([]schema.Change, []*Change, error) {
+// partitions are the partitions the specs declare, by the name of their
+// table.
+func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Object, partitions map[string][]string, renamed map[string]bool) ([]schema.Change, []*Change, error) {
 	var keep []schema.Change
 	var stepped []*Change
 	referenced := referencedKeys(changes)
 	backing := foreignKeyTargets(current)
 	freed := freedNames(changes)
+	var taken map[string]bool // partitionNames, when a partitioned table gets an index
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if _, existed := current.Table(tableName(c)); !ok || !existed {
@@ -125,6 +129,19 @@ func lockSafe(current *schema.Schema, changes []schema.Change, objects []*ir.Obj
 					}
 					stepped = append(stepped, cs...)
 					continue
+				}
+				if partitioned && !needed && !renamed[t.Name] && !sqlschema.IsConstraintIndex(tc.I) && !namedByObject(tc.I.Name, objects) {
+					if taken == nil {
+						taken = partitionNames(current, objects, partitions)
+					}
+					cs, err := partitionedIndex(t, tc.I, partitions[t.Name], taken)
+					if err != nil {
+						return nil, nil, err
+					}
+					if cs != nil {
+						stepped = append(stepped, cs...)
+						continue
+					}
 				}
 				if partitioned || needed || namedByObject(tc.I.Name, objects) {
 					// A foreign key the migration adds references it (a
@@ -1180,4 +1197,145 @@ func unbindEarlyKeys(changes []*Change) {
 		changes[last].Reverse = append([]string{drop}, changes[last].Reverse...)
 		e.Reverse = []string{left}
 	}
+}
+
+// partitionedIndex plans index idx of partitioned table t, which exists
+// before the migration, so that building it blocks no writes, the way
+// PostgreSQL's documentation does it (CREATE INDEX CONCURRENTLY cannot
+// build a partitioned table's index): the index made on the table alone
+// (ON ONLY: invalid, a change of the catalog), each partition the spec
+// declares (parts) indexed with CREATE INDEX CONCURRENTLY under the name
+// PostgreSQL would give its index and attached to it (ALTER INDEX …
+// ATTACH PARTITION), then a DO block indexing, under their locks, and
+// attaching any other partition (one made outside the spec, or
+// partitioned itself), after which the index is valid. It is one step
+// outside a transaction, roleIndex's: an interrupted run resumes at the
+// statement that failed, dropping the invalid index a build left. Its
+// down drops the index, which drops the partitions' attached ones, and
+// any partition's it built that was not attached yet. taken holds the
+// names of relations PostgreSQL's choice of a name must avoid; the
+// names chosen are added. It returns no change when the planner writes
+// the index in a form it does not take apart; the caller then keeps it
+// in the schema step. A table with a foreign table as a partition, whose
+// index made ON ONLY never becomes valid (CREATE INDEX skips foreign
+// tables, ATTACH PARTITION cannot), fails the step's first statement,
+// which says what to write instead.
+func partitionedIndex(t *schema.Table, idx *schema.Index, parts []string, taken map[string]bool) ([]*Change, error) {
+	planned, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{&schema.AddIndex{I: idx}}}})
+	if err != nil {
+		return nil, err
+	}
+	head := "CREATE INDEX "
+	if idx.Unique {
+		head = "CREATE UNIQUE INDEX "
+	}
+	prefix := head + quote(idx.Name) + " ON " + quote(t.Name) + " "
+	var def string
+	var rest []*Change
+	for _, c := range planned {
+		if def == "" && strings.HasPrefix(c.Cmd, prefix) {
+			def = c.Cmd[len(prefix):]
+			continue
+		}
+		rest = append(rest, c)
+	}
+	if def == "" || strings.Contains(def, "$cpcgen$") {
+		return nil, nil
+	}
+	parent := quote(idx.Name)
+	changes := []*Change{{
+		Cmd: "DO $cpcgen$ DECLARE f text; BEGIN SELECT string_agg(c.oid::regclass::text, ', ') INTO f FROM pg_partition_tree(" + quoteLiteral(quote(t.Name)) + "::regclass) p JOIN pg_class c ON c.oid = p.relid WHERE c.relkind = 'f';" +
+			" IF f IS NOT NULL THEN RAISE EXCEPTION " + quoteLiteral(fmt.Sprintf("index %s cannot be built partition by partition: table %s has foreign tables as partitions (%%), and an index made ON ONLY it never becomes valid", parent, quote(t.Name))) +
+			", f USING HINT = " + quoteLiteral("replace the statements of this file by "+head+parent+" ON "+quote(t.Name)+" "+def+" (built under the table's lock; foreign tables are skipped), then run cpcgen migrate hash") + "; END IF; END $cpcgen$",
+		Comment: fmt.Sprintf("refuse a table with a foreign table as a partition, whose index made ON ONLY %q would never become valid", t.Name),
+		NoUndo:  true,
+	}, {
+		Cmd:     head + parent + " ON ONLY " + quote(t.Name) + " " + def,
+		Reverse: []string{"DROP INDEX IF EXISTS " + parent},
+		Comment: fmt.Sprintf("make index %q of partitioned table %q on the table alone (ON ONLY), invalid until every partition's index is attached to it", idx.Name, t.Name),
+	}}
+	addition := names.IndexNameAddition(names.IndexColumnNames(indexColumnNames(idx)))
+	for _, part := range parts {
+		name := names.ChooseRelationName(part, addition, "idx", taken)
+		taken[name] = true
+		changes = append(changes, &Change{
+			Cmd:     strings.Replace(head, " INDEX ", " INDEX CONCURRENTLY ", 1) + quote(name) + " ON " + quote(part) + " " + def,
+			Comment: fmt.Sprintf("build the index %q of partition %q without blocking writes", name, part),
+			NoUndo:  true,
+		}, &Change{
+			Cmd:     "ALTER INDEX " + parent + " ATTACH PARTITION " + quote(name),
+			Comment: fmt.Sprintf("attach it to index %q", idx.Name),
+			NoUndo:  true,
+		})
+		changes[1].Reverse = append(changes[1].Reverse, "DROP INDEX IF EXISTS "+quote(name))
+	}
+	changes = append(changes, &Change{
+		Cmd: "DO $cpcgen$ DECLARE r record; x oid[]; BEGIN FOR r IN SELECT c.oid::regclass AS rel FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid" +
+			" WHERE i.inhparent = " + quoteLiteral(quote(t.Name)) + "::regclass AND c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT FROM pg_inherits a JOIN pg_index ix ON ix.indexrelid = a.inhrelid" +
+			" WHERE a.inhparent = " + quoteLiteral(parent) + "::regclass AND ix.indrelid = c.oid) ORDER BY c.relname" +
+			" LOOP x := ARRAY(SELECT indexrelid FROM pg_index WHERE indrelid = r.rel);" +
+			" EXECUTE format(" + quoteLiteral(head+"ON %s ") + ", r.rel) || " + quoteLiteral(def) + ";" +
+			" EXECUTE format('ALTER INDEX %s ATTACH PARTITION %s', " + quoteLiteral(parent) + "::regclass, (SELECT indexrelid::regclass FROM pg_index WHERE indrelid = r.rel AND indexrelid <> ALL (x)));" +
+			" END LOOP; END $cpcgen$",
+		Comment: fmt.Sprintf("index and attach, under their locks, the partitions of %q the spec does not declare (made outside it, or partitioned themselves)", t.Name),
+		NoUndo:  true,
+	})
+	for _, c := range append(changes, rest...) {
+		c.Step, c.Object = roleIndex, idx.Name
+	}
+	return append(changes, rest...), nil
+}
+
+// indexColumnNames are the first choices of names of the columns of
+// index idx (see names.IndexColumnNames): a column's name, "expr" for
+// an expression, the INCLUDE columns after the key's.
+func indexColumnNames(idx *schema.Index) []string {
+	var out []string
+	for _, p := range idx.Parts {
+		if p.C != nil {
+			out = append(out, p.C.Name)
+		} else {
+			out = append(out, "expr")
+		}
+	}
+	for _, a := range idx.Attrs {
+		if inc, ok := a.(*postgres.IndexInclude); ok {
+			for _, c := range inc.Columns {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// partitionNames returns the names partitionedIndex's choice of a name
+// avoids: those of the relations of schema s and objects (relationNames)
+// and of the partitions, old (objects) and new (partitions, by table),
+// and those PostgreSQL gave the indexes of the partitions of s's
+// partitioned tables (their primary keys', and one for each index of
+// the table).
+func partitionNames(s *schema.Schema, objects []*ir.Object, partitions map[string][]string) map[string]bool {
+	byKey := map[string]*ir.Object{}
+	for _, o := range objects {
+		byKey[o.Key] = o
+	}
+	taken := relationNames(s, byKey)
+	for _, o := range objects {
+		if o.Kind == ir.KindPartition {
+			taken[o.Name] = true
+		}
+	}
+	for _, t := range s.Tables {
+		for _, p := range partitions[t.Name] {
+			taken[p] = true
+			if t.PrimaryKey != nil {
+				taken[names.ChooseRelationName(p, "", "pkey", taken)] = true
+			}
+			for _, ix := range t.Indexes {
+				label := map[string]string{"u": "key", "x": "excl"}[constraintKind(ix)]
+				taken[names.ChooseRelationName(p, names.IndexNameAddition(names.IndexColumnNames(indexColumnNames(ix))), cmp.Or(label, "idx"), taken)] = true
+			}
+		}
+	}
+	return taken
 }

@@ -144,6 +144,11 @@ func (s *step) purpose() string {
 		}
 		return fmt.Sprintf("builds the unique index of primary key %q", s.Object) + build + "an invalid index left by an interrupted build is built again by the next run"
 	case roleIndex:
+		if slices.ContainsFunc(s.Changes, func(c *Change) bool {
+			return strings.HasPrefix(c.Cmd, "CREATE ") && strings.Contains(c.Cmd, " ON ONLY ")
+		}) {
+			return fmt.Sprintf("builds index %q of a partitioned table without blocking writes: made on the table alone (ON ONLY), each declared partition's index built with CREATE INDEX CONCURRENTLY and attached, any other partition's built under its lock by a DO block, outside a transaction; an interrupted run resumes at the statement that failed, and an invalid index it left is built again", s.Object)
+		}
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
 	case roleNotNull:
 		return "refuses NULL, for new rows, in the columns the backfill filled (NOT VALID checks, validated by the next step)"

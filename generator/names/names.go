@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"go/token"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -505,6 +507,58 @@ func ObjectName(name1, name2, label string) string {
 		out += "_" + clip(name2, n2)
 	}
 	return out + "_" + label
+}
+
+// ChooseRelationName is the name PostgreSQL chooses for a relation it
+// names itself from name1, name2 and label when the names of taken exist
+// (ChooseRelationName): ObjectName's, with a number after the label
+// while the name is taken.
+func ChooseRelationName(name1, name2, label string, taken map[string]bool) string {
+	for pass := 0; ; pass++ {
+		l := label
+		if pass > 0 {
+			l += strconv.Itoa(pass)
+		}
+		if name := ObjectName(name1, name2, l); !taken[name] {
+			return name
+		}
+	}
+}
+
+// IndexNameAddition is the part PostgreSQL puts between a table's name
+// and the label of an index it names itself (ChooseIndexNameAddition):
+// the index's column names (an expression's "expr") joined by
+// underscores, up to the first that makes it longer than 63 bytes.
+func IndexNameAddition(columns []string) string {
+	var joined string
+	for _, col := range columns {
+		if joined != "" {
+			joined += "_"
+		}
+		joined += col
+		if len(joined) > MaxIdent {
+			break
+		}
+	}
+	return joined
+}
+
+// IndexColumnNames are the names PostgreSQL gives the columns of an
+// index (ChooseIndexColumnNames) from their first choices (a column's
+// name, "expr" for an expression; the INCLUDE columns after the key's):
+// a name an earlier column has gets the first number after it that
+// makes it new, cut to fit 63 bytes.
+func IndexColumnNames(columns []string) []string {
+	out := make([]string, 0, len(columns))
+	for _, name := range columns {
+		cur := name
+		for i := 1; slices.Contains(out, cur); i++ {
+			n := strconv.Itoa(i)
+			cur = clip(name, MaxIdent-len(n)) + n
+		}
+		out = append(out, cur)
+	}
+	return out
 }
 
 // clip cuts s to at most n bytes at a character boundary, as

@@ -35,7 +35,7 @@ type StatementError struct {
 // Error names the file, the statement and the server's message, as in
 // `migrate: 000003_orders.up.sql:12: statement 2 (ALTER TABLE "orders" …)
 // failed: column "totl" does not exist (SQLSTATE 42703) at line 13,
-// column 9`.
+// column 9`, then the server's hint, if it gave one.
 func (e *StatementError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "migrate: %s:%d: statement %d (%s) failed: ", e.File, e.Line, e.Index+1, Statement{SQL: e.Statement}.FirstLine())
@@ -51,6 +51,9 @@ func (e *StatementError) Error() string {
 	}
 	if e.ErrLine > 0 {
 		fmt.Fprintf(&b, " at line %d, column %d", e.ErrLine, e.ErrCol)
+	}
+	if pgErr != nil && pgErr.Hint != "" {
+		b.WriteString("; hint: " + pgErr.Hint)
 	}
 	if validateFailed(e.Statement, pgErr) {
 		b.WriteString("; rows already in the table break the constraint, which an earlier statement added NOT VALID (it holds for new rows): " +

@@ -1,0 +1,23 @@
+-- Migration 000005 add_partitioned_index_events_payload_idx, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 4 of 4 of migration add_partitioned_index: builds index "events_payload_idx" of a partitioned table without blocking writes: made on the table alone (ON ONLY), each declared partition's index built with CREATE INDEX CONCURRENTLY and attached, any other partition's built under its lock by a DO block, outside a transaction; an interrupted run resumes at the statement that failed, and an invalid index it left is built again
+
+-- cpcgen:no-transaction
+-- refuse a table with a foreign table as a partition, whose index made ON ONLY "events" would never become valid
+DO $cpcgen$ DECLARE f text; BEGIN SELECT string_agg(c.oid::regclass::text, ', ') INTO f FROM pg_partition_tree('"events"'::regclass) p JOIN pg_class c ON c.oid = p.relid WHERE c.relkind = 'f'; IF f IS NOT NULL THEN RAISE EXCEPTION 'index "events_payload_idx" cannot be built partition by partition: table "events" has foreign tables as partitions (%), and an index made ON ONLY it never becomes valid', f USING HINT = 'replace the statements of this file by CREATE INDEX "events_payload_idx" ON "events" USING GIN ("payload") (built under the table''s lock; foreign tables are skipped), then run cpcgen migrate hash'; END IF; END $cpcgen$;
+-- make index "events_payload_idx" of partitioned table "events" on the table alone (ON ONLY), invalid until every partition's index is attached to it
+CREATE INDEX "events_payload_idx" ON ONLY "events" USING GIN ("payload");
+-- build the index "events_2026_01_payload_idx" of partition "events_2026_01" without blocking writes
+CREATE INDEX CONCURRENTLY "events_2026_01_payload_idx" ON "events_2026_01" USING GIN ("payload");
+-- attach it to index "events_payload_idx"
+ALTER INDEX "events_payload_idx" ATTACH PARTITION "events_2026_01_payload_idx";
+-- build the index "events_2026_02_payload_idx" of partition "events_2026_02" without blocking writes
+CREATE INDEX CONCURRENTLY "events_2026_02_payload_idx" ON "events_2026_02" USING GIN ("payload");
+-- attach it to index "events_payload_idx"
+ALTER INDEX "events_payload_idx" ATTACH PARTITION "events_2026_02_payload_idx";
+-- build the index "events_rest_payload_idx" of partition "events_rest" without blocking writes
+CREATE INDEX CONCURRENTLY "events_rest_payload_idx" ON "events_rest" USING GIN ("payload");
+-- attach it to index "events_payload_idx"
+ALTER INDEX "events_payload_idx" ATTACH PARTITION "events_rest_payload_idx";
+-- index and attach, under their locks, the partitions of "events" the spec does not declare (made outside it, or partitioned themselves)
+DO $cpcgen$ DECLARE r record; x oid[]; BEGIN FOR r IN SELECT c.oid::regclass AS rel FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '"events"'::regclass AND c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT FROM pg_inherits a JOIN pg_index ix ON ix.indexrelid = a.inhrelid WHERE a.inhparent = '"events_payload_idx"'::regclass AND ix.indrelid = c.oid) ORDER BY c.relname LOOP x := ARRAY(SELECT indexrelid FROM pg_index WHERE indrelid = r.rel); EXECUTE format('CREATE INDEX ON %s ', r.rel) || 'USING GIN ("payload")'; EXECUTE format('ALTER INDEX %s ATTACH PARTITION %s', '"events_payload_idx"'::regclass, (SELECT indexrelid::regclass FROM pg_index WHERE indrelid = r.rel AND indexrelid <> ALL (x))); END LOOP; END $cpcgen$;
