@@ -1245,7 +1245,8 @@ func partitionedIndex(t *schema.Table, idx *schema.Index, parts []string, taken 
 	parent := quote(idx.Name)
 	changes := []*Change{{
 		Cmd: "DO $cpcgen$ DECLARE f text; BEGIN SELECT string_agg(c.oid::regclass::text, ', ') INTO f FROM pg_partition_tree(" + quoteLiteral(quote(t.Name)) + "::regclass) p JOIN pg_class c ON c.oid = p.relid WHERE c.relkind = 'f';" +
-			" IF f IS NOT NULL THEN RAISE EXCEPTION " + quoteLiteral(fmt.Sprintf("index %s cannot be built partition by partition: table %s has foreign tables as partitions (%%), and an index made ON ONLY it never becomes valid", parent, quote(t.Name))) +
+			" IF f IS NOT NULL THEN RAISE EXCEPTION " + quoteLiteral(fmt.Sprintf("index %s cannot be built partition by partition: table %s has foreign tables as partitions (%%), and an index made ON ONLY it never becomes valid",
+			strings.ReplaceAll(parent, "%", "%%"), strings.ReplaceAll(quote(t.Name), "%", "%%"))) +
 			", f USING HINT = " + quoteLiteral("replace the statements of this file by "+head+parent+" ON "+quote(t.Name)+" "+def+" (built under the table's lock; foreign tables are skipped), then run cpcgen migrate hash") + "; END IF; END $cpcgen$",
 		Comment: fmt.Sprintf("refuse a table with a foreign table as a partition, whose index made ON ONLY %q would never become valid", t.Name),
 		NoUndo:  true,
