@@ -9,6 +9,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/find"
 )
 
 // objectSchemas are the schemas check reads SQL objects in: current (the
@@ -185,14 +186,16 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 // propertyDrift compares the facts about tables that Atlas's inspection
 // leaves out (migration.TableProperty: row-level security, policies,
 // constraints deferrable, validated and enforced, their comments,
-// triggers enabled, storage options) of the live database (have) with
-// those of the temporary database its applied migrations were replayed
-// into (want), for the tables both hold (the schema drift Atlas finds
+// triggers enabled, storage options, columns' statistics targets,
+// storage, compression and options, indexes' storage options) of the
+// live database (have) with those of the temporary database its applied
+// migrations were replayed into (want), for the tables both hold (the schema drift Atlas finds
 // names a table one of them lacks). A difference is schema drift: a
 // policy missing, added or changed by hand, row-level security turned
 // off, a foreign key whose triggers were disabled, lets hand-written SQL
-// past what the migrations guarantee. Constraints and triggers that one
-// database lacks are left to the table and object comparisons.
+// past what the migrations guarantee. Constraints, triggers, columns and
+// indexes that one database lacks are left to the table and object
+// comparisons. A column's or index's drift is at its spec position.
 func propertyDrift(pkg *ir.Package, where, root string, have, want []*migration.TableProperty) []problem {
 	schemaFile := display(root, pkg.Path("schema.sql"))
 	index := func(props []*migration.TableProperty) (map[string]*migration.TableProperty, map[string]bool) {
@@ -252,6 +255,14 @@ func propertyDrift(pkg *ir.Package, where, root string, have, want []*migration.
 		pr := problem{Kind: "schema drift", Msg: msg}
 		if t := pkg.Table(p.Table); t != nil && t.Pos.IsValid() {
 			pr.File, pr.Line, pr.Col = display(root, t.Pos.File), t.Pos.Line, t.Pos.Col
+			at := t.Pos
+			switch c, i := t.Column(p.Name), find.First(t.Indexes, func(i *ir.Index) bool { return i.Name == p.Name }); {
+			case p.Kind == "column" && c != nil && c.Pos.IsValid():
+				at = c.Pos
+			case p.Kind == "index" && i != nil && i.Pos.IsValid():
+				at = i.Pos
+			}
+			pr.File, pr.Line, pr.Col = display(root, at.File), at.Line, at.Col
 		}
 		ps = append(ps, pr)
 	}

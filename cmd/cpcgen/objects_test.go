@@ -550,6 +550,58 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 	contains(t, "check with row level security off", out, `(undone outside them: row level security enabled)`, "2 problems: 2 schema drift")
 }
 
+// TestCheckDatabaseColumnSettings changes by hand the settings of columns
+// and indexes that Atlas's inspection does not compare, and check --url
+// found nothing: a column's statistics target, storage, compression and
+// options (n_distinct), an index's fillfactor. Each is schema drift at
+// the column's or index's position, naming both values. An index's
+// comment, which Atlas does compare, is reported once, by Atlas's
+// comparison. Put back, check passes again.
+func TestCheckDatabaseColumnSettings(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  docs:
+    columns:
+      id:    {type: bigint, primary_key: true, identity: true}
+      title: text
+      body:  text
+    indexes:
+      - columns: [title]
+`)
+	live := pgtest.URL(t)
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, "schema matches the migrations")
+
+	pgtest.Exec(t, live,
+		"ALTER TABLE docs ALTER COLUMN body SET STATISTICS 500",
+		"ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL",
+		"ALTER TABLE docs ALTER COLUMN body SET COMPRESSION pglz",
+		"ALTER TABLE docs ALTER COLUMN title SET (n_distinct = 100)",
+		"ALTER INDEX docs_title_idx SET (fillfactor = 70)",
+		"COMMENT ON INDEX docs_title_idx IS 'by title'")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after changes by hand", out,
+		`schema/app.yaml:6:7: schema drift: column "body" on table "docs" in `, ` differs from what its applied migrations make (made outside them: compression pglz, statistics target 500, storage EXTERNAL (its type's is EXTENDED); undone outside them: compression default, statistics target default, storage as its type's); make it again as `,
+		`schema/app.yaml:5:7: schema drift: column "title" on table "docs" in `, ` (made outside them: option n_distinct=100)`,
+		`schema/app.yaml:8:9: schema drift: index "docs_title_idx" on table "docs" in `, ` (made outside them: storage option fillfactor=70)`,
+		`change index "docs_title_idx" on "docs" would bring it back`,
+		"4 problems: 4 schema drift")
+	if strings.Contains(out, "comment 'by title'") {
+		t.Errorf("check reports the index's comment twice:\n%s", out)
+	}
+
+	pgtest.Exec(t, live,
+		"ALTER TABLE docs ALTER COLUMN body SET STATISTICS -1",
+		"ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTENDED",
+		"ALTER TABLE docs ALTER COLUMN body SET COMPRESSION DEFAULT",
+		"ALTER TABLE docs ALTER COLUMN title RESET (n_distinct)",
+		"ALTER INDEX docs_title_idx RESET (fillfactor)",
+		"COMMENT ON INDEX docs_title_idx IS NULL")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check after putting it back", out, "schema matches the migrations")
+}
+
 // TestExtensionNotRelocatableMove declares an extension that is not
 // relocatable (xml2's control file says so) in another schema than the
 // migrations installed it in: migrate diff --dev-url refuses at the

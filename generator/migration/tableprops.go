@@ -13,18 +13,28 @@ import (
 // to a tenant; whether its constraints are deferrable, validated and
 // enforced (a constraint's triggers disabled by ALTER TABLE … DISABLE
 // TRIGGER ALL no longer check it) and their comments; whether its
-// triggers fire; its persistence, replica identity and storage options.
+// triggers fire; its persistence, replica identity and storage options;
+// its columns' statistics targets, storage, compression and options
+// (n_distinct), and its indexes' storage options (fillfactor; Atlas
+// compares a BRIN index's autosummarize and pages_per_range, and every
+// index's comment).
 type TableProperty struct {
 	// Table names the table like FoundObject.Key names objects: without
 	// its schema when it is in the database's current schema.
 	Table string
-	// Kind is what the facts are of: "table", "policy", "constraint"
-	// or "trigger"; Name is the policy's, constraint's or trigger's
-	// name ("" for the table).
+	// Kind is what the facts are of: "table", "policy", "constraint",
+	// "trigger", "column" or "index"; Name is the policy's,
+	// constraint's, trigger's, column's or index's name ("" for the
+	// table).
 	Kind, Name string
 	// Facts are the item's facts, sorted, each a short phrase
 	// ("row level security enabled", "DEFERRABLE", "disabled"); a
-	// policy's is its definition as PostgreSQL prints it back.
+	// policy's is its definition as PostgreSQL prints it back. A
+	// column's name each setting with its value, the default too
+	// ("statistics target default", "compression lz4"), so that a
+	// difference names both; its storage is told from its type's
+	// ("storage as its type's"), so that a column whose type was
+	// changed is drift once, in Atlas's comparison.
 	Facts []string
 }
 
@@ -66,10 +76,24 @@ FROM pg_constraint k JOIN t ON t.oid = k.conrelid
 UNION ALL
 SELECT t.nspname, t.relname, 'trigger', g.tgname, CASE g.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' ELSE '' END
 FROM pg_trigger g JOIN t ON t.oid = g.tgrelid
-WHERE NOT g.tgisinternal`
+WHERE NOT g.tgisinternal
+UNION ALL
+SELECT t.nspname, t.relname, 'column', a.attname, concat_ws(E'\t',
+    'statistics target ' || CASE WHEN coalesce(a.attstattarget, -1) < 0 THEN 'default' ELSE a.attstattarget::text END,
+    CASE WHEN a.attstorage = y.typstorage THEN 'storage as its type''s'
+      ELSE 'storage ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ' (its type''s is ' || CASE y.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ')' END,
+    'compression ' || CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END,
+    (SELECT string_agg('option ' || o, E'\t' ORDER BY o) FROM unnest(a.attoptions) o))
+FROM pg_attribute a JOIN t ON t.oid = a.attrelid JOIN pg_type y ON y.oid = a.atttypid
+WHERE a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT t.nspname, t.relname, 'index', i.relname, coalesce(
+    (SELECT string_agg('storage option ' || o, E'\t' ORDER BY o) FROM unnest(i.reloptions) o
+     WHERE split_part(o, '=', 1) NOT IN ('autosummarize', 'pages_per_range')), '')
+FROM pg_index x JOIN t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid`
 
 // readPropertiesErr is the format of InspectTableProperties's errors.
-const readPropertiesErr = "read the tables' row-level security, policies, constraints and triggers: %w"
+const readPropertiesErr = "read the tables' row-level security, policies, constraints, triggers, columns' settings and indexes' storage options: %w"
 
 // InspectTableProperties reads the TableProperty facts of the tables of
 // the given schemas of the database q is connected to, sorted by key;
