@@ -194,8 +194,12 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		if err := importer.CheckBodies(ctx, conn, cat); err != nil {
 			return err
 		}
-	} else if err := importer.CheckSQLBodies(ctx, conn, cat); err != nil {
-		return err
+	} else {
+		notes, err := importer.CheckSQLBodies(ctx, conn, cat)
+		if err != nil {
+			return err
+		}
+		replayed = append(replayed, notes...)
 	}
 	res := importer.Convert(cat, importer.Options{Dir: filepath.ToSlash(filepath.Clean(o.dir)), Split: o.split,
 		DetectBehaviours: o.detect, Source: source, Findings: replayed})

@@ -1544,12 +1544,15 @@ func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(
 // against the catalogs when it is created, and which goes stale when a
 // table or column it names is renamed or dropped later — is created
 // again under a name of its own in pg_temp, in a transaction that is
-// rolled back. A role without the TEMP privilege on the database, or a
-// read-only server, cannot do that: then the rest are not checked. The
-// check resolves the body's names with the connection's search_path,
-// which may differ from the one the function is called with; a body
-// refused for that only gets created with the check off as well.
-func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
+// rolled back. The copy keeps the function's SET clauses, which
+// PostgreSQL applies while it checks the body, so a body resolves its
+// names with the function's own search_path where it sets one, else
+// with the connection's, which may differ from the one the function is
+// called with; a body refused for that only gets created with the check
+// off as well. A role without the TEMP privilege on the database, or a
+// read-only server, cannot create the copies: then none is checked, and
+// the finding returned says so and why.
+func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) ([]Finding, error) {
 	err := checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) {
 		if f.Kind != "f" && f.Kind != "p" {
 			return "", false
@@ -1557,9 +1560,12 @@ func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
 		return tempCopy(def)
 	})
 	if cannotCreate(err) {
-		return nil // no TEMP privilege, or a read-only server
+		var pgErr *pgconn.PgError
+		errors.As(err, &pgErr)
+		return []Finding{{Kind: "function bodies", Name: "(LANGUAGE sql)", Action: Skipped,
+			Why: fmt.Sprintf("the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (%s); a stale body is kept as it is, and the migration made from the specs stops at it on a new database; import as a role with the TEMP privilege on the database, on a server that is not read-only, to check them", pgErr.Message)}}, nil
 	}
-	return err
+	return nil, err
 }
 
 // cannotCreate reports whether err is the server's refusal to create

@@ -85,6 +85,8 @@ const (
 	NotImported = "not imported"
 	Changed     = "changed"
 	Detected    = "detected"
+	// Skipped is a check import could not run, and why.
+	Skipped = "skipped"
 )
 
 // File is one file import writes, relative to the project root.

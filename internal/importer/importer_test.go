@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -2342,5 +2343,63 @@ func TestFunctionTarget(t *testing.T) {
 		if got := functionTarget(stmt); got != want {
 			t.Errorf("functionTarget(%q) = %q, want %q", stmt, got, want)
 		}
+	}
+}
+
+// TestCheckSQLBodiesSearchPath checks LANGUAGE sql bodies that name a
+// table of a schema only their own SET search_path holds, as a function
+// kept out of the callers' search_path is written: one whose column is
+// still there is not reported stale, one whose column was renamed since
+// is. As a role without the TEMP privilege on the database, no body is
+// checked, and one finding says so and why, where the check used to be
+// skipped without a word.
+func TestCheckSQLBodiesSearchPath(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	pgtest.Exec(t, url,
+		"CREATE SCHEMA books",
+		"CREATE TABLE books.loan (id bigint PRIMARY KEY, a date, due date)",
+		"CREATE FUNCTION due_loans() RETURNS bigint LANGUAGE sql STABLE SET search_path = books AS 'SELECT count(*) FROM loan WHERE due < now()'",
+		"CREATE FUNCTION open_loans() RETURNS bigint LANGUAGE sql STABLE SET search_path = books, public AS 'SELECT count(*) FROM loan WHERE a IS NULL'",
+		"ALTER TABLE books.loan RENAME COLUMN a TO returned")
+	check := func(url string) (*Catalog, []Finding) {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		cat, err := Inspect(ctx, conn, "public")
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes, err := CheckSQLBodies(ctx, conn, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat, notes
+	}
+	bodyErrors := func(cat *Catalog) map[string]string {
+		out := map[string]string{}
+		for _, f := range cat.Functions {
+			out[f.Name] = f.BodyError
+		}
+		return out
+	}
+
+	cat, notes := check(url)
+	if got, want := bodyErrors(cat), map[string]string{"due_loans": "", "open_loans": `column "a" does not exist`}; !maps.Equal(got, want) {
+		t.Errorf("body errors %q, want %q", got, want)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes %q, want none", notes)
+	}
+
+	cat, notes = check(pgtest.AppURL(t, url))
+	if got, want := bodyErrors(cat), map[string]string{"due_loans": "", "open_loans": ""}; !maps.Equal(got, want) {
+		t.Errorf("as a role without TEMP: body errors %q, want %q", got, want)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0].String(), `function bodies (LANGUAGE sql): skipped: the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (permission denied to create temporary tables in database "`) {
+		t.Errorf("as a role without TEMP: notes %q, want one saying the check was skipped and why", notes)
 	}
 }
