@@ -602,6 +602,47 @@ func TestCheckDatabaseColumnSettings(t *testing.T) {
 	contains(t, "check after putting it back", out, "schema matches the migrations")
 }
 
+// TestCheckDatabaseInvalidIndex builds by hand, as a database made by
+// other means and then baselined may hold it, the unique index the specs
+// declare with CREATE UNIQUE INDEX CONCURRENTLY over duplicate rows: the
+// build fails and leaves the index invalid, unused by queries and
+// enforcing nothing. Atlas's inspection reads it as any other index, and
+// check --url said the schema matched; it is schema drift at the
+// index's position. Built again, check passes.
+func TestCheckDatabaseInvalidIndex(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: bigint, primary_key: true, identity: true}
+      email: text
+    indexes:
+      - {columns: [email], unique: true}
+`)
+	live := pgtest.URL(t)
+	migrateInit(t, dir, live)
+	pgtest.Exec(t, live,
+		"DROP INDEX users_email_key",
+		"INSERT INTO users (email) VALUES ('a@example.com'), ('a@example.com')")
+	conn, err := pgx.Connect(context.Background(), live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(context.Background(), "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)")
+	conn.Close(context.Background())
+	if err == nil {
+		t.Fatal("CREATE UNIQUE INDEX CONCURRENTLY over duplicates succeeded")
+	}
+	out, _ := mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the index invalid", out,
+		`schema/app.yaml:7:9: schema drift: index "users_email_key" on table "users" in `, ` (made outside them: INVALID (a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY that did not finish: queries do not use it))`,
+		"1 problem: 1 schema drift")
+
+	pgtest.Exec(t, live, "DELETE FROM users WHERE id = 2", "REINDEX INDEX users_email_key")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check after REINDEX", out, "schema matches the migrations")
+}
+
 // TestExtensionNotRelocatableMove declares an extension that is not
 // relocatable (xml2's control file says so) in another schema than the
 // migrations installed it in: migrate diff --dev-url refuses at the

@@ -15,9 +15,10 @@ import (
 // TRIGGER ALL no longer check it) and their comments; whether its
 // triggers fire; its persistence, replica identity and storage options;
 // its columns' statistics targets, storage, compression and options
-// (n_distinct), and its indexes' storage options (fillfactor; Atlas
-// compares a BRIN index's autosummarize and pages_per_range, and every
-// index's comment).
+// (n_distinct), and its indexes' validity (Atlas reads an index a
+// CREATE INDEX CONCURRENTLY left invalid as any other) and storage
+// options (fillfactor; Atlas compares a BRIN index's autosummarize and
+// pages_per_range, and every index's comment).
 type TableProperty struct {
 	// Table names the table like FoundObject.Key names objects: without
 	// its schema when it is in the database's current schema.
@@ -87,9 +88,10 @@ SELECT t.nspname, t.relname, 'column', a.attname, concat_ws(E'\t',
 FROM pg_attribute a JOIN t ON t.oid = a.attrelid JOIN pg_type y ON y.oid = a.atttypid
 WHERE a.attnum > 0 AND NOT a.attisdropped
 UNION ALL
-SELECT t.nspname, t.relname, 'index', i.relname, coalesce(
+SELECT t.nspname, t.relname, 'index', i.relname, concat_ws(E'\t',
+    CASE WHEN NOT x.indisvalid THEN 'INVALID (a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY that did not finish: queries do not use it)' END,
     (SELECT string_agg('storage option ' || o, E'\t' ORDER BY o) FROM unnest(i.reloptions) o
-     WHERE split_part(o, '=', 1) NOT IN ('autosummarize', 'pages_per_range')), '')
+     WHERE split_part(o, '=', 1) NOT IN ('autosummarize', 'pages_per_range')))
 FROM pg_index x JOIN t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid`
 
 // readPropertiesErr is the format of InspectTableProperties's errors.
