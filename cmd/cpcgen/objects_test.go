@@ -507,7 +507,8 @@ const auditedTenantSpec = `tables:
 // level security turned off and its policy dropped (hand-written SQL
 // then sees every tenant's rows), a permissive policy added, a foreign
 // key's triggers disabled (no longer enforced) or made deferrable, the
-// audit trigger disabled, a storage option set. Each is schema drift
+// audit trigger disabled, a storage option set, of the table and of its
+// TOAST table, replica identity using an index. Each is schema drift
 // at the table's position; put back, check passes again.
 func TestCheckDatabaseTableProperties(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
@@ -523,10 +524,12 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 		"CREATE POLICY everything ON notes USING (true)",
 		"ALTER TABLE notes DISABLE TRIGGER ALL",
 		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey DEFERRABLE",
-		"ALTER TABLE orgs SET (fillfactor = 50)")
+		"ALTER TABLE orgs SET (fillfactor = 50)",
+		"ALTER TABLE notes SET (toast.autovacuum_enabled = false)",
+		"ALTER TABLE notes REPLICA IDENTITY USING INDEX notes_pkey")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after changes by hand", out,
-		`schema/app.yaml:5:3: schema drift: table "notes" in `, ` differs from what its applied migrations make (undone outside them: row level security forced on the table's owner); make it again as `, `internal/appdb/schema.sql does, or make the change in a migration`,
+		`schema/app.yaml:5:3: schema drift: table "notes" in `, ` differs from what its applied migrations make (made outside them: REPLICA IDENTITY USING INDEX notes_pkey, storage option toast.autovacuum_enabled=false; undone outside them: row level security forced on the table's owner); make it again as `, `internal/appdb/schema.sql does, or make the change in a migration`,
 		`schema/app.yaml:5:3: schema drift: policy "cpcgen_tenant" on table "notes" is missing from `, `, though its applied migrations create it (AS PERMISSIVE FOR ALL TO PUBLIC USING (`,
 		`schema/app.yaml:5:3: schema drift: policy "everything" on table "notes" is in `, ` (AS PERMISSIVE FOR ALL TO PUBLIC USING (true)), though none of its applied migrations creates it`,
 		`schema drift: constraint "notes_org_id_fkey" on table "notes" in `, ` (made outside them: DEFERRABLE, triggers disabled (not enforced))`,
@@ -542,7 +545,9 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 		"DROP POLICY everything ON notes",
 		"ALTER TABLE notes ENABLE TRIGGER ALL",
 		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey NOT DEFERRABLE",
-		"ALTER TABLE orgs RESET (fillfactor)")
+		"ALTER TABLE orgs RESET (fillfactor)",
+		"ALTER TABLE notes RESET (toast.autovacuum_enabled)",
+		"ALTER TABLE notes REPLICA IDENTITY DEFAULT")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check with the policy still missing", out, `policy "cpcgen_tenant" on table "notes" is missing from `, "1 problem: 1 schema drift")
 	pgtest.Exec(t, live, "ALTER TABLE notes DISABLE ROW LEVEL SECURITY")

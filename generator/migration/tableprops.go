@@ -13,7 +13,8 @@ import (
 // to a tenant; whether its constraints are deferrable, validated and
 // enforced (a constraint's triggers disabled by ALTER TABLE … DISABLE
 // TRIGGER ALL no longer check it) and their comments; whether its
-// triggers fire; its persistence, replica identity and storage options;
+// triggers fire; its persistence, replica identity (with the index's
+// name) and storage options, its TOAST table's ("toast.…") among them;
 // its columns' statistics targets, storage, compression and options
 // (n_distinct), and its indexes' validity (Atlas reads an index a
 // CREATE INDEX CONCURRENTLY left invalid as any other) and storage
@@ -46,7 +47,8 @@ func (p *TableProperty) Key() string { return p.Kind + " " + p.Name + " on " + p
 // tablePropertiesCatalog reads, for the tables of the schemas $1, rows
 // of schema, table, kind, name and the facts joined by tabs.
 const tablePropertiesCatalog = `WITH t AS (
-  SELECT c.oid, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relpersistence, c.relreplident, c.reloptions
+  SELECT c.oid, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relpersistence, c.relreplident,
+    c.reloptions || ARRAY(SELECT 'toast.' || o FROM pg_class s, unnest(s.reloptions) o WHERE s.oid = c.reltoastrelid) AS reloptions
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -55,7 +57,7 @@ SELECT t.nspname, t.relname, 'table', '', concat_ws(E'\t',
     CASE WHEN t.relrowsecurity THEN 'row level security enabled' END,
     CASE WHEN t.relforcerowsecurity THEN 'row level security forced on the table''s owner' END,
     CASE WHEN t.relpersistence = 'u' THEN 'UNLOGGED' END,
-    CASE t.relreplident WHEN 'n' THEN 'REPLICA IDENTITY NOTHING' WHEN 'f' THEN 'REPLICA IDENTITY FULL' WHEN 'i' THEN 'REPLICA IDENTITY USING INDEX' END,
+    CASE t.relreplident WHEN 'n' THEN 'REPLICA IDENTITY NOTHING' WHEN 'f' THEN 'REPLICA IDENTITY FULL' WHEN 'i' THEN 'REPLICA IDENTITY USING INDEX ' || coalesce((SELECT quote_ident(i.relname) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = t.oid AND x.indisreplident), '') END,
     (SELECT string_agg('storage option ' || o, E'\t' ORDER BY o) FROM unnest(t.reloptions) o))
 FROM t
 UNION ALL
