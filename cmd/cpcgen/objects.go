@@ -185,7 +185,7 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 
 // propertyDrift compares the facts about tables that Atlas's inspection
 // leaves out (migration.TableProperty: row-level security, policies,
-// constraints deferrable, validated and enforced, their comments,
+// rules, constraints deferrable, validated and enforced, their comments,
 // triggers enabled, storage options, columns' statistics targets,
 // storage, compression and options, indexes' storage options) of the
 // live database (have) with those of the temporary database its applied
@@ -193,7 +193,8 @@ func objectDrift(c objectCheck) (ps []problem, notes []string) {
 // names a table one of them lacks). A difference is schema drift: a
 // policy missing, added or changed by hand, row-level security turned
 // off, a foreign key whose triggers were disabled, lets hand-written SQL
-// past what the migrations guarantee. Constraints, triggers, columns and
+// past what the migrations guarantee; a rule made by hand rewrites the
+// generated statements. Constraints, triggers, columns and
 // indexes that one database lacks are left to the table and object
 // comparisons. A column's or index's drift is at its spec position.
 func propertyDrift(pkg *ir.Package, where, root string, have, want []*migration.TableProperty) []problem {
@@ -238,9 +239,13 @@ func propertyDrift(pkg *ir.Package, where, root string, have, want []*migration.
 			msg = fmt.Sprintf("%s is missing from %s, though its applied migrations create it (%s): it was dropped outside the migrations, and row-level security no longer applies it; create it again as %s does", what, where, w.Facts[0], schemaFile)
 		case p.Kind == "policy" && w == nil:
 			msg = fmt.Sprintf("%s is in %s (%s), though none of its applied migrations creates it: it was made outside the migrations, and a permissive policy widens what hand-written SQL may read and write; drop it, or declare it in the specs and migrate", what, where, strings.Join(h.Facts, ""))
+		case p.Kind == "rule" && h == nil:
+			msg = fmt.Sprintf("%s is missing from %s, though its applied migrations create it (%s): it was dropped outside the migrations; create it again as %s does", what, where, w.Facts[0], schemaFile)
+		case p.Kind == "rule" && w == nil:
+			msg = fmt.Sprintf("%s is in %s (%s), though none of its applied migrations creates it: it was made outside the migrations, and it rewrites the statements on the table, generated ones too (a DO INSTEAD NOTHING rule makes them do nothing); drop it, or make it in a migration", what, where, h.Facts[0])
 		case h == nil || w == nil || slices.Equal(h.Facts, w.Facts):
 			continue
-		case p.Kind == "policy":
+		case p.Kind == "policy" || p.Kind == "rule":
 			msg = fmt.Sprintf("%s in %s is %s, but its applied migrations make it %s: it was changed outside the migrations; create it again as %s does", what, where, h.Facts[0], w.Facts[0], schemaFile)
 		default:
 			var parts []string

@@ -508,7 +508,8 @@ const auditedTenantSpec = `tables:
 // then sees every tenant's rows), a permissive policy added, a foreign
 // key's triggers disabled (no longer enforced) or made deferrable, the
 // audit trigger disabled, a storage option set, of the table and of its
-// TOAST table, replica identity using an index. Each is schema drift
+// TOAST table, replica identity using an index, a rule that makes
+// deletes do nothing. Each is schema drift
 // at the table's position; put back, check passes again.
 func TestCheckDatabaseTableProperties(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
@@ -526,7 +527,8 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey DEFERRABLE",
 		"ALTER TABLE orgs SET (fillfactor = 50)",
 		"ALTER TABLE notes SET (toast.autovacuum_enabled = false)",
-		"ALTER TABLE notes REPLICA IDENTITY USING INDEX notes_pkey")
+		"ALTER TABLE notes REPLICA IDENTITY USING INDEX notes_pkey",
+		"CREATE RULE keep AS ON DELETE TO orgs DO INSTEAD NOTHING")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after changes by hand", out,
 		`schema/app.yaml:5:3: schema drift: table "notes" in `, ` differs from what its applied migrations make (made outside them: REPLICA IDENTITY USING INDEX notes_pkey, storage option toast.autovacuum_enabled=false; undone outside them: row level security forced on the table's owner); make it again as `, `internal/appdb/schema.sql does, or make the change in a migration`,
@@ -535,7 +537,8 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 		`schema drift: constraint "notes_org_id_fkey" on table "notes" in `, ` (made outside them: DEFERRABLE, triggers disabled (not enforced))`,
 		`schema drift: trigger "cpcgen_audit" on table "notes" in `, ` (made outside them: disabled)`,
 		`schema/app.yaml:2:3: schema drift: table "orgs" in `, ` (made outside them: storage option fillfactor=50)`,
-		"6 problems: 6 schema drift")
+		`schema/app.yaml:2:3: schema drift: rule "keep" on table "orgs" is in `, ` (CREATE RULE keep AS ON DELETE TO public.orgs DO INSTEAD NOTHING), though none of its applied migrations creates it: it was made outside the migrations, and it rewrites the statements on the table, generated ones too (a DO INSTEAD NOTHING rule makes them do nothing); drop it, or make it in a migration`,
+		"7 problems: 7 schema drift")
 	if strings.Contains(out, "schema matches the migrations") {
 		t.Errorf("check says the schema matches:\n%s", out)
 	}
@@ -547,7 +550,8 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 		"ALTER TABLE notes ALTER CONSTRAINT notes_org_id_fkey NOT DEFERRABLE",
 		"ALTER TABLE orgs RESET (fillfactor)",
 		"ALTER TABLE notes RESET (toast.autovacuum_enabled)",
-		"ALTER TABLE notes REPLICA IDENTITY DEFAULT")
+		"ALTER TABLE notes REPLICA IDENTITY DEFAULT",
+		"DROP RULE keep ON orgs")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check with the policy still missing", out, `policy "cpcgen_tenant" on table "notes" is missing from `, "1 problem: 1 schema drift")
 	pgtest.Exec(t, live, "ALTER TABLE notes DISABLE ROW LEVEL SECURITY")
@@ -646,6 +650,49 @@ func TestCheckDatabaseInvalidIndex(t *testing.T) {
 	pgtest.Exec(t, live, "DELETE FROM users WHERE id = 2", "REINDEX INDEX users_email_key")
 	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check after REINDEX", out, "schema matches the migrations")
+}
+
+// TestCheckDatabaseRules compares the rules of a table whose migrations
+// make one (an sql object of kind other), in schema app as
+// docs/operations.md sets a database up: as the migrations make it,
+// check passes; disabled, replaced or dropped by hand, it is schema drift
+// naming both definitions, where check saw no rule at all.
+func TestCheckDatabaseRules(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  events:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      kind: text
+sql_objects:
+  - name: events_keep_rule
+    kind: other
+    depends_on: [events]
+    sql: CREATE RULE keep AS ON DELETE TO events WHERE old.kind = 'audit' DO INSTEAD NOTHING
+    drop: DROP RULE keep ON events
+`)
+	live := pgtest.URL(t)
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, `schema matches the migrations (schema "app")`)
+
+	pgtest.Exec(t, live, "ALTER TABLE app.events DISABLE RULE keep")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the rule disabled", out,
+		`schema/app.yaml:2:3: schema drift: rule "keep" on table "events" in `, ` is CREATE RULE keep AS ON DELETE TO app.events WHERE (old.kind = 'audit'::text) DO INSTEAD NOTHING (disabled), but its applied migrations make it CREATE RULE keep AS ON DELETE TO app.events WHERE (old.kind = 'audit'::text) DO INSTEAD NOTHING: it was changed outside the migrations`,
+		"1 problem: 1 schema drift")
+
+	pgtest.Exec(t, live, "DROP RULE keep ON app.events")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the rule dropped", out,
+		`schema/app.yaml:2:3: schema drift: rule "keep" on table "events" is missing from `, `, though its applied migrations create it (CREATE RULE keep AS ON DELETE TO app.events WHERE (old.kind = 'audit'::text) DO INSTEAD NOTHING): it was dropped outside the migrations`,
+		"1 problem: 1 schema drift")
+
+	pgtest.Exec(t, live, "CREATE RULE keep AS ON DELETE TO app.events WHERE old.kind = 'audit' DO INSTEAD NOTHING")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check with the rule made again", out, "schema matches the migrations")
 }
 
 // TestExtensionNotRelocatableMove declares an extension that is not

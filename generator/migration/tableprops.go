@@ -10,7 +10,9 @@ import (
 // TableProperty is a fact about a table of a database that Atlas's
 // inspection leaves out, as InspectTableProperties reads it: its
 // row-level security and its policies, which confine hand-written SQL
-// to a tenant; whether its constraints are deferrable, validated and
+// to a tenant; its rules, which rewrite the statements on it (a DO
+// INSTEAD NOTHING rule on DELETE makes every delete do nothing);
+// whether its constraints are deferrable, validated and
 // enforced (a constraint's triggers disabled by ALTER TABLE … DISABLE
 // TRIGGER ALL no longer check it) and their comments; whether its
 // triggers fire; its persistence, replica identity (with the index's
@@ -24,14 +26,15 @@ type TableProperty struct {
 	// Table names the table like FoundObject.Key names objects: without
 	// its schema when it is in the database's current schema.
 	Table string
-	// Kind is what the facts are of: "table", "policy", "constraint",
-	// "trigger", "column" or "index"; Name is the policy's,
-	// constraint's, trigger's, column's or index's name ("" for the
-	// table).
+	// Kind is what the facts are of: "table", "policy", "rule",
+	// "constraint", "trigger", "column" or "index"; Name is the
+	// policy's, rule's, constraint's, trigger's, column's or index's
+	// name ("" for the table).
 	Kind, Name string
 	// Facts are the item's facts, sorted, each a short phrase
 	// ("row level security enabled", "DEFERRABLE", "disabled"); a
-	// policy's is its definition as PostgreSQL prints it back. A
+	// policy's or rule's is its definition as PostgreSQL prints it back
+	// (a rule's with its enabled state when not the default). A
 	// column's name each setting with its value, the default too
 	// ("statistics target default", "compression lz4"), so that a
 	// difference names both; its storage is told from its type's
@@ -81,6 +84,10 @@ SELECT t.nspname, t.relname, 'trigger', g.tgname, CASE g.tgenabled WHEN 'D' THEN
 FROM pg_trigger g JOIN t ON t.oid = g.tgrelid
 WHERE NOT g.tgisinternal
 UNION ALL
+SELECT t.nspname, t.relname, 'rule', r.rulename, rtrim(regexp_replace(pg_get_ruledef(r.oid), E'\n\\s*', ' ', 'g'), ';')
+    || CASE r.ev_enabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled replica)' WHEN 'A' THEN ' (enabled always)' ELSE '' END
+FROM pg_rewrite r JOIN t ON t.oid = r.ev_class
+UNION ALL
 SELECT t.nspname, t.relname, 'column', a.attname, concat_ws(E'\t',
     'statistics target ' || CASE WHEN coalesce(a.attstattarget, -1) < 0 THEN 'default' ELSE a.attstattarget::text END,
     CASE WHEN a.attstorage = y.typstorage THEN 'storage as its type''s'
@@ -120,7 +127,7 @@ func InspectTableProperties(ctx context.Context, q Querier, schemas []string, cu
 		p := &TableProperty{Table: table, Kind: kind, Name: name}
 		switch {
 		case facts == "":
-		case kind == "policy":
+		case kind == "policy" || kind == "rule":
 			p.Facts = []string{facts} // one definition, tabs in its literals kept
 		default:
 			p.Facts = strings.Split(facts, "\t")
