@@ -562,10 +562,13 @@ func TestCheckDatabaseTableProperties(t *testing.T) {
 // TestCheckDatabaseColumnSettings changes by hand the settings of columns
 // and indexes that Atlas's inspection does not compare, and check --url
 // found nothing: a column's statistics target, storage, compression and
-// options (n_distinct), an index's fillfactor. Each is schema drift at
+// options (n_distinct), an identity column's sequence's CYCLE, maxvalue
+// and cache, an index's fillfactor. Each is schema drift at
 // the column's or index's position, naming both values. An index's
 // comment, which Atlas does compare, is reported once, by Atlas's
-// comparison. Put back, check passes again.
+// comparison. Put back, check passes again; an identity column's type
+// changed by hand, whose sequence's maxvalue follows, is reported once,
+// by Atlas's comparison.
 func TestCheckDatabaseColumnSettings(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	testfile.Write(t, dir, "schema/app.yaml", `tables:
@@ -588,14 +591,16 @@ func TestCheckDatabaseColumnSettings(t *testing.T) {
 		"ALTER TABLE docs ALTER COLUMN body SET COMPRESSION pglz",
 		"ALTER TABLE docs ALTER COLUMN title SET (n_distinct = 100)",
 		"ALTER INDEX docs_title_idx SET (fillfactor = 70)",
-		"COMMENT ON INDEX docs_title_idx IS 'by title'")
+		"COMMENT ON INDEX docs_title_idx IS 'by title'",
+		"ALTER TABLE docs ALTER COLUMN id SET CYCLE SET MAXVALUE 1000 SET CACHE 20")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after changes by hand", out,
 		`schema/app.yaml:6:7: schema drift: column "body" on table "docs" in `, ` differs from what its applied migrations make (made outside them: compression pglz, statistics target 500, storage EXTERNAL (its type's is EXTENDED); undone outside them: compression default, statistics target default, storage as its type's); make it again as `,
 		`schema/app.yaml:5:7: schema drift: column "title" on table "docs" in `, ` (made outside them: option n_distinct=100)`,
 		`schema/app.yaml:8:9: schema drift: index "docs_title_idx" on table "docs" in `, ` (made outside them: storage option fillfactor=70)`,
 		`change index "docs_title_idx" on "docs" would bring it back`,
-		"4 problems: 4 schema drift")
+		`schema/app.yaml:4:7: schema drift: column "id" on table "docs" in `, ` (made outside them: identity sequence CYCLE, identity sequence cache 20, identity sequence maxvalue 1000; undone outside them: identity sequence NO CYCLE, identity sequence cache 1, identity sequence maxvalue default)`,
+		"5 problems: 5 schema drift")
 	if strings.Contains(out, "comment 'by title'") {
 		t.Errorf("check reports the index's comment twice:\n%s", out)
 	}
@@ -606,7 +611,12 @@ func TestCheckDatabaseColumnSettings(t *testing.T) {
 		"ALTER TABLE docs ALTER COLUMN body SET COMPRESSION DEFAULT",
 		"ALTER TABLE docs ALTER COLUMN title RESET (n_distinct)",
 		"ALTER INDEX docs_title_idx RESET (fillfactor)",
-		"COMMENT ON INDEX docs_title_idx IS NULL")
+		"COMMENT ON INDEX docs_title_idx IS NULL",
+		"ALTER TABLE docs ALTER COLUMN id SET NO CYCLE SET NO MAXVALUE SET CACHE 1",
+		"ALTER TABLE docs ALTER COLUMN id TYPE integer")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the identity column's type changed", out, `alter column "docs"."id" (type integer → bigint) would bring it back`, "1 problem: 1 schema drift")
+	pgtest.Exec(t, live, "ALTER TABLE docs ALTER COLUMN id TYPE bigint")
 	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check after putting it back", out, "schema matches the migrations")
 }

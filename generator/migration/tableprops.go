@@ -18,7 +18,8 @@ import (
 // triggers fire; its persistence, replica identity (with the index's
 // name) and storage options, its TOAST table's ("toast.…") among them;
 // its columns' statistics targets, storage, compression and options
-// (n_distinct), and its indexes' validity (Atlas reads an index a
+// (n_distinct), an identity column's sequence's cache, CYCLE, minvalue
+// and maxvalue (Atlas compares its start and increment), and its indexes' validity (Atlas reads an index a
 // CREATE INDEX CONCURRENTLY left invalid as any other) and storage
 // options (fillfactor; Atlas compares a BRIN index's autosummarize and
 // pages_per_range, and every index's comment).
@@ -93,7 +94,14 @@ SELECT t.nspname, t.relname, 'column', a.attname, concat_ws(E'\t',
     CASE WHEN a.attstorage = y.typstorage THEN 'storage as its type''s'
       ELSE 'storage ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ' (its type''s is ' || CASE y.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ')' END,
     'compression ' || CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END,
-    (SELECT string_agg('option ' || o, E'\t' ORDER BY o) FROM unnest(a.attoptions) o))
+    (SELECT string_agg('option ' || o, E'\t' ORDER BY o) FROM unnest(a.attoptions) o),
+    (SELECT concat_ws(E'\t',
+        'identity sequence cache ' || s.seqcache,
+        CASE WHEN s.seqcycle THEN 'identity sequence CYCLE' ELSE 'identity sequence NO CYCLE' END,
+        'identity sequence minvalue ' || CASE WHEN s.seqmin = CASE WHEN s.seqincrement > 0 THEN 1 WHEN s.seqtypid = 'int2'::regtype THEN -32768 WHEN s.seqtypid = 'int4'::regtype THEN -2147483648 ELSE -9223372036854775808 END THEN 'default' ELSE s.seqmin::text END,
+        'identity sequence maxvalue ' || CASE WHEN s.seqmax = CASE WHEN s.seqincrement < 0 THEN -1 WHEN s.seqtypid = 'int2'::regtype THEN 32767 WHEN s.seqtypid = 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END THEN 'default' ELSE s.seqmax::text END)
+      FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid
+      WHERE a.attidentity <> '' AND d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'))
 FROM pg_attribute a JOIN t ON t.oid = a.attrelid JOIN pg_type y ON y.oid = a.atttypid
 WHERE a.attnum > 0 AND NOT a.attisdropped
 UNION ALL
