@@ -1511,13 +1511,16 @@ func appendRows[T any](r *reader, dst *[]T, fields func(*T) []any, query string,
 // the temporary database import replays DDL files into, never on a
 // database of the user's.
 func CheckBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) error {
-	return checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) { return def, f.Kind != "a" })
+	return checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) { return def, f.Kind != "a" }, nil)
 }
 
 // checkBodies sets BodyError on each function of cat of which the server
 // refuses a definition, as create gives it the statement to run for it
-// (false: none, the definition is not checked).
-func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(f *CatFunction, def string) (string, bool)) error {
+// (false: none, the definition is not checked). A refusal to create
+// anything (cannotCreate) stops it with that error, unless refused,
+// given the function and the error, takes it (true): then the
+// function is left unchecked.
+func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(f *CatFunction, def string) (string, bool), refused func(f *CatFunction, err error) bool) error {
 	for i := range cat.Functions {
 		f := &cat.Functions[i]
 		for _, def := range f.Defs {
@@ -1526,6 +1529,9 @@ func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(
 				continue
 			}
 			msg, err := bodyError(ctx, conn, stmt)
+			if err != nil && refused != nil && cannotCreate(err) && refused(f, err) {
+				break
+			}
 			if err != nil {
 				return fmt.Errorf("check the body of function %s: %w", f.Name, err)
 			}
@@ -1544,28 +1550,56 @@ func checkBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog, create func(
 // against the catalogs when it is created, and which goes stale when a
 // table or column it names is renamed or dropped later — is created
 // again under a name of its own in pg_temp, in a transaction that is
-// rolled back. The copy keeps the function's SET clauses, which
+// rolled back. The copy keeps the function's SET search_path, which
 // PostgreSQL applies while it checks the body, so a body resolves its
 // names with the function's own search_path where it sets one, else
 // with the connection's, which may differ from the one the function is
 // called with; a body refused for that only gets created with the check
-// off as well. A role without the TEMP privilege on the database, or a
-// read-only server, cannot create the copies: then none is checked, and
-// the finding returned says so and why.
+// off as well. The copy leaves out the function's other SET clauses,
+// which do not change what the body names and of which the role may not
+// be allowed to set some (log_statement is a superuser's). A role
+// without the TEMP privilege on the database, or a read-only server,
+// cannot create the copies: then none is checked, and the finding
+// returned says so and why. A copy the server refuses for another
+// reason (a type the role may not use) leaves that function unchecked,
+// with a finding of its own.
 func CheckSQLBodies(ctx context.Context, conn *pgx.Conn, cat *Catalog) ([]Finding, error) {
+	var notes []Finding
+	refused := func(f *CatFunction, err error) bool {
+		if len(notes) == 0 {
+			// Whether the role can create in pg_temp at all.
+			if _, perr := bodyError(ctx, conn, "CREATE FUNCTION pg_temp.cpcgen_body_check() RETURNS integer LANGUAGE sql AS 'SELECT 1'"); perr != nil {
+				return false
+			}
+		}
+		kind := "function"
+		if f.Kind == "p" {
+			kind = "procedure"
+		}
+		notes = append(notes, Finding{Kind: kind, Name: f.Name, Action: Skipped,
+			Why: fmt.Sprintf("its body was not checked: the server refused the copy in pg_temp the check creates (%s); if it went stale (names a table or column renamed or dropped since it was made), the migration made from the specs stops at it on a new database", pgMessage(err))})
+		return true
+	}
 	err := checkBodies(ctx, conn, cat, func(f *CatFunction, def string) (string, bool) {
 		if f.Kind != "f" && f.Kind != "p" {
 			return "", false
 		}
 		return tempCopy(def)
-	})
+	}, refused)
 	if cannotCreate(err) {
-		var pgErr *pgconn.PgError
-		errors.As(err, &pgErr)
 		return []Finding{{Kind: "function bodies", Name: "(LANGUAGE sql)", Action: Skipped,
-			Why: fmt.Sprintf("the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (%s); a stale body is kept as it is, and the migration made from the specs stops at it on a new database; import as a role with the TEMP privilege on the database, on a server that is not read-only, to check them", pgErr.Message)}}, nil
+			Why: fmt.Sprintf("the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (%s); a stale body is kept as it is, and the migration made from the specs stops at it on a new database; import as a role with the TEMP privilege on the database, on a server that is not read-only, to check them", pgMessage(err))}}, nil
 	}
-	return nil, err
+	return notes, err
+}
+
+// pgMessage is the server's message of err, or err's text.
+func pgMessage(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	return err.Error()
 }
 
 // cannotCreate reports whether err is the server's refusal to create
@@ -1585,7 +1619,7 @@ var (
 
 // tempCopy returns def, a LANGUAGE sql routine's CREATE OR REPLACE as
 // pg_get_functiondef prints it, made a CREATE of pg_temp.cpcgen_body_check
-// with the same arguments, result and body; false for another language,
+// with the same arguments, result, search_path and body; false for another language,
 // a BEGIN ATOMIC body (parsed, with its dependencies recorded: never
 // stale) or a definition it cannot read.
 func tempCopy(def string) (string, bool) {
@@ -1599,10 +1633,28 @@ func tempCopy(def string) (string, bool) {
 	}
 	for _, t := range toks[4:] {
 		if t.IsPunct("(") {
-			return "CREATE " + strings.ToUpper(toks[3].Text) + " pg_temp.cpcgen_body_check" + def[t.Off:], true
+			return "CREATE " + strings.ToUpper(toks[3].Text) + " pg_temp.cpcgen_body_check" + withoutSettings(def[t.Off:]), true
 		}
 	}
 	return "", false
+}
+
+// withoutSettings returns def, the rest of pg_get_functiondef's text
+// from the argument list on, without the lines of its SET clauses but
+// search_path's, which come one a line before the body's AS line.
+func withoutSettings(def string) string {
+	lines := strings.SplitAfter(def, "\n")
+	var b strings.Builder
+	for i, line := range lines {
+		if strings.HasPrefix(line, "AS ") {
+			b.WriteString(strings.Join(lines[i:], ""))
+			break
+		}
+		if !strings.HasPrefix(line, " SET ") || strings.HasPrefix(line, " SET search_path ") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 // bodyError returns the server's message refusing def with function

@@ -2315,14 +2315,15 @@ CREATE INDEX docs_v_plain ON docs USING gist (v);
 // TestTempCopy makes pg_get_functiondef's CREATE OR REPLACE of a
 // LANGUAGE sql routine a CREATE of the pg_temp copy CheckSQLBodies
 // checks: the name ends at the argument list's parenthesis, not at one
-// inside a quoted name; other languages and BEGIN ATOMIC bodies are
-// not copied.
+// inside a quoted name; of the SET clauses only search_path's is kept;
+// other languages and BEGIN ATOMIC bodies are not copied.
 func TestTempCopy(t *testing.T) {
 	for def, want := range map[string]string{
-		"CREATE OR REPLACE FUNCTION public.\"odd(name\"(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n": "CREATE FUNCTION pg_temp.cpcgen_body_check(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n",
-		"CREATE OR REPLACE PROCEDURE app.p()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n":                                  "CREATE PROCEDURE pg_temp.cpcgen_body_check()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n",
-		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE plpgsql\nAS $function$BEGIN RETURN 1; END$function$\n":      "",
-		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS bigint\n LANGUAGE sql\nBEGIN ATOMIC\n SELECT 1;\nEND\n":                        "",
+		"CREATE OR REPLACE FUNCTION public.\"odd(name\"(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n":                                        "CREATE FUNCTION pg_temp.cpcgen_body_check(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n",
+		"CREATE OR REPLACE PROCEDURE app.p()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n":                                                                         "CREATE PROCEDURE pg_temp.cpcgen_body_check()\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$\n",
+		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE sql\n SET search_path TO 'books'\n SET log_statement TO 'none'\nAS $function$SELECT 1$function$\n": "CREATE FUNCTION pg_temp.cpcgen_body_check()\n RETURNS integer\n LANGUAGE sql\n SET search_path TO 'books'\nAS $function$SELECT 1$function$\n",
+		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE plpgsql\nAS $function$BEGIN RETURN 1; END$function$\n":                                             "",
+		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS bigint\n LANGUAGE sql\nBEGIN ATOMIC\n SELECT 1;\nEND\n":                                                               "",
 	} {
 		got, ok := tempCopy(def)
 		if got != want || ok != (want != "") {
@@ -2352,17 +2353,26 @@ func TestFunctionTarget(t *testing.T) {
 // still there is not reported stale, one whose column was renamed since
 // is. As a role without the TEMP privilege on the database, no body is
 // checked, and one finding says so and why, where the check used to be
-// skipped without a word.
+// skipped without a word. Given TEMP, the role checks them all, a body
+// whose function sets log_statement (a superuser's parameter) too: its
+// copy, which kept every SET clause, was refused, and that refusal
+// stopped the check of every function after it. A function whose
+// argument type the role may not use is left unchecked with a finding
+// of its own, and the others are checked.
 func TestCheckSQLBodiesSearchPath(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
 	pgtest.Exec(t, url,
 		"CREATE SCHEMA books",
 		"CREATE TABLE books.loan (id bigint PRIMARY KEY, a date, due date)",
+		"CREATE TYPE secret AS (x int)",
+		"REVOKE USAGE ON TYPE secret FROM PUBLIC",
+		"CREATE FUNCTION a_secret(s secret) RETURNS int LANGUAGE sql AS 'SELECT (s).x'",
 		"CREATE FUNCTION due_loans() RETURNS bigint LANGUAGE sql STABLE SET search_path = books AS 'SELECT count(*) FROM loan WHERE due < now()'",
 		"CREATE FUNCTION open_loans() RETURNS bigint LANGUAGE sql STABLE SET search_path = books, public AS 'SELECT count(*) FROM loan WHERE a IS NULL'",
+		"CREATE FUNCTION quiet_loans() RETURNS bigint LANGUAGE sql STABLE SET log_statement = 'none' SET search_path = books AS 'SELECT count(*) FROM loan WHERE a IS NULL'",
 		"ALTER TABLE books.loan RENAME COLUMN a TO returned")
-	check := func(url string) (*Catalog, []Finding) {
+	check := func(url string) (map[string]string, []string) {
 		t.Helper()
 		conn, err := pgx.Connect(ctx, url)
 		if err != nil {
@@ -2377,29 +2387,43 @@ func TestCheckSQLBodiesSearchPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return cat, notes
-	}
-	bodyErrors := func(cat *Catalog) map[string]string {
-		out := map[string]string{}
+		bodyErrors := map[string]string{}
 		for _, f := range cat.Functions {
-			out[f.Name] = f.BodyError
+			bodyErrors[f.Name] = f.BodyError
 		}
-		return out
+		var lines []string
+		for _, n := range notes {
+			lines = append(lines, n.String())
+		}
+		return bodyErrors, lines
 	}
+	stale := `column "a" does not exist`
 
-	cat, notes := check(url)
-	if got, want := bodyErrors(cat), map[string]string{"due_loans": "", "open_loans": `column "a" does not exist`}; !maps.Equal(got, want) {
+	got, notes := check(url)
+	if want := map[string]string{"a_secret": "", "due_loans": "", "open_loans": stale, "quiet_loans": stale}; !maps.Equal(got, want) {
 		t.Errorf("body errors %q, want %q", got, want)
 	}
 	if len(notes) != 0 {
 		t.Errorf("notes %q, want none", notes)
 	}
 
-	cat, notes = check(pgtest.AppURL(t, url))
-	if got, want := bodyErrors(cat), map[string]string{"due_loans": "", "open_loans": ""}; !maps.Equal(got, want) {
+	app := pgtest.AppURL(t, url)
+	got, notes = check(app)
+	if want := map[string]string{"a_secret": "", "due_loans": "", "open_loans": "", "quiet_loans": ""}; !maps.Equal(got, want) {
 		t.Errorf("as a role without TEMP: body errors %q, want %q", got, want)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0].String(), `function bodies (LANGUAGE sql): skipped: the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (permission denied to create temporary tables in database "`) {
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], `function bodies (LANGUAGE sql): skipped: the check for bodies gone stale (naming a table or column renamed or dropped since the function was made) creates a copy of each function in pg_temp, which the server refused (permission denied to create temporary tables in database "`) {
 		t.Errorf("as a role without TEMP: notes %q, want one saying the check was skipped and why", notes)
+	}
+
+	pgtest.Exec(t, url,
+		"DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "+pgtest.AppRole+"', current_database()); END $$",
+		"GRANT USAGE ON SCHEMA books TO "+pgtest.AppRole)
+	got, notes = check(app)
+	if want := map[string]string{"a_secret": "", "due_loans": "", "open_loans": stale, "quiet_loans": stale}; !maps.Equal(got, want) {
+		t.Errorf("as a role with TEMP: body errors %q, want %q", got, want)
+	}
+	if want := []string{`function a_secret: skipped: its body was not checked: the server refused the copy in pg_temp the check creates (permission denied for type secret); if it went stale (names a table or column renamed or dropped since it was made), the migration made from the specs stops at it on a new database`}; !slices.Equal(notes, want) {
+		t.Errorf("as a role with TEMP: notes %q, want %q", notes, want)
 	}
 }
