@@ -624,8 +624,8 @@ func TestCheckDatabaseColumnSettings(t *testing.T) {
 // TestCheckDatabaseInvalidIndex builds by hand, as a database made by
 // other means and then baselined may hold it, the unique index the specs
 // declare with CREATE UNIQUE INDEX CONCURRENTLY over duplicate rows: the
-// build fails and leaves the index invalid, unused by queries and
-// enforcing nothing. Atlas's inspection reads it as any other index, and
+// build fails in its first phase and leaves the index invalid, unused
+// by queries and not even updated by writes. Atlas's inspection reads it as any other index, and
 // check --url said the schema matched; it is schema drift at the
 // index's position. Built again, check passes.
 func TestCheckDatabaseInvalidIndex(t *testing.T) {
