@@ -172,8 +172,12 @@ type CatColumn struct {
 	IdentitySeq SeqOptions
 	// IdentityComment is the comment of an identity column's sequence.
 	IdentityComment string
-	Generated       string // "" or "s" (STORED)
-	Comment         string
+	// IdentityUnlogged is set when an identity column's sequence is
+	// UNLOGGED (as its table's are, unless ALTER SEQUENCE set it
+	// otherwise).
+	IdentityUnlogged bool
+	Generated        string // "" or "s" (STORED)
+	Comment          string
 	// Collation is a collation other than the type's default, or "".
 	Collation string
 	// Sequence is the sequence the column owns: an identity column's, or
@@ -635,7 +639,7 @@ func (r *reader) columns() error {
 		return []any{&c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemExtension, &c.ElemCat, &c.Dims,
 			&c.NotNull, &c.Inherited, &c.Statistics, &c.Options, &c.Storage, &c.TypeStorage, &c.Compression, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUses,
 			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
-			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax, &c.IdentityComment}
+			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax, &c.IdentityComment, &c.IdentityUnlogged}
 	}, func(t *CatTable, c *CatColumn) {
 		t.Columns = append(t.Columns, c)
 	}, `
@@ -661,7 +665,8 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
   coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
   coalesce(sq.seqcycle, false),
   CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END,
-  coalesce(obj_description(sq.seqrelid, 'pg_class'), '')
+  coalesce(obj_description(sq.seqrelid, 'pg_class'), ''),
+  coalesce((SELECT s.relpersistence = 'u' FROM pg_class s WHERE s.oid = sq.seqrelid), false)
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
