@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -23,8 +24,9 @@ type sequenceDef struct {
 	inc, min, max, start  int64
 	cache                 int64
 	cycle, unlogged, temp bool
-	// ownedBy is the OWNED BY column, normalized (normSQL); "" for none.
-	ownedBy string
+	// ownedBy is the OWNED BY column, normalized (normSQL), and
+	// ownedByText as written; "" for none.
+	ownedBy, ownedByText string
 	// comments are the COMMENT ON statements after the CREATE SEQUENCE.
 	comments string
 }
@@ -192,7 +194,8 @@ func parseSequence(sql string) (s sequenceDef, ok bool) {
 			}
 			for i++; i+1 < len(toks) && toks[i].IsPunct(".") && toks[i+1].Ident() != ""; i += 2 {
 			}
-			s.ownedBy = normSQL(sql[toks[from].Off:toks[i-1].End()])
+			s.ownedByText = sql[toks[from].Off:toks[i-1].End()]
+			s.ownedBy = normSQL(s.ownedByText)
 		default:
 			return s, false
 		}
@@ -225,22 +228,21 @@ func parseSequence(sql string) (s sequenceDef, ok bool) {
 // alterSequence returns the statements that change the sequence of the
 // object o into that of n in place, keeping its value, and back, when
 // only its options (AS, INCREMENT, MINVALUE, MAXVALUE, START, CACHE,
-// CYCLE) or its comments differ: one ALTER SEQUENCE with the options
-// whose values differ (with AS, MINVALUE and MAXVALUE always, which
-// PostgreSQL would otherwise move to the new type's bounds where they
-// were the old type's), and the comments set or taken away when they
-// differ. START changes only what RESTART goes back to; the value is
-// never restarted. ok is false for any other change (its name or
-// schema, UNLOGGED or TEMP, OWNED BY, another statement after it), which
-// drops the sequence and creates it again. notes say, for the up and
-// the down statement, when it shrinks the sequence's range, that
-// PostgreSQL refuses it while the value is outside the new range; ""
-// otherwise.
+// CYCLE, OWNED BY), its persistence (UNLOGGED or not) or its comments
+// differ: one ALTER SEQUENCE with the options whose values differ (with
+// AS, MINVALUE and MAXVALUE always, which PostgreSQL would otherwise
+// move to the new type's bounds where they were the old type's), ALTER
+// SEQUENCE … SET LOGGED or SET UNLOGGED, and the comments set or taken
+// away when they differ. START changes only what RESTART goes back to;
+// the value is never restarted. ok is false for any other change (its
+// name or schema, TEMP, another statement after it), which drops the
+// sequence and creates it again. notes say, for the up and the down statement, when
+// it shrinks the sequence's range, that PostgreSQL refuses it while the
+// value is outside the new range; "" otherwise.
 func alterSequence(o, n *ir.Object) (up, down string, notes [2]string, ok bool) {
 	was, ok1 := parseSequence(o.Create)
 	now, ok2 := parseSequence(n.Create)
-	if !ok1 || !ok2 || normSQL(was.name) != normSQL(now.name) || was.temp || now.temp ||
-		was.unlogged != now.unlogged || was.ownedBy != now.ownedBy {
+	if !ok1 || !ok2 || normSQL(was.name) != normSQL(now.name) || was.temp || now.temp {
 		return "", "", notes, false
 	}
 	var upComments, downComments string
@@ -248,8 +250,8 @@ func alterSequence(o, n *ir.Object) (up, down string, notes [2]string, ok bool) 
 		upComments = uncomment(o.Create, n.Create) + now.comments
 		downComments = uncomment(n.Create, o.Create) + was.comments
 	}
-	up = joinStatements(sequenceChanges(was, now), upComments)
-	down = joinStatements(sequenceChanges(now, was), downComments)
+	up = joinStatements(sequenceChanges(was, now), persistenceChange(was, now), upComments)
+	down = joinStatements(sequenceChanges(now, was), persistenceChange(now, was), downComments)
 	if now.min > was.min || now.max < was.max {
 		notes[0] = fmt.Sprintf("PostgreSQL refuses it while the value is outside the new range, %d to %d", now.min, now.max)
 	}
@@ -312,8 +314,24 @@ func sequenceChanges(a, b sequenceDef) string {
 			opts = append(opts, "NO CYCLE")
 		}
 	}
+	if a.ownedBy != b.ownedBy {
+		opts = append(opts, "OWNED BY "+cmp.Or(b.ownedByText, "NONE"))
+	}
 	if len(opts) == 0 {
 		return ""
 	}
 	return "ALTER SEQUENCE " + b.name + " " + strings.Join(opts, " ")
+}
+
+// persistenceChange returns the ALTER SEQUENCE … SET LOGGED or SET
+// UNLOGGED statement from a to b, or "" when both are logged or both
+// UNLOGGED.
+func persistenceChange(a, b sequenceDef) string {
+	switch {
+	case a.unlogged == b.unlogged:
+		return ""
+	case b.unlogged:
+		return "ALTER SEQUENCE " + b.name + " SET UNLOGGED"
+	}
+	return "ALTER SEQUENCE " + b.name + " SET LOGGED"
 }

@@ -10,13 +10,13 @@ import (
 
 // sequencesOf describes every sequence of the database's public schema
 // as the catalog holds it, one line each: its options (pg_sequences),
-// the column owning it and its comment.
+// whether it is UNLOGGED, the column owning it and its comment.
 func sequencesOf(t *testing.T, db *testDB) string {
 	t.Helper()
 	var s string
 	err := db.pool.QueryRow(context.Background(), `
-SELECT coalesce(string_agg(format('%s: %s start %s min %s max %s increment %s cache %s cycle %s owned by %s comment %s',
-    s.sequencename, s.data_type, s.start_value, s.min_value, s.max_value, s.increment_by, s.cache_size, s.cycle,
+SELECT coalesce(string_agg(format('%s: %s start %s min %s max %s increment %s cache %s cycle %s unlogged %s owned by %s comment %s',
+    s.sequencename, s.data_type, s.start_value, s.min_value, s.max_value, s.increment_by, s.cache_size, s.cycle, c.relpersistence = 'u',
     coalesce((SELECT d.refobjid::regclass || '.' || a.attname FROM pg_depend d
               JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a'), '-'),
@@ -40,7 +40,7 @@ WHERE s.schemaname = 'public'`).Scan(&s)
 // (it was dropped and created again, starting over, and the column's
 // default with it).
 func TestSequenceAlteredInPlace(t *testing.T) {
-	for _, name := range []string{"objects_sequence_alter_options", "objects_sequence_alter_comment", "objects_sequence_alter_as"} {
+	for _, name := range []string{"objects_sequence_alter_options", "objects_sequence_alter_comment", "objects_sequence_alter_as", "objects_sequence_alter_persistence"} {
 		t.Run(name, func(t *testing.T) {
 			before, after := caseSpecs(t, filepath.Join("testdata", "migrations", name))
 			wantBefore, wantAfter := freshState(t, before, sequencesOf), freshState(t, after, sequencesOf)
