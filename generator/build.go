@@ -425,14 +425,11 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		}
 	}
 	for _, c := range t.Columns {
-		// A unique column has a constraint of its own unless it is the
-		// primary key by itself (a column of a composite key may be
-		// unique alone).
-		switch sc := b.columnSpec[c]; {
-		case c.Unique && !(c.PrimaryKey && len(t.PK) == 1):
+		// A unique column has a constraint of its own (the spec refuses
+		// unique: on the primary key by itself; a column of a composite
+		// key may be unique alone).
+		if c.Unique {
 			c.UniqueName = b.uniqueName(t, c)
-		case c.Unique && sc.UniqueName != "":
-			b.errs.Add(sc.Pos, "column %q: unique_name %q names no constraint: a column that is the primary key by itself gets no unique constraint of its own; remove unique_name, or keep such a constraint in sql_objects", sc.Name, sc.UniqueName)
 		}
 		if c.Check != "" {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")

@@ -325,6 +325,9 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	boolField("identity", &c.Identity)
 	boolField("serial", &c.Serial)
 	boolField("unique", &c.Unique)
+	if v, ok := f.get("unique"); ok {
+		c.UniquePos = v.key.pos
+	}
 	if v, ok := f.get("global"); ok {
 		c.Global, _ = p.boolean(v.value, "global")
 		c.GlobalPos = v.key.pos
@@ -1041,7 +1044,18 @@ func (p *parser) index(t *Table, n *node) *Index {
 // of those it lists alike, so the migrations and schema.sql would make
 // the table without it, and nothing would say so. A tenant table's keys
 // are left alone: the builder puts its tenant column first in some.
+// `unique: true` on the column that is the primary key by itself is
+// rejected on every table: the builder makes no constraint of it (on a
+// tenant table neither), so its name and sentinel would name nothing.
 func (p *parser) sameKeys(t *Table) {
+	if len(t.PrimaryKey) == 1 && t.PrimaryKey[0].Unique {
+		c := t.PrimaryKey[0]
+		drop := "unique:"
+		if c.UniqueName != "" {
+			drop = "unique: and unique_name:"
+		}
+		p.errs.Add(c.UniquePos, "column %q is the primary key by itself, which is unique already: unique: true would make no constraint of its own; drop %s", c.Name, drop)
+	}
 	if t.Tenant != nil {
 		return
 	}

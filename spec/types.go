@@ -298,9 +298,11 @@ type Column struct {
 	Serial bool
 	// Unique is set by `unique: true`: a single-column unique constraint.
 	// UniqueName is its name when unique_name: gives one, "" for
-	// PostgreSQL's default, <table>_<column>_key.
+	// PostgreSQL's default, <table>_<column>_key. UniquePos is where
+	// unique: is written.
 	Unique     bool
 	UniqueName string
+	UniquePos  Pos
 	// Global is set by `global: true` on a unique column of a tenant
 	// table: the column is unique across tenants, not within each
 	// tenant (the default). GlobalPos is where it was written.
