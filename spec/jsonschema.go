@@ -409,6 +409,7 @@ func specSchema() (*jsonSchema, []string) {
 		"depends_on":    jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it. Write the kind before a name that a table and an object, or two objects, share: \"table designers\", \"function designers\".", jsStr("")),
 		"before_tables": {Type: "boolean", Description: "Create the object before the tables and drop it after them, as sequences, domains and types are: a function a generated column, default or check calls (kinds function, procedure and other). It may then depend only on extensions and objects also created before the tables."},
 		"comment":       jsStr("What the object is for: the docs page and SQL COMMENT."),
+		"renamed_from":  {Type: "string", Pattern: `^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$`, Description: "A sequence's previous name, in the same schema (a migration hint): the migration renames it (ALTER SEQUENCE … RENAME TO), keeping its value."},
 	}, "name", "kind")
 	root := b.object("spec file", "A cpcgen spec file: extensions, enums, tables, queries and sql objects.", specFileKeys, map[string]*jsonSchema{
 		"extensions":  jsList("PostgreSQL extensions the schema needs, created before everything else (CREATE EXTENSION IF NOT EXISTS).", jsRef("extension")),

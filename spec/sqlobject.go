@@ -158,6 +158,9 @@ type SQLObject struct {
 	// expression calls the function), created before them like the
 	// kinds that are Early. See Early.
 	BeforeTables bool
+	// RenamedFrom is renamed_from: on a sequence, its previous name (name
+	// or schema.name, in the same schema), a migration hint.
+	RenamedFrom string
 	// DependsOn are what the object needs, resolved: depends_on: in the
 	// order written, then the dependencies cpcgen reads from the SQL (a
 	// trigger's table and function).
@@ -206,7 +209,7 @@ type Dependency struct {
 
 // The keys of an entry of sql_objects: and of an extension mapping.
 var (
-	sqlObjectKeys = []string{"name", "kind", "sql", "file", "drop", "depends_on", "before_tables", "comment"}
+	sqlObjectKeys = []string{"name", "kind", "sql", "file", "drop", "depends_on", "before_tables", "comment", "renamed_from"}
 	extensionKeys = []string{"name", "schema", "version"}
 )
 
@@ -392,6 +395,24 @@ func (p *parser) sqlObject(file string, n *node) {
 		if o.BeforeTables && o.Kind != nil && !o.Kind.BeforeTables {
 			p.errs.Add(v.key.pos, "%s: before_tables is for functions, procedures and objects of kind other that tables use; a %s is %s, so drop before_tables", what, o.Kind.Noun, earlyWhy(o.Kind))
 			valid = false
+		}
+	}
+	if v, ok := f.get("renamed_from"); ok {
+		if from, ok := p.objectName(v.value); ok {
+			schema := ""
+			if i := strings.IndexByte(from, '.'); i >= 0 {
+				schema = from[:i]
+			}
+			switch {
+			case o.Kind != nil && o.Kind.Name != "sequence":
+				p.errs.Add(v.key.pos, "%s: renamed_from is for sql objects of kind sequence, which a migration renames keeping their value; a %s is dropped and created again under its new name, so drop renamed_from", what, o.Kind.Noun)
+			case from == o.Name:
+				p.errs.Add(v.key.pos, "%s: renamed_from names the object itself; give its previous name, or drop renamed_from", what)
+			case schema != o.Schema:
+				p.errs.Add(v.key.pos, "%s: renamed_from %q is in another schema; a migration renames a sequence within its schema: move it with an sql object of kind other (ALTER SEQUENCE … SET SCHEMA), or drop renamed_from", what, from)
+			default:
+				o.RenamedFrom = from
+			}
 		}
 	}
 	aux := &objectAux{deps: p.dependsOn(f, what)}

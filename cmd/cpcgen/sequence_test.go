@@ -81,3 +81,44 @@ sql_objects:
 	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "1")
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
 }
+
+// TestSequenceRenamedDevURL renames a sequence the specs declare
+// (renamed_from:), which a column's default takes nextval of, planned
+// against a --dev-url database: the migration renames it (it was dropped
+// and created again, starting over), leaves the default alone (the
+// default holds the sequence; setting it again to the old name would
+// fail in the down migration), replays as planned, and its down
+// migration runs.
+func TestSequenceRenamedDevURL(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	spec := `tables:
+  tickets:
+    columns:
+      id: {type: bigint, primary_key: true, default: {sql: "nextval('ticket_no'::regclass)"}}
+      title: {type: text}
+sql_objects:
+  - name: ticket_no
+    kind: sequence
+    sql: CREATE SEQUENCE ticket_no CACHE 20
+`
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	spec = strings.NewReplacer("'ticket_no'", "'ticket_ids'", "name: ticket_no", "name: ticket_ids\n    renamed_from: ticket_no", "SEQUENCE ticket_no", "SEQUENCE ticket_ids").Replace(spec)
+	testfile.Write(t, dir, "schema/app.yaml", spec)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "rename", "--dev-url", dev)
+	up, err := os.ReadFile(filepath.Join(dir, "migrations", "000002_rename.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "the up migration", string(up), "ALTER SEQUENCE ticket_no RENAME TO ticket_ids;")
+	if strings.Contains(string(up), "DEFAULT") || strings.Contains(string(up), "DROP SEQUENCE") {
+		t.Errorf("the up migration sets the default again or drops the sequence:\n%s", up)
+	}
+	replayedAsPlanned(t, dir, live, dev)
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live, "1")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+}

@@ -131,6 +131,10 @@ type Object struct {
 	// tables it depends on (views): a change to those columns drops it
 	// before and creates it again after.
 	Rebuild bool `json:"rebuild,omitempty"`
+	// RenamedFrom is the previous name of a sequence (renamed_from:), a
+	// migration hint: the sequence is renamed, keeping its value, not
+	// dropped and created again. Not kept in the snapshot.
+	RenamedFrom string `json:"-"`
 	// Early is set for the kinds tables may use (sequences, domains,
 	// types, schemas): schema.sql, vet and migrations create them after
 	// the extensions and before the enums and tables, and drop them after

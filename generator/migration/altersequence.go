@@ -236,9 +236,10 @@ func parseSequence(sql string) (s sequenceDef, ok bool) {
 // away when they differ. START changes only what RESTART goes back to;
 // the value is never restarted. ok is false for any other change (its
 // name or schema, TEMP, another statement after it), which drops the
-// sequence and creates it again. notes say, for the up and the down statement, when
-// it shrinks the sequence's range, that PostgreSQL refuses it while the
-// value is outside the new range; "" otherwise.
+// sequence and creates it again; a rename is renamedSequence's. notes
+// say, for the up and the down statement, when it shrinks the
+// sequence's range, that PostgreSQL refuses it while the value is
+// outside the new range; "" otherwise.
 func alterSequence(o, n *ir.Object) (up, down string, notes [2]string, ok bool) {
 	was, ok1 := parseSequence(o.Create)
 	now, ok2 := parseSequence(n.Create)
@@ -252,13 +253,79 @@ func alterSequence(o, n *ir.Object) (up, down string, notes [2]string, ok bool) 
 	}
 	up = joinStatements(sequenceChanges(was, now), persistenceChange(was, now), upComments)
 	down = joinStatements(sequenceChanges(now, was), persistenceChange(now, was), downComments)
+	return up, down, rangeNotes(was, now), true
+}
+
+// rangeNotes are alterSequence's notes of a change from was to now.
+func rangeNotes(was, now sequenceDef) (notes [2]string) {
 	if now.min > was.min || now.max < was.max {
 		notes[0] = fmt.Sprintf("PostgreSQL refuses it while the value is outside the new range, %d to %d", now.min, now.max)
 	}
 	if was.min > now.min || was.max < now.max {
 		notes[1] = fmt.Sprintf("the down migration's statement fails while the value is outside the old range, %d to %d", was.min, was.max)
 	}
-	return up, down, notes, true
+	return notes
+}
+
+// sequenceRenames returns, by the key of each of the package's
+// sequences whose renamed_from names a sequence object after the last
+// migration (curObjs) that the package no longer declares, while no
+// object after the last migration has its key, that object, where
+// renamedSequence can rename it (else the old one is dropped and the
+// new one created, as without the hint).
+func sequenceRenames(pkg *ir.Package, curObjs []*ir.Object) map[string]*ir.Object {
+	cur := map[string]*ir.Object{}
+	for _, o := range curObjs {
+		cur[o.Key] = o
+	}
+	want := map[string]bool{}
+	for _, n := range pkg.Objects {
+		want[n.Key] = true
+	}
+	out := map[string]*ir.Object{}
+	for _, n := range pkg.Objects {
+		if n.Kind != "sequence" || n.RenamedFrom == "" || cur[n.Key] != nil {
+			continue
+		}
+		o := cur["sequence "+n.RenamedFrom]
+		if o == nil || o.Kind != "sequence" || want[o.Key] {
+			continue
+		}
+		if _, _, _, ok := renamedSequence(o, n); ok {
+			out[n.Key] = o
+		}
+	}
+	return out
+}
+
+// renamedSequence returns the statements that rename the sequence of the
+// object o to the name of n, whose renamed_from names o, and change it
+// in place as alterSequence does, keeping its value and what depends on
+// it (a column's default takes nextval of the sequence, not of its
+// name), and back: ALTER SEQUENCE … RENAME TO first, the options,
+// persistence and comments after it, the down migration's in the
+// reverse order. ok is false where alterSequence's would be (TEMP, a
+// statement other than COMMENT ON after it) and for another schema:
+// the sequence is then dropped and created again.
+func renamedSequence(o, n *ir.Object) (up, down string, notes [2]string, ok bool) {
+	was, ok1 := parseSequence(o.Create)
+	now, ok2 := parseSequence(n.Create)
+	if !ok1 || !ok2 || was.temp || now.temp || o.Schema != n.Schema {
+		return "", "", notes, false
+	}
+	local := func(name string) string { return name[strings.LastIndexByte(name, '.')+1:] }
+	renamed := was
+	renamed.name = now.name
+	var upComments, downComments string
+	if normSQL(strings.ReplaceAll(was.comments, was.name, now.name)) != normSQL(now.comments) {
+		upComments = cmp.Or(now.comments, "COMMENT ON SEQUENCE "+now.name+" IS NULL")
+		downComments = cmp.Or(was.comments, "COMMENT ON SEQUENCE "+was.name+" IS NULL")
+	}
+	up = joinStatements("ALTER SEQUENCE "+was.name+" RENAME TO "+local(n.Name),
+		sequenceChanges(renamed, now), persistenceChange(renamed, now), upComments)
+	down = joinStatements(sequenceChanges(now, renamed), persistenceChange(now, renamed),
+		"ALTER SEQUENCE "+now.name+" RENAME TO "+local(o.Name), downComments)
+	return up, down, rangeNotes(was, now), true
 }
 
 // joinNotes joins the notes alterSequence returns into the comment of

@@ -2,6 +2,7 @@ package migration
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -98,6 +99,71 @@ func TestAlterSequence(t *testing.T) {
 		}
 		if d := cmp.Diff([]any{tc.up, tc.down, tc.notes}, []any{up, down, notes}); ok && d != "" {
 			t.Errorf("alterSequence(%q, %q) (-want +got):\n%s", tc.from, tc.to, d)
+		}
+	}
+}
+
+// TestRenamedSequence: a sequence renamed_from another is renamed first
+// and changed after, back the other way; its comment, the same but for
+// the name, is not set again; another schema or a statement other than
+// COMMENT ON after it is no rename.
+func TestRenamedSequence(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		up, down string
+		ok       bool
+	}{
+		{"CREATE SEQUENCE a", "CREATE SEQUENCE b", "ALTER SEQUENCE a RENAME TO b", "ALTER SEQUENCE b RENAME TO a", true},
+		{"CREATE SEQUENCE a;\nCOMMENT ON SEQUENCE a IS 'x'", "CREATE UNLOGGED SEQUENCE b CACHE 5;\nCOMMENT ON SEQUENCE b IS 'x'",
+			"ALTER SEQUENCE a RENAME TO b;\nALTER SEQUENCE b CACHE 5;\nALTER SEQUENCE b SET UNLOGGED",
+			"ALTER SEQUENCE b CACHE 1;\nALTER SEQUENCE b SET LOGGED;\nALTER SEQUENCE b RENAME TO a", true},
+		{"CREATE SEQUENCE a;\nCOMMENT ON SEQUENCE a IS 'x'", "CREATE SEQUENCE b",
+			"ALTER SEQUENCE a RENAME TO b;\nCOMMENT ON SEQUENCE b IS NULL",
+			"ALTER SEQUENCE b RENAME TO a;\nCOMMENT ON SEQUENCE a IS 'x'", true},
+		{"CREATE SEQUENCE app.a", "CREATE SEQUENCE app.b", "ALTER SEQUENCE app.a RENAME TO b", "ALTER SEQUENCE app.b RENAME TO a", true},
+		{"CREATE SEQUENCE a", "CREATE SEQUENCE app.b", "", "", false},
+		{"CREATE SEQUENCE a", "CREATE SEQUENCE b;\nSELECT setval('b', 5)", "", "", false},
+	} {
+		name := func(sql string) (string, string) {
+			s, _ := parseSequence(sql)
+			schema, _, ok := strings.Cut(s.name, ".")
+			if !ok {
+				schema = ""
+			}
+			return s.name, schema
+		}
+		on, os := name(tc.from)
+		nn, ns := name(tc.to)
+		up, down, _, ok := renamedSequence(&ir.Object{Name: on, Schema: os, Create: tc.from}, &ir.Object{Name: nn, Schema: ns, Create: tc.to})
+		if ok != tc.ok {
+			t.Errorf("renamedSequence(%q, %q): ok %v, want %v", tc.from, tc.to, ok, tc.ok)
+			continue
+		}
+		if d := cmp.Diff([]string{tc.up, tc.down}, []string{up, down}); ok && d != "" {
+			t.Errorf("renamedSequence(%q, %q) (-want +got):\n%s", tc.from, tc.to, d)
+		}
+	}
+}
+
+// TestSequenceRenames: a rename is planned only when the sequence
+// renamed_from names is after the last migration, the package no longer
+// declares it, and the new name is not after the last migration yet.
+func TestSequenceRenames(t *testing.T) {
+	seq := func(name, from string) *ir.Object {
+		return &ir.Object{Key: "sequence " + name, Kind: "sequence", Name: name, RenamedFrom: from, Create: "CREATE SEQUENCE " + name}
+	}
+	for _, tc := range []struct {
+		cur, want []*ir.Object
+		renamed   bool
+	}{
+		{[]*ir.Object{seq("a", "")}, []*ir.Object{seq("b", "a")}, true},
+		{[]*ir.Object{seq("a", "")}, []*ir.Object{seq("b", "a"), seq("a", "")}, false},
+		{[]*ir.Object{seq("a", ""), seq("b", "")}, []*ir.Object{seq("b", "a")}, false},
+		{[]*ir.Object{seq("c", "")}, []*ir.Object{seq("b", "a")}, false},
+	} {
+		got := sequenceRenames(&ir.Package{Objects: tc.want}, tc.cur)
+		if (got["sequence b"] != nil) != tc.renamed {
+			t.Errorf("cur %d objects, want %d: renamed %v, want %v", len(tc.cur), len(tc.want), got["sequence b"] != nil, tc.renamed)
 		}
 	}
 }

@@ -163,6 +163,9 @@ type planOptions struct {
 	// partitions are the partitions the specs declare, by the name of
 	// their table.
 	partitions map[string][]string
+	// seqRenames are the sequences the migration renames, by the key of
+	// the package's object (see sequenceRenames).
+	seqRenames map[string]*ir.Object
 	// spec, when desired is the spec's schema as a database normalizes
 	// it (--dev-url), is the spec's own, and was, when current is the
 	// schema the migrations produce as that database has it, is the
@@ -280,6 +283,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	if pkg != nil && o.was != nil {
 		declaredSequences(pkg, current, desired, o.was)
 	}
+	renamedSequenceDefaults(pkg, current, desired, o.seqRenames)
 	AlignExtensionTypes(current, desired)
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
@@ -1268,6 +1272,40 @@ func declaredSequences(pkg *ir.Package, current, desired, was *schema.Schema) {
 			}
 			c.Type = &schema.ColumnType{Type: dc.Type.Type, Raw: dc.Type.Raw, Null: c.Type.Null}
 			c.Default = dc.Default
+		}
+	}
+}
+
+// renamedSequenceDefaults gives the columns of current whose default
+// takes nextval of a sequence the migration renames (renames, see
+// sequenceRenames) the default desired gives them where it is the same
+// but for the sequence's new name: the default holds the sequence, not
+// its name (regclass), so the rename changes it already, and an ALTER
+// COLUMN … SET DEFAULT naming the old name would fail in the down
+// migration, which runs before the sequence has its old name back.
+func renamedSequenceDefaults(pkg *ir.Package, current, desired *schema.Schema, renames map[string]*ir.Object) {
+	if len(renames) == 0 {
+		return
+	}
+	for _, n := range pkg.Objects {
+		was := renames[n.Key]
+		if was == nil {
+			continue
+		}
+		for _, ct := range current.Tables {
+			dt, ok := desired.Table(ct.Name)
+			if !ok {
+				continue
+			}
+			for _, c := range ct.Columns {
+				d := defaultSQL(c)
+				if !strings.Contains(d, "'"+was.Name+"'") {
+					continue
+				}
+				if dc, ok := dt.Column(c.Name); ok && defaultSQL(dc) == strings.ReplaceAll(d, "'"+was.Name+"'", "'"+n.Name+"'") {
+					c.Default = dc.Default
+				}
+			}
 		}
 	}
 }

@@ -325,6 +325,7 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 			}
 		}
 	}
+	o.seqRenames = sequenceRenames(pkg, dir.Objects)
 	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
 		return nil, err

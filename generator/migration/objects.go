@@ -54,6 +54,9 @@ type objectPlan struct {
 	// seqNotes holds, by key, what alterSequence notes of a sequence
 	// altered in place whose range shrinks, going up and going down.
 	seqNotes map[string][2]string
+	// renamed holds, by key, the object after the last migration that a
+	// sequence renamed in place (renamedSequence) was.
+	renamed map[string]*ir.Object
 }
 
 // planObjects adds to p the statements that bring the extensions and the
@@ -151,7 +154,10 @@ func planObjects(p *Planned, pkg *ir.Package, current *schema.Schema, curExts []
 				continue // written apart only
 			}
 			c = &Change{Cmd: a[0], Reverse: []string{a[1]}, Comment: "alter " + n.Title() + " in place: columns use it"}
-			if n.Kind == "sequence" {
+			switch was := op.renamed[n.Key]; {
+			case was != nil:
+				c.Comment = fmt.Sprintf("rename %s to %q, keeping its value", was.Title(), n.Name)
+			case n.Kind == "sequence":
 				c.Comment = "alter " + n.Title() + " in place, keeping its value"
 			}
 			createSum = append(createSum, c.Comment)
@@ -424,9 +430,14 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 	for _, o := range pkg.Objects {
 		want[o.Key] = o
 	}
-	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}, alter: map[string][2]string{}, seqNotes: map[string][2]string{}}
+	op := objectPlan{cur: cur, want: want, drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}, alter: map[string][2]string{}, seqNotes: map[string][2]string{}, renamed: map[string]*ir.Object{}}
+	renames := sequenceRenames(pkg, curObjs)
+	renamedAway := map[string]bool{}
+	for _, o := range renames {
+		renamedAway[o.Key] = true
+	}
 	for _, o := range curObjs {
-		if want[o.Key] == nil {
+		if want[o.Key] == nil && !renamedAway[o.Key] {
 			op.drop[o.Key] = true
 		}
 	}
@@ -435,12 +446,23 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 		delete(op.replace, key)
 		delete(op.alter, key)
 		delete(op.seqNotes, key)
+		if was := op.renamed[key]; was != nil {
+			// Not renamed after all: the old one goes.
+			op.drop[was.Key] = true
+			delete(op.renamed, key)
+		}
 		op.drop[key], op.create[key] = true, true
 		op.why[key] = why
 	}
 	for _, n := range pkg.Objects {
 		o := cur[n.Key]
 		switch {
+		case o == nil && renames[n.Key] != nil:
+			// Renamed (renamed_from:), it keeps its value, and what
+			// depends on it stays.
+			was := renames[n.Key]
+			up, down, notes, _ := renamedSequence(was, n)
+			op.alter[n.Key], op.seqNotes[n.Key], op.renamed[n.Key] = [2]string{up, down}, notes, was
 		case o == nil:
 			op.create[n.Key] = true
 		case o.Create != n.Create && n.Replace != "" && o.Replace != "" && o.Signature == n.Signature && o.Kind == n.Kind:

@@ -32,15 +32,16 @@ WHERE s.schemaname = 'public'`).Scan(&s)
 }
 
 // TestSequenceAlteredInPlace: the sequences of the objects_sequence_alter
-// cases, altered in place by the up migration, have the options, owner
-// and comment a new database created from the after spec gives them, and
+// cases and objects_sequence_rename, altered (and renamed) in place by the
+// up migration, have the name, options, persistence, owner and comment a
+// new database created from the after spec gives them, and
 // those of the before spec after the down migration; and the column
 // whose default takes nextval of ticket_no goes on numbering from the
-// value the sequence had, after the up migration and after the down
-// (it was dropped and created again, starting over, and the column's
+// value the sequence had, after the up migration, after the down and
+// after the up again (it was dropped and created again, starting over, and the column's
 // default with it).
 func TestSequenceAlteredInPlace(t *testing.T) {
-	for _, name := range []string{"objects_sequence_alter_options", "objects_sequence_alter_comment", "objects_sequence_alter_as", "objects_sequence_alter_persistence"} {
+	for _, name := range []string{"objects_sequence_alter_options", "objects_sequence_alter_comment", "objects_sequence_alter_as", "objects_sequence_alter_persistence", "objects_sequence_rename"} {
 		t.Run(name, func(t *testing.T) {
 			before, after := caseSpecs(t, filepath.Join("testdata", "migrations", name))
 			wantBefore, wantAfter := freshState(t, before, sequencesOf), freshState(t, after, sequencesOf)
@@ -73,7 +74,13 @@ func TestSequenceAlteredInPlace(t *testing.T) {
 				if _, err := conn.Exec(ctx, `DISCARD SEQUENCES`); err != nil {
 					t.Fatal(err)
 				}
-				if err := conn.QueryRow(ctx, `SELECT last_value, (SELECT increment_by FROM pg_sequences WHERE sequencename = 'ticket_no') FROM ticket_no`).Scan(&last, &inc); err != nil {
+				// The sequence the default takes nextval of, under the
+				// name it has now (objects_sequence_rename renames it).
+				var seq string
+				if err := conn.QueryRow(ctx, `SELECT (regexp_match(pg_get_expr(adbin, adrelid), $$nextval\('([^']+)'$$))[1] FROM pg_attrdef WHERE adrelid = 'tickets'::regclass`).Scan(&seq); err != nil {
+					t.Fatal(err)
+				}
+				if err := conn.QueryRow(ctx, `SELECT last_value, (SELECT increment_by FROM pg_sequences WHERE sequencename = $1) FROM `+seq, seq).Scan(&last, &inc); err != nil {
 					t.Fatal(err)
 				}
 				if err := conn.QueryRow(ctx, `INSERT INTO tickets (title) VALUES ('t') RETURNING id`).Scan(&id); err != nil {
@@ -101,6 +108,15 @@ func TestSequenceAlteredInPlace(t *testing.T) {
 			}
 			if id, last, inc := insert(); id != last+inc {
 				t.Errorf("after the down migration, the next ticket is %d, want %d: the sequence did not keep its value %d", id, last+inc, last)
+			}
+			if _, err := m.Up(ctx); err != nil {
+				t.Fatalf("up again: %v", err)
+			}
+			if d := cmp.Diff(wantAfter, sequencesOf(t, db)); d != "" {
+				t.Errorf("after the up migration again, the sequences differ from a new database's (-new +migrated):\n%s", d)
+			}
+			if id, last, inc := insert(); id != last+inc {
+				t.Errorf("after the up migration again, the next ticket is %d, want %d: the sequence did not keep its value %d", id, last+inc, last)
 			}
 		})
 	}
