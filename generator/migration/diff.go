@@ -791,12 +791,9 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 			delete(fills, t)
 			delete(restore, t)
 		}
-		cmd := c.Cmd
-		if _, ok := addedValue(cmd); ok && !strings.Contains(cmd, " ADD VALUE IF NOT EXISTS ") {
-			// The down migration cannot drop the value: applying the
-			// migration again after it must not stop at it.
-			cmd = strings.Replace(cmd, " ADD VALUE ", " ADD VALUE IF NOT EXISTS ", 1)
-		}
+		// The down migration cannot drop an added value: applying the
+		// migration again after it must not stop at it.
+		cmd := addValueIfNotExists(c.Cmd)
 		change := &Change{Cmd: cmd, Reverse: rev, Comment: c.Comment, Source: c.Source}
 		if mt, ok := c.Source.(*schema.ModifyTable); ok {
 			out = append(out, change)
@@ -1183,39 +1180,60 @@ func alterSerialSequence(table, column, typ string) string {
 }
 
 // addedValue returns the value (quoted) an ALTER TYPE … ADD VALUE
-// statement adds.
+// statement adds. It reads the statement's tokens, so that a type name
+// or a label holding the words ADD VALUE ("x ADD VALUE y", a RENAME
+// VALUE of 'a ADD VALUE b') is not taken for the clause.
 func addedValue(cmd string) (string, bool) {
-	if !strings.HasPrefix(cmd, "ALTER TYPE ") {
-		return "", false
-	}
-	_, after, ok := strings.Cut(cmd, " ADD VALUE ")
+	toks, at, ok := addValueClause(cmd)
 	if !ok {
 		return "", false
 	}
-	after = strings.TrimPrefix(after, "IF NOT EXISTS ")
-	if strings.HasPrefix(after, "'") {
-		// The whole literal, which may hold spaces ('not fine') and
-		// doubled quotes ('it''s').
-		for i := 1; i < len(after); i++ {
-			if after[i] != '\'' {
-				continue
-			}
-			if i+1 < len(after) && after[i+1] == '\'' {
-				i++
-				continue
-			}
-			return after[:i+1], true
-		}
+	i := at + 2
+	if i+2 < len(toks) && toks[i].Is("IF") && toks[i+1].Is("NOT") && toks[i+2].Is("EXISTS") {
+		i += 3
 	}
-	if f := strings.Fields(after); len(f) > 0 {
-		return f[0], true
+	if i >= len(toks) || toks[i].Kind != sqllex.String {
+		return "", false
 	}
-	return "", false
+	return toks[i].Text, true
+}
+
+// addValueClause returns the tokens of cmd and the index of ADD in its
+// ADD VALUE clause when cmd is ALTER TYPE name ADD VALUE …; ok is false
+// for every other statement.
+func addValueClause(cmd string) (toks []sqllex.Tok, at int, ok bool) {
+	toks, err := sqllex.Lex(cmd)
+	if err != nil || len(toks) < 3 || !toks[0].Is("ALTER") || !toks[1].Is("TYPE") {
+		return nil, 0, false
+	}
+	// The name, possibly qualified: name tokens joined by dots.
+	at = 2
+	for at+1 < len(toks) && toks[at+1].IsPunct(".") {
+		at += 2
+	}
+	at++
+	if at+1 >= len(toks) || !toks[at].Is("ADD") || !toks[at+1].Is("VALUE") {
+		return nil, 0, false
+	}
+	return toks, at, true
+}
+
+// addValueIfNotExists writes the ADD VALUE clause of an ALTER TYPE as
+// ADD VALUE IF NOT EXISTS, so that running the statement again over a
+// value already there does nothing; every other statement, and one that
+// says IF NOT EXISTS already, is returned as it is.
+func addValueIfNotExists(cmd string) string {
+	toks, at, ok := addValueClause(cmd)
+	if !ok || at+2 < len(toks) && toks[at+2].Is("IF") {
+		return cmd
+	}
+	end := toks[at+1].End()
+	return cmd[:end] + " IF NOT EXISTS" + cmd[end:]
 }
 
 // irreversibleReason explains a statement Atlas could not reverse.
 func irreversibleReason(c *Change) string {
-	if strings.Contains(c.Cmd, " ADD VALUE ") {
+	if _, _, ok := addValueClause(c.Cmd); ok {
 		return c.Cmd + " cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration"
 	}
 	return c.Comment + ": no reverse statement"

@@ -37,3 +37,31 @@ func TestEnumOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAddedValue reads the ADD VALUE clause of an ALTER TYPE from its
+// tokens: the words ADD VALUE inside a quoted type name or a label are
+// not the clause. Split at the first " ADD VALUE " of the text, the
+// type "x ADD VALUE y" gave the value y" and IF NOT EXISTS went into
+// its name, and a RENAME VALUE of 'x ADD VALUE y' counted as an added
+// value and had its label rewritten.
+func TestAddedValue(t *testing.T) {
+	for _, c := range []struct {
+		cmd, value, ifNotExists string
+	}{
+		{`ALTER TYPE "mood" ADD VALUE 'ok'`, `'ok'`, `ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'ok'`},
+		{`ALTER TYPE "x ADD VALUE y" ADD VALUE 'b'`, `'b'`, `ALTER TYPE "x ADD VALUE y" ADD VALUE IF NOT EXISTS 'b'`},
+		{`ALTER TYPE "s"."x ADD VALUE y" ADD VALUE 'it''s fine' BEFORE 'b'`, `'it''s fine'`, `ALTER TYPE "s"."x ADD VALUE y" ADD VALUE IF NOT EXISTS 'it''s fine' BEFORE 'b'`},
+		{`ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'a ADD VALUE b'`, `'a ADD VALUE b'`, `ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'a ADD VALUE b'`},
+		{`ALTER TYPE "mood" RENAME VALUE 'x ADD VALUE y' TO 'z'`, "", `ALTER TYPE "mood" RENAME VALUE 'x ADD VALUE y' TO 'z'`},
+		{`ALTER TYPE "x ADD VALUE y" RENAME TO "z"`, "", `ALTER TYPE "x ADD VALUE y" RENAME TO "z"`},
+		{`COMMENT ON TYPE "mood" IS ' ADD VALUE '`, "", `COMMENT ON TYPE "mood" IS ' ADD VALUE '`},
+	} {
+		value, ok := addedValue(c.cmd)
+		if value != c.value || ok != (c.value != "") {
+			t.Errorf("addedValue(%s) = %q, %v; want %q", c.cmd, value, ok, c.value)
+		}
+		if got := addValueIfNotExists(c.cmd); got != c.ifNotExists {
+			t.Errorf("addValueIfNotExists(%s) =\n%s\nwant\n%s", c.cmd, got, c.ifNotExists)
+		}
+	}
+}
