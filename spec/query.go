@@ -10,6 +10,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/filterop"
+	"github.com/cpcgen/cpcgen/internal/sqllex"
 )
 
 // FilterOps are the names of the operators of a structured query's
@@ -739,13 +740,18 @@ func (p *parser) blockIndent(file string, line int) (int, bool) {
 }
 
 // gluedParam reports whether sql holds @name right after an operator
-// character, where RewriteParams reads the @ as part of the operator.
+// character, where RewriteParams reads the @ as part of the operator. It
+// reads sqllex tokens as RewriteParams does, so that '<@name' in a
+// string constant, a quoted identifier or a comment is no such use.
 func gluedParam(sql, name string) bool {
-	for i := 1; i < len(sql); i++ {
-		if sql[i] == '@' && strings.ContainsRune(operatorChars, rune(sql[i-1])) && strings.HasPrefix(sql[i+1:], name) {
-			if end := i + 1 + len(name); end == len(sql) || !isIdentByte(sql[end]) {
-				return true
-			}
+	toks, _ := sqllex.Lex(sql)
+	for i, t := range toks {
+		if !t.IsPunct("@") || t.Off == 0 || !strings.ContainsRune(operatorChars, rune(sql[t.Off-1])) ||
+			i+1 >= len(toks) || toks[i+1].Kind != sqllex.Word || toks[i+1].Off != t.End() {
+			continue
+		}
+		if word, _, _ := strings.Cut(toks[i+1].Text, "$"); word == name {
+			return true
 		}
 	}
 	return false

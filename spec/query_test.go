@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -270,5 +271,36 @@ func TestCacheOptionErrors(t *testing.T) {
 			_, err := parseOne(t, tc.src)
 			checkErrors(t, err, tc.want...)
 		})
+	}
+}
+
+// TestGluedParam: the hint that an @ right after an operator character
+// is part of the operator reads the query's tokens, so that the text of
+// a string constant, a quoted identifier or a comment gives no hint.
+func TestGluedParam(t *testing.T) {
+	for sql, want := range map[string]bool{
+		"SELECT 1 WHERE a<@id":        true,
+		"SELECT 1 WHERE a <@id":       true,
+		"SELECT 1 WHERE a-@id$x":      true,
+		"SELECT 1 WHERE a <@ id":      false,
+		"SELECT 1 WHERE a<@idx":       false,
+		"SELECT 1 WHERE a < @id":      false,
+		"SELECT '<@id'":               false,
+		`SELECT E'\'<@id'`:            false,
+		`SELECT "<@id"`:               false,
+		"SELECT $$ <@id $$":           false,
+		"SELECT 1 -- <@id\n":          false,
+		"SELECT 1 /* <@id */":         false,
+		"SELECT '<@id' WHERE a = @id": false,
+		"SELECT '<@id' WHERE a ~@id":  true,
+	} {
+		if got := gluedParam(sql, "id"); got != want {
+			t.Errorf("gluedParam(%q, id) = %v, want %v", sql, got, want)
+		}
+	}
+	_, err := parseOne(t, qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE name = ''<@id''', params: {id: uuid}, returns: exec}\n"))
+	checkErrors(t, err, `parameter "id" is declared but the SQL does not use @id`)
+	if strings.Contains(err.Error(), "operator character") {
+		t.Errorf("a string constant holding <@id gave the operator hint:\n%v", err)
 	}
 }
