@@ -171,3 +171,19 @@ func TestSortDeclines(t *testing.T) {
 		t.Error("an invalid foreign key was sorted: Atlas reports it")
 	}
 }
+
+// TestNullComment: a comment taken away is set to NULL, whatever the
+// text of the name; every other statement is kept.
+func TestNullComment(t *testing.T) {
+	for stmt, want := range map[string]string{
+		`COMMENT ON COLUMN "users"."login" IS ''`:         `COMMENT ON COLUMN "users"."login" IS NULL`,
+		`COMMENT ON TABLE "it's IS ''" IS ''`:             `COMMENT ON TABLE "it's IS ''" IS NULL`,
+		`COMMENT ON TABLE "users" IS 'People.'`:           `COMMENT ON TABLE "users" IS 'People.'`,
+		`COMMENT ON TABLE "users" IS ''''`:                `COMMENT ON TABLE "users" IS ''''`,
+		`ALTER TABLE "t" ALTER COLUMN "c" SET DEFAULT ''`: `ALTER TABLE "t" ALTER COLUMN "c" SET DEFAULT ''`,
+	} {
+		if got := nullComment(stmt); got != want {
+			t.Errorf("nullComment(%s) = %s, want %s", stmt, got, want)
+		}
+	}
+}

@@ -26,49 +26,49 @@ DROP FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log);
 -- reverse: create function "cpcgen_tenant"
 DROP FUNCTION cpcgen_tenant();
 -- reverse: set comment to column: "added_at" on table: "cpcgen_tenant_keys"
-COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS '';
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS NULL;
 -- reverse: set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
-COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS '';
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS NULL;
 -- reverse: set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
-COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS '';
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS NULL;
 -- reverse: set comment to column: "id" on table: "cpcgen_tenant_keys"
-COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS '';
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS NULL;
 -- reverse: set comment to table: "cpcgen_tenant_keys"
-COMMENT ON TABLE "cpcgen_tenant_keys" IS '';
+COMMENT ON TABLE "cpcgen_tenant_keys" IS NULL;
 -- reverse: create "cpcgen_tenant_keys" table
 DROP TABLE "cpcgen_tenant_keys";
 -- reverse: set comment to table: "cpcgen_audit_key"
-COMMENT ON TABLE "cpcgen_audit_key" IS '';
+COMMENT ON TABLE "cpcgen_audit_key" IS NULL;
 -- reverse: create "cpcgen_audit_key" table
 DROP TABLE "cpcgen_audit_key";
 -- reverse: set comment to table: "cpcgen_audit_head"
-COMMENT ON TABLE "cpcgen_audit_head" IS '';
+COMMENT ON TABLE "cpcgen_audit_head" IS NULL;
 -- reverse: create "cpcgen_audit_head" table
 DROP TABLE "cpcgen_audit_head";
 -- reverse: set comment to column: "hash" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."hash" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."hash" IS NULL;
 -- reverse: set comment to column: "seq" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."seq" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."seq" IS NULL;
 -- reverse: set comment to column: "tenant" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."tenant" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."tenant" IS NULL;
 -- reverse: set comment to column: "txid" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."txid" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."txid" IS NULL;
 -- reverse: set comment to column: "at" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."at" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."at" IS NULL;
 -- reverse: set comment to column: "new" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."new" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."new" IS NULL;
 -- reverse: set comment to column: "old" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."old" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."old" IS NULL;
 -- reverse: set comment to column: "actor" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."actor" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."actor" IS NULL;
 -- reverse: set comment to column: "action" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."action" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."action" IS NULL;
 -- reverse: set comment to column: "row_key" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."row_key" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."row_key" IS NULL;
 -- reverse: set comment to column: "table_name" on table: "cpcgen_audit_log"
-COMMENT ON COLUMN "cpcgen_audit_log"."table_name" IS '';
+COMMENT ON COLUMN "cpcgen_audit_log"."table_name" IS NULL;
 -- reverse: set comment to table: "cpcgen_audit_log"
-COMMENT ON TABLE "cpcgen_audit_log" IS '';
+COMMENT ON TABLE "cpcgen_audit_log" IS NULL;
 -- reverse: create index "cpcgen_audit_log_tenant_seq_key" to table: "cpcgen_audit_log"
 DROP INDEX "cpcgen_audit_log_tenant_seq_key";
 -- reverse: create index "cpcgen_audit_log_table_name_row_key_id_idx" to table: "cpcgen_audit_log"

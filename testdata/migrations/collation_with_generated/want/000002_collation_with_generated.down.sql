@@ -2,6 +2,6 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- reverse: set comment to table: "users"
-COMMENT ON TABLE "users" IS '';
+COMMENT ON TABLE "users" IS NULL;
 -- reverse: modify "users" table
 ALTER TABLE "users" ALTER COLUMN "email" TYPE text, DROP COLUMN "search", DROP COLUMN "low", ADD COLUMN "low" text NOT NULL GENERATED ALWAYS AS (lower(email)) STORED;

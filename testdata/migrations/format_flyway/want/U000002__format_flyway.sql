@@ -4,9 +4,9 @@
 -- cpcgen: irreversible: ALTER TYPE "currency" ADD VALUE IF NOT EXISTS 'GBP' cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration
 
 -- reverse: set comment to column: "note" on table: "transfers"
-COMMENT ON COLUMN "transfers"."note" IS '';
+COMMENT ON COLUMN "transfers"."note" IS NULL;
 -- reverse: set comment to table: "transfers"
-COMMENT ON TABLE "transfers" IS '';
+COMMENT ON TABLE "transfers" IS NULL;
 -- reverse: create index "transfers_from_id_at_key" to table: "transfers"
 DROP INDEX "transfers_from_id_at_key";
 -- reverse: create "transfers" table

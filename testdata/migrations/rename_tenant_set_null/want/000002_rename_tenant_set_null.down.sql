@@ -4,6 +4,6 @@
 -- reverse: rename constraint "users_team_id_fkey" of table "users" to "users_group_id_fkey"
 ALTER TABLE "users" RENAME CONSTRAINT "users_group_id_fkey" TO "users_team_id_fkey";
 -- reverse: set comment to table: "users"
-COMMENT ON TABLE "users" IS '';
+COMMENT ON TABLE "users" IS NULL;
 -- reverse: rename a column from "team_id" to "group_id"
 ALTER TABLE "users" RENAME COLUMN "group_id" TO "team_id";

@@ -1,0 +1,11 @@
+-- Migration 000002 rename_column_drop_comment, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename a column from "username" to "login"
+ALTER TABLE "users" RENAME COLUMN "username" TO "login";
+-- rename a column from "bio" to "about"
+ALTER TABLE "users" RENAME COLUMN "bio" TO "about";
+-- set comment to column: "login" on table: "users"
+COMMENT ON COLUMN "users"."login" IS NULL;
+-- set comment to column: "about" on table: "users"
+COMMENT ON COLUMN "users"."about" IS 'Shown on the profile page.';
