@@ -1,9 +1,11 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,17 +27,43 @@ func git(t *testing.T, dir string, mayFail bool, args ...string) string {
 }
 
 // twoBranches makes a project under git whose branches a and b each ran
-// migrate diff from the same base: both wrote a migration 000002. It
-// returns the project, merged: b merged into main after a, the
-// conflicts in atlas.sum and the snapshot resolved by taking main's side
-// and running migrate hash (what a developer does), the generated code
-// regenerated.
+// migrate diff from the same base: both wrote a migration 000002, a
+// adding table invoices (add_invoices), b table tags (add_tags). It
+// returns the project, merged as twoBranchesOf does.
 func twoBranches(t *testing.T) string {
+	t.Helper()
+	return twoBranchesOf(t, nil, "add_invoices", map[string]string{"schema/invoices.yaml": `tables:
+  invoices:
+    columns:
+      id:     {type: bigint, primary_key: true, identity: true}
+      amount: {type: "numeric(12,2)"}
+`}, "add_tags", map[string]string{"schema/tags.yaml": `tables:
+  tags:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      name: {type: text, unique: true}
+`})
+}
+
+// twoBranchesOf makes a project under git, the spec files base added
+// to newMigrationsProject's, whose branches a and b each wrote their
+// spec files and ran migrate diff from that base: both wrote a migration
+// 000002, named aName and bName. It returns the project, merged: b
+// merged into main after a, the conflicts in atlas.sum and the snapshot
+// resolved by taking main's side and running migrate hash (what a
+// developer does), the generated code regenerated.
+func twoBranchesOf(t *testing.T, base map[string]string, aName string, a map[string]string, bName string, b map[string]string) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Fatalf("the two-branch workflow needs git: %v", err)
 	}
 	dir := newMigrationsProject(t, "golang-migrate")
+	writeAll := func(files map[string]string) {
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			testfile.Write(t, dir, name, files[name])
+		}
+	}
+	writeAll(base)
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
 	git(t, dir, false, "init", "-q")
@@ -43,29 +71,19 @@ func twoBranches(t *testing.T) string {
 	git(t, dir, false, "commit", "-q", "-m", "base")
 
 	git(t, dir, false, "checkout", "-q", "-b", "a")
-	testfile.Write(t, dir, "schema/invoices.yaml", `tables:
-  invoices:
-    columns:
-      id:     {type: bigint, primary_key: true, identity: true}
-      amount: {type: "numeric(12,2)"}
-`)
+	writeAll(a)
 	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_invoices")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", aName)
 	git(t, dir, false, "add", "-A")
-	git(t, dir, false, "commit", "-q", "-m", "invoices")
+	git(t, dir, false, "commit", "-q", "-m", aName)
 
 	git(t, dir, false, "checkout", "-q", "main")
 	git(t, dir, false, "checkout", "-q", "-b", "b")
-	testfile.Write(t, dir, "schema/tags.yaml", `tables:
-  tags:
-    columns:
-      id:   {type: bigint, primary_key: true, identity: true}
-      name: {type: text, unique: true}
-`)
+	writeAll(b)
 	mustRun(t, 0, "-C", dir, "generate")
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_tags")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", bName)
 	git(t, dir, false, "add", "-A")
-	git(t, dir, false, "commit", "-q", "-m", "tags")
+	git(t, dir, false, "commit", "-q", "-m", bName)
 
 	git(t, dir, false, "checkout", "-q", "main")
 	git(t, dir, false, "merge", "-q", "a")
@@ -76,7 +94,7 @@ func twoBranches(t *testing.T) string {
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "hash")
 	git(t, dir, false, "add", "-A")
-	git(t, dir, false, "commit", "-q", "-m", "merge b")
+	git(t, dir, false, "commit", "-q", "-m", "merge "+bName)
 	return dir
 }
 
@@ -172,4 +190,51 @@ func TestRebaseDevURLObjects(t *testing.T) {
 	contains(t, "check after the rebase", out, "migrations cover the spec")
 	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again")
 	contains(t, "diff after the rebase", out, "no changes")
+}
+
+// TestRebaseDevURLEnums: two branches each change enums (a adds a value
+// to "state"; b adds a value to "level" and a new enum type "mood" with
+// a table over it); rebase --dev-url, which rebuilds the snapshot from
+// the replayed migrations without the merged snapshot's enums at hand,
+// keeps every enum the migrations made: check is green, a second diff
+// plans nothing, and the migrations apply and revert on PostgreSQL.
+func TestRebaseDevURLEnums(t *testing.T) {
+	const task = `tables:
+  tasks:
+    columns:
+      id:    {type: bigint, primary_key: true, identity: true}
+      state: {type: state}
+      level: {type: level}
+`
+	dir := twoBranchesOf(t, map[string]string{
+		"schema/state.yaml": "enums:\n  state: [new, done]\n" + task,
+		"schema/level.yaml": "enums:\n  level: [low, high]\n",
+	}, "add_held", map[string]string{
+		"schema/state.yaml": "enums:\n  state: [new, done, held]\n" + task,
+	}, "add_mood", map[string]string{
+		"schema/level.yaml": "enums:\n  level: [low, high, urgent]\n",
+		"schema/mood.yaml":  "enums:\n  mood: [calm, tense]\ntables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n      mood: {type: mood, default: calm}\n",
+	})
+	dev := pgtest.Current(t).AdminURL()
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "rebase", "add_mood", "--dev-url", dev)
+	contains(t, "rebase", out, "migrations/000002_add_mood.up.sql to 000003_add_mood.up.sql",
+		"migrations/cpcgen.snapshot.hcl from the migrations replayed")
+	if strings.Contains(out, "uncovered") {
+		t.Errorf("rebase found uncovered changes:\n%s", out)
+	}
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check after the rebase", out, "migrations cover the spec")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again")
+	contains(t, "diff after the rebase", out, "no changes")
+
+	url := pgtest.URL(t)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	contains(t, "apply", out, "applied 000002_add_held.up.sql", "applied 000003_add_mood.up.sql", "3 migration(s) applied")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", url, "--dev-url", dev)
+	contains(t, "check --url", out, "3 migration(s) applied, none pending, schema matches the migrations")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "down", "3", "--url", url)
+	contains(t, "migrate down", out, "3 migration(s) reverted")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	contains(t, "apply again", out, "3 migration(s) applied")
+	assertNoScratchDatabases(t, dev)
 }
