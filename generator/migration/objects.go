@@ -492,7 +492,7 @@ func decideObjects(pkg *ir.Package, curObjs []*ir.Object, changedTables, dropped
 		case o.Create != n.Create:
 			redo(n.Key, "its definition changed")
 		}
-		if op.replace[n.Key] && !o.Early && atomicBodyRE.MatchString(o.Create) {
+		if op.replace[n.Key] && !o.Early && sqllex.AtomicBody(o.Create) {
 			// PostgreSQL parses a BEGIN ATOMIC body when it is created,
 			// whatever check_function_bodies says, and the function then
 			// depends on what the body names: replaced back in the down
@@ -1114,7 +1114,7 @@ func eitherRE(a, b *regexp.Regexp) *regexp.Regexp {
 // is parsed whatever the setting; decideObjects drops and creates such a
 // function around the table changes instead.
 func unchecked(sql string) string {
-	if !sqlLanguageRE.MatchString(sql) || atomicBodyRE.MatchString(sql) || strings.Contains(sql, "check_function_bodies") {
+	if !sqlLanguageRE.MatchString(sql) || sqllex.AtomicBody(sql) || strings.Contains(sql, "check_function_bodies") {
 		return sql
 	}
 	return "SET check_function_bodies = off;\n" + sql + ";\nRESET check_function_bodies"
@@ -1123,11 +1123,6 @@ func unchecked(sql string) string {
 // sqlLanguageRE matches the SQL of a function or procedure whose body
 // PostgreSQL checks when it is created: LANGUAGE sql.
 var sqlLanguageRE = regexp.MustCompile(`(?is)\bLANGUAGE\s+'?sql\b`)
-
-// atomicBodyRE matches the SQL of a function or procedure with an SQL
-// standard body (BEGIN ATOMIC … END), which PostgreSQL parses when it is
-// created and which depends on the tables and columns it names.
-var atomicBodyRE = regexp.MustCompile(`(?is)\bBEGIN\s+ATOMIC\b`)
 
 // namedTable returns the first, in name order, of tables that the SQL
 // text sql names; "" for none.

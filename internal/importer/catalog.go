@@ -1615,12 +1615,9 @@ func cannotCreate(err error) bool {
 	return errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "25006")
 }
 
-// sqlStringBodyRE and atomicBodyRE match pg_get_functiondef's lines of
-// a LANGUAGE sql routine and of an SQL-standard body.
-var (
-	sqlStringBodyRE = regexp.MustCompile(`(?im)^\s*LANGUAGE\s+sql\s*$`)
-	atomicBodyRE    = regexp.MustCompile(`(?i)\bBEGIN\s+ATOMIC\b`)
-)
+// sqlStringBodyRE matches pg_get_functiondef's line of a LANGUAGE sql
+// routine.
+var sqlStringBodyRE = regexp.MustCompile(`(?im)^\s*LANGUAGE\s+sql\s*$`)
 
 // tempCopy returns def, a LANGUAGE sql routine's CREATE OR REPLACE as
 // pg_get_functiondef prints it, made a CREATE of pg_temp.cpcgen_body_check
@@ -1628,7 +1625,7 @@ var (
 // a BEGIN ATOMIC body (parsed, with its dependencies recorded: never
 // stale) or a definition it cannot read.
 func tempCopy(def string) (string, bool) {
-	if !sqlStringBodyRE.MatchString(def) || atomicBodyRE.MatchString(def) {
+	if !sqlStringBodyRE.MatchString(def) || sqllex.AtomicBody(def) {
 		return "", false
 	}
 	toks, err := sqllex.Lex(def)

@@ -2316,7 +2316,9 @@ CREATE INDEX docs_v_plain ON docs USING gist (v);
 // LANGUAGE sql routine a CREATE of the pg_temp copy CheckSQLBodies
 // checks: the name ends at the argument list's parenthesis, not at one
 // inside a quoted name; of the SET clauses only search_path's is kept;
-// other languages and BEGIN ATOMIC bodies are not copied.
+// other languages and BEGIN ATOMIC bodies are not copied, but a string
+// body holding the words BEGIN ATOMIC (in a string or a comment), which
+// the pattern match took for one, is.
 func TestTempCopy(t *testing.T) {
 	for def, want := range map[string]string{
 		"CREATE OR REPLACE FUNCTION public.\"odd(name\"(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n":                                        "CREATE FUNCTION pg_temp.cpcgen_body_check(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$SELECT a$function$\n",
@@ -2324,6 +2326,7 @@ func TestTempCopy(t *testing.T) {
 		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE sql\n SET search_path TO 'books'\n SET log_statement TO 'none'\nAS $function$SELECT 1$function$\n": "CREATE FUNCTION pg_temp.cpcgen_body_check()\n RETURNS integer\n LANGUAGE sql\n SET search_path TO 'books'\nAS $function$SELECT 1$function$\n",
 		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE plpgsql\nAS $function$BEGIN RETURN 1; END$function$\n":                                             "",
 		"CREATE OR REPLACE FUNCTION public.f()\n RETURNS bigint\n LANGUAGE sql\nBEGIN ATOMIC\n SELECT 1;\nEND\n":                                                               "",
+		"CREATE OR REPLACE FUNCTION public.\"begin atomic\"()\n RETURNS text\n LANGUAGE sql\nAS $function$SELECT 'BEGIN ATOMIC' -- BEGIN ATOMIC\n$function$\n":                 "CREATE FUNCTION pg_temp.cpcgen_body_check()\n RETURNS text\n LANGUAGE sql\nAS $function$SELECT 'BEGIN ATOMIC' -- BEGIN ATOMIC\n$function$\n",
 	} {
 		got, ok := tempCopy(def)
 		if got != want || ok != (want != "") {

@@ -4,7 +4,8 @@
 // the structure every reader of SQL in the module needs: the token
 // closing a parenthesis (Closing), the parts between top-level commas
 // or other separators (Split), the first top-level token of a kind
-// (Top) and statements split as psql splits them (Statements).
+// (Top), statements split as psql splits them (Statements) and whether
+// a routine has an SQL-standard body (AtomicBody).
 //
 //	toks, err := sqllex.Lex(`SELECT f(')', x); SELECT 2`)
 //	stmts := sqllex.Statements(toks)          // two statements

@@ -354,3 +354,20 @@ func Statements(toks []Tok) [][]Tok {
 	}
 	return out
 }
+
+// AtomicBody reports whether the SQL text src holds the keywords BEGIN
+// ATOMIC, one right after the other, outside strings, quoted identifiers
+// and comments: the SQL-standard body of a function or procedure, which
+// PostgreSQL parses when it creates the routine (whatever
+// check_function_bodies says) and which depends on what it names. The
+// words in a string body ('… -- BEGIN ATOMIC'), a comment or a name do
+// not count.
+func AtomicBody(src string) bool {
+	toks, _ := Lex(src)
+	for i := 1; i < len(toks); i++ {
+		if toks[i].Is("atomic") && toks[i-1].Is("begin") {
+			return true
+		}
+	}
+	return false
+}

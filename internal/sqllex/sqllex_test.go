@@ -186,3 +186,22 @@ func TestNameAt(t *testing.T) {
 		}
 	}
 }
+
+// TestAtomicBody finds BEGIN ATOMIC as two keywords in a row, not in
+// the text of a string, a comment or a name.
+func TestAtomicBody(t *testing.T) {
+	for src, want := range map[string]bool{
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END":               true,
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql\nbegin /* body */ atomic\nSELECT 1;\nEND": true,
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 -- BEGIN ATOMIC\n $$":      false,
+		"CREATE FUNCTION f() RETURNS text LANGUAGE sql AS 'SELECT ''BEGIN ATOMIC'''":            false,
+		"CREATE FUNCTION \"BEGIN ATOMIC\"() RETURNS int LANGUAGE sql AS 'SELECT 1'":             false,
+		"CREATE FUNCTION f() /* BEGIN ATOMIC */ RETURNS int LANGUAGE sql AS 'SELECT 1'":         false,
+		"CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$":         false,
+		"CREATE FUNCTION f(begin int, atomic int) RETURNS int LANGUAGE sql AS 'SELECT 1'":       false,
+	} {
+		if got := AtomicBody(src); got != want {
+			t.Errorf("AtomicBody(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
