@@ -307,14 +307,17 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, mc spec.Migr
 	if dir.HasSnapshot {
 		declared = dir.Snapshot
 	}
-	return replayFS(ctx, devURL, fsys, dir.Format, mc, pkg, dir.Objects, declared)
+	return replayFS(ctx, devURL, fsys, dir.Format, mc, pkg, dir.Objects, declared, false)
 }
 
 // replayFS is replay for the migrations of fsys, in the given format (a
 // nil fsys has none), which create the SQL objects objs and the tables
 // and enums of declared (their snapshot; nil when unknown), with the
-// project's migrations config mc.
-func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc spec.MigrationsConfig, pkg *ir.Package, objs []*ir.Object, declared *schema.Schema) (*schema.Schema, *schema.Schema, error) {
+// project's migrations config mc. With rebuild (rebase rebuilding the
+// snapshot, declared nil), objs are every object the migrations made,
+// and the enums their early objects make tell the objects' enums from
+// the specs' own.
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc spec.MigrationsConfig, pkg *ir.Package, objs []*ir.Object, declared *schema.Schema, rebuild bool) (*schema.Schema, *schema.Schema, error) {
 	table := mc.Table
 	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
 	if err != nil {
@@ -384,6 +387,25 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	// the specs now declare is created by the migration, after the
 	// object's drop.
 	made = made.without(declared)
+	if rebuild {
+		// Without the snapshot (rebase rebuilds it, and replays every
+		// migration), the enums the migrations' own early objects make
+		// are the objects', whatever the specs now say: one the specs
+		// now declare in their place is uncovered (a migration must
+		// create it after the object's drop), not taken as made; and
+		// one the specs' objects now make, which the migrations made
+		// as the specs' own, stays, to be dropped or renamed aside
+		// before the object creates it.
+		made.enums = nil
+		if early, _ := ir.SplitEarly(objs); len(early) > 0 {
+			_, objsMade, done, err := earlyDatabase(ctx, devURL, pkg, early, mc)
+			if err != nil {
+				return nil, nil, err
+			}
+			done()
+			made.enums = objsMade.enums
+		}
+	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {
 		if !migrate.RunnerTable(table, t.Name) && !slices.Contains(made.tables, t.Name) {
@@ -525,34 +547,11 @@ func declaresEnum(s *schema.Schema, name string) bool {
 // those make, which the schema returned leaves out. An error the engine
 // returns is wrapped with %w, with what they make.
 func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, pkg *ir.Package, early []*ir.Object, mc spec.MigrationsConfig) (*schema.Schema, earlyMade, error) {
-	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
+	db, made, done, err := earlyDatabase(ctx, devURL, pkg, early, mc)
 	if err != nil {
 		return nil, earlyMade{}, err
 	}
-	defer drop()
-	more, err := devSearchPath(ctx, devURL)
-	if err != nil {
-		return nil, earlyMade{}, err
-	}
-	scratch = publicSearchPath(scratch, more...)
-	db, err := atlasdb.Open(scratch)
-	if err != nil {
-		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
-	}
-	defer db.Close()
-	if err := createBeforeTables(ctx, db.DB, pkg.Extensions, nil); err != nil {
-		return nil, earlyMade{}, err
-	}
-	if err := runExternal(ctx, scratch, mc); err != nil {
-		return nil, earlyMade{}, fmt.Errorf("--dev-url: %w", err)
-	}
-	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
-		return nil, earlyMade{}, err
-	}
-	made, err := schemaMade(ctx, db.DB)
-	if err != nil {
-		return nil, earlyMade{}, err
-	}
+	defer done()
 	normalize := db.NormalizeSchema
 	if mc.External != "" || extensionSchemas(pkg.Extensions) {
 		// The engine's refuses a database with the external SQL's
@@ -565,6 +564,50 @@ func normalizeAfter(ctx context.Context, devURL string, desired *schema.Schema, 
 	}
 	normalized.Objects = withoutEnums(normalized.Objects, made.enums)
 	return normalized, made, nil
+}
+
+// earlyDatabase makes a temporary database on the server of devURL
+// where the extensions of pkg, the external SQL of mc and the objects
+// early are created, and returns it open, the tables and enums those
+// make, and the function that closes and drops it.
+func earlyDatabase(ctx context.Context, devURL string, pkg *ir.Package, early []*ir.Object, mc spec.MigrationsConfig) (*atlasdb.DB, earlyMade, func(), error) {
+	scratch, drop, err := scratchDatabase(ctx, devURL, "--dev-url")
+	if err != nil {
+		return nil, earlyMade{}, nil, err
+	}
+	more, err := devSearchPath(ctx, devURL)
+	if err != nil {
+		drop()
+		return nil, earlyMade{}, nil, err
+	}
+	scratch = publicSearchPath(scratch, more...)
+	db, err := atlasdb.Open(scratch)
+	if err != nil {
+		drop()
+		return nil, earlyMade{}, nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	done := func() {
+		db.Close()
+		drop()
+	}
+	if err := createBeforeTables(ctx, db.DB, pkg.Extensions, nil); err != nil {
+		done()
+		return nil, earlyMade{}, nil, err
+	}
+	if err := runExternal(ctx, scratch, mc); err != nil {
+		done()
+		return nil, earlyMade{}, nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
+		done()
+		return nil, earlyMade{}, nil, err
+	}
+	made, err := schemaMade(ctx, db.DB)
+	if err != nil {
+		done()
+		return nil, earlyMade{}, nil, err
+	}
+	return db, made, done, nil
 }
 
 // extensionSchemas reports whether an extension of exts is installed
@@ -1010,7 +1053,7 @@ check afterwards.`,
 							return nil, nil, err
 						}
 					}
-					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc, pkg, objs, nil)
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc, pkg, objs, nil, true)
 				}
 			}
 			res, err := migration.Rebase(pkg, dir, opts)

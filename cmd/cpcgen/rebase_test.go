@@ -238,3 +238,73 @@ func TestRebaseDevURLEnums(t *testing.T) {
 	contains(t, "apply again", out, "3 migration(s) applied")
 	assertNoScratchDatabases(t, dev)
 }
+
+// TestRebaseDevURLEarlyEnum: an enum passing between an object created
+// before the tables (as import keeps the enum a composite type uses)
+// and the specs' own, the specs changed and rebase --dev-url run before
+// migrate diff. Rebase had no snapshot to tell the object's enum from a
+// spec enum: it recorded the object's "mood" as a spec enum, reported
+// only the column as uncovered, and the next diff dropped the object
+// (and the enum with it) without creating the spec's "mood", so apply
+// failed. Now the enums of the migrations' own objects are left out
+// (and one the migrations made as a spec enum, which a spec object now
+// makes, kept): the diff after the rebase applies, up and down.
+func TestRebaseDevURLEarlyEnum(t *testing.T) {
+	const object = `sql_objects:
+  - name: mood
+    kind: other
+    before_tables: true
+    sql: CREATE TYPE mood AS ENUM ('happy', 'sad')
+    drop: DROP TYPE mood
+  - name: feeling
+    kind: type
+    depends_on: [mood]
+    sql: CREATE TYPE feeling AS (m mood, strength integer)
+
+tables:
+  notes:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      body: text
+`
+	const specEnum = `enums:
+  mood: [happy, sad]
+
+tables:
+  notes:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      body: text
+      mood: {type: mood, nullable: true}
+`
+	for _, c := range []struct {
+		name, from, to string
+		uncovered      []string
+	}{
+		{"object to spec enum", object, specEnum, []string{`uncovered: create enum type "mood"`, `uncovered: add column "notes"."mood"`}},
+		{"spec enum to object", specEnum, object, []string{`uncovered: drop enum type "mood"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newMigrationsProject(t, "golang-migrate")
+			testfile.Write(t, dir, "schema/app.yaml", c.from)
+			mustRun(t, 0, "-C", dir, "generate")
+			mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+			testfile.Write(t, dir, "schema/app.yaml", c.to)
+			mustRun(t, 0, "-C", dir, "generate")
+			dev := pgtest.Current(t).AdminURL()
+			out, _ := mustRun(t, 0, "-C", dir, "migrate", "rebase", "init", "--dev-url", dev)
+			contains(t, "rebase", out, c.uncovered...)
+			mustRun(t, 0, "-C", dir, "migrate", "diff", "change", "--allow-destructive", "--allow-breaking")
+			out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again")
+			contains(t, "second diff", out, "no changes")
+			url := pgtest.URL(t)
+			out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+			contains(t, "apply", out, "2 migration(s) applied")
+			out, _ = mustRun(t, 0, "-C", dir, "check", "--url", url, "--dev-url", dev)
+			contains(t, "check --url", out, "schema matches the migrations")
+			out, _ = mustRun(t, 0, "-C", dir, "migrate", "down", "2", "--url", url)
+			contains(t, "migrate down", out, "2 migration(s) reverted")
+			assertNoScratchDatabases(t, dev)
+		})
+	}
+}
