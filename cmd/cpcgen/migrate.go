@@ -339,7 +339,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format string, mc 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := createBeforeTables(ctx, sdb.DB, pkg.Extensions, nil); err != nil {
+	if err := createBeforeTables(ctx, sdb.DB, pkg.Extensions, nil, mc); err != nil {
 		return nil, nil, err
 	}
 	desired := sqlschema.AtlasSchema(pkg)
@@ -590,7 +590,7 @@ func earlyDatabase(ctx context.Context, devURL string, pkg *ir.Package, early []
 		db.Close()
 		drop()
 	}
-	if err := createBeforeTables(ctx, db.DB, pkg.Extensions, nil); err != nil {
+	if err := createBeforeTables(ctx, db.DB, pkg.Extensions, nil, mc); err != nil {
 		done()
 		return nil, earlyMade{}, nil, err
 	}
@@ -598,7 +598,7 @@ func earlyDatabase(ctx context.Context, devURL string, pkg *ir.Package, early []
 		done()
 		return nil, earlyMade{}, nil, fmt.Errorf("--dev-url: %w", err)
 	}
-	if err := createBeforeTables(ctx, db.DB, nil, early); err != nil {
+	if err := createBeforeTables(ctx, db.DB, nil, early, mc); err != nil {
 		done()
 		return nil, earlyMade{}, nil, err
 	}
@@ -743,8 +743,10 @@ func dropExtensionsBut(ctx context.Context, db *sql.DB, exts []*ir.Extension, ha
 }
 
 // createBeforeTables creates the extensions exts, then the objects
-// early, in order, in the database db.
-func createBeforeTables(ctx context.Context, db *sql.DB, exts []*ir.Extension, early []*ir.Object) error {
+// early, in order, in the database db. An object naming a schema the
+// database lacks (a composite type with an attribute of another schema's
+// type) points at migrations.external of mc.
+func createBeforeTables(ctx context.Context, db *sql.DB, exts []*ir.Extension, early []*ir.Object, mc spec.MigrationsConfig) error {
 	for _, e := range exts {
 		if _, err := db.ExecContext(ctx, e.Create()); err != nil {
 			return fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
@@ -752,7 +754,7 @@ func createBeforeTables(ctx context.Context, db *sql.DB, exts []*ir.Extension, e
 	}
 	for _, o := range early {
 		if _, err := db.ExecContext(ctx, o.Create); err != nil {
-			return fmt.Errorf("--dev-url: create %s, which the tables may use: %w", o.Title(), err)
+			return fmt.Errorf("--dev-url: create %s, which the tables may use: %w%s", o.Title(), err, externalHint(err, mc))
 		}
 	}
 	return nil

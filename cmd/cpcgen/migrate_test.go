@@ -597,6 +597,33 @@ sql_objects:
 	}
 }
 
+// TestMigrationsExternalType: an sql object of kind type created before
+// the tables whose attribute is of another schema's type (CREATE TYPE
+// shape AS (p geo.point2), as import keeps it) stopped diff --dev-url at
+// schema "geo" does not exist without a word of migrations.external,
+// where that schema is to be created; it now points at the key, and with
+// it the diff is written.
+func TestMigrationsExternalType(t *testing.T) {
+	dev := pgtest.Current(t).AdminURL()
+	dir := newMigrationsProject(t, "golang-migrate")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  figure:
+    columns:
+      id: {type: integer, primary_key: true}
+sql_objects:
+  - name: shape
+    kind: type
+    sql: CREATE TYPE shape AS (p geo.point2)
+`)
+	code, _, errOut := cpcgen(t, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	if code == 0 || !strings.Contains(errOut, `schema "geo" does not exist`) || !strings.Contains(errOut, "in migrations.external (docs/migrations.md)") {
+		t.Fatalf("diff --dev-url without migrations.external: exit %d, want a failure naming schema geo and the key:\n%s", code, errOut)
+	}
+	useExternal(t, dir, "CREATE SCHEMA geo; CREATE TYPE geo.point2 AS (x integer, y integer);\n")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "diff", out, "000001_init.up.sql")
+}
+
 // TestMigrationsExternalDefault: a spec table whose default takes
 // nextval of another schema's sequence (pgMemento's audit_id columns,
 // DEFAULT nextval('pgmemento.audit_id_seq')), which migrations.external

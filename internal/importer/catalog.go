@@ -341,6 +341,8 @@ type CatDomain struct {
 	// Uses are the types and functions of the schema it names (its base
 	// type, the functions its checks call); see typeUses.
 	Uses []string
+	// Foreign are those of other schemas, qualified; see typeForeign.
+	Foreign []string
 }
 
 // CatDomainCheck is a check of a domain: its name, definition (CHECK
@@ -356,6 +358,9 @@ type CatType struct {
 	// Uses are the types and functions of the schema it names (the types
 	// of its attributes, its subtype, its subtype_diff); see typeUses.
 	Uses []string
+	// Foreign are those of other schemas, qualified (geo.point2); see
+	// typeForeign.
+	Foreign []string
 	// ColumnComments are the comments of a composite type's attributes,
 	// each [attribute, comment], in the attributes' order.
 	ColumnComments [][]string
@@ -812,6 +817,23 @@ var typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg_d
       AND coalesce(rt.typname, rp.proname) IS NOT NULL AND coalesce(rt.oid, 0) <> t.oid
     ORDER BY 1)`
 
+// typeForeign selects, qualified and quoted, the types and functions of
+// schemas other than n.oid, pg_catalog and information_schema that type
+// t (a domain, composite or range type) depends on, as typeUses does
+// for those of n.oid: import does not read them, so the schemas must
+// exist where the migrations run. What an extension owns is left out.
+var typeForeign = `ARRAY(SELECT DISTINCT quote_ident(fn.nspname) || '.' || quote_ident(coalesce(ft.typname, fp.proname)) FROM pg_depend d
+    LEFT JOIN pg_type ft0 ON d.refclassid = 'pg_type'::regclass AND ft0.oid = d.refobjid
+    LEFT JOIN pg_type ft ON ft.oid = CASE WHEN ft0.typcategory = 'A' AND ft0.typelem <> 0 THEN ft0.typelem ELSE ft0.oid END` +
+	notExt("ft.oid", "pg_type") + `
+    LEFT JOIN pg_proc fp ON d.refclassid = 'pg_proc'::regclass AND fp.oid = d.refobjid` + notExt("fp.oid", "pg_proc") + `
+    JOIN pg_namespace fn ON fn.oid = coalesce(ft.typnamespace, fp.pronamespace)
+    WHERE d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
+        OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
+        OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))
+      AND fn.oid <> n.oid AND fn.nspname NOT IN ('pg_catalog', 'information_schema')
+    ORDER BY 1)`
+
 // columnComments selects the comments of the columns of relation rel
 // (a view, a composite type's row), each [column, comment].
 func columnComments(rel string) string {
@@ -901,7 +923,7 @@ SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(pg_get_expr(
     THEN `+collationName("t.typcollation")+` ELSE '' END,
   coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
-  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`,
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`, `+typeForeign+`,
   coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, false) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
   coalesce((SELECT array_agg(coalesce(obj_description(co.oid, 'pg_constraint'), '') ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
@@ -913,7 +935,7 @@ ORDER BY 1`, r.schema)
 	for rows.Next() {
 		var d CatDomain
 		var names, defs, plain, comments []string
-		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses, &plain, &comments); err != nil {
+		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment, &d.Uses, &d.Foreign, &plain, &comments); err != nil {
 			return err
 		}
 		for i := range names {
@@ -928,7 +950,9 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) types() error {
-	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses, &t.ColumnComments} }, `
+	return appendRows(r, &r.cat.Types, func(t *CatType) []any {
+		return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment, &t.Uses, &t.Foreign, &t.ColumnComments}
+	}, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
     '(' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
@@ -946,7 +970,7 @@ SELECT t.typname, t.typtype::text,
         AND mt.typname <> CASE WHEN position('range' in t.typname) > 0 THEN overlay(t.typname placing 'multirange' from position('range' in t.typname) for 5)
           ELSE t.typname || '_multirange' END), '') || ')'
   END,
-  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`, `+columnComments("t.typrelid")+`
+  coalesce(obj_description(t.oid, 'pg_type'), ''), `+typeUses+`, `+typeForeign+`, `+columnComments("t.typrelid")+`
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_class c ON c.oid = t.typrelid
 LEFT JOIN pg_range rg ON rg.rngtypid = t.oid

@@ -1687,11 +1687,11 @@ func (c *converter) earlyObjects() {
 			}
 			c.lateTypes[d.Name] = true
 			c.add(&c.later, &object{name: c.objNameOf(d.Name), kind: "other", sql: b.String(), drop: "DROP DOMAIN " + quoteIdent(d.Name), dependsOn: deps})
-			c.find("domain", d.Name, Kept, "its base type is the row type of %s, so an sql object of kind other creates it after the tables, where domains are created before them", strings.Join(rels, ", "))
+			c.find("domain", d.Name, Kept, "its base type is the row type of %s, so an sql object of kind other creates it after the tables, where domains are created before them%s", strings.Join(rels, ", "), foreignUses(d.Foreign))
 			continue
 		}
 		c.add(&c.early, &object{name: c.objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop, dependsOn: deps})
-		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
+		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type%s", foreignUses(d.Foreign))
 	}
 	for _, e := range cat.Enums {
 		if c.enums[e.Name] {
@@ -1737,12 +1737,23 @@ func (c *converter) earlyObjects() {
 			}
 			c.lateTypes[t.Name] = true
 			c.add(&c.later, &object{name: c.objNameOf(t.Name), kind: "other", sql: sql, drop: "DROP TYPE " + quoteIdent(t.Name), dependsOn: deps})
-			c.find("type", t.Name, Kept, "it has an attribute of the row type of %s, so an sql object of kind other creates it after the tables, where types are created before them", strings.Join(rels, ", "))
+			c.find("type", t.Name, Kept, "it has an attribute of the row type of %s, so an sql object of kind other creates it after the tables, where types are created before them%s", strings.Join(rels, ", "), foreignUses(t.Foreign))
 			continue
 		}
 		c.add(&c.early, &object{name: c.objNameOf(t.Name), kind: kind, sql: sql, drop: drop, dependsOn: deps})
-		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
+		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables%s", foreignUses(t.Foreign))
 	}
+}
+
+// foreignUses is what the note of a domain, composite or range type adds
+// when it uses the types or functions foreign of other schemas (CREATE
+// TYPE shape AS (p geo.point2)), which import does not read: that those
+// schemas must exist where the migrations run. "" for none.
+func foreignUses(foreign []string) string {
+	if len(foreign) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; it uses %s, of another schema, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)", strings.Join(foreign, ", "))
 }
 
 // collationObjects keeps each collation of the schema as an sql object

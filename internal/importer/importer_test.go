@@ -973,6 +973,32 @@ CREATE COLLATION coll.ci (provider = icu, locale = 'und-u-ks-level2', determinis
 		`table users: kept as sql_object: column "status" has type foo.status, a type of schema foo, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external); no Go code is generated for it`)
 }
 
+// TestOtherSchemaTypeUses: a composite type, a range type and a domain
+// of the schema that use another schema's type are kept as SQL, saying
+// that schema must exist where the migrations run, where the notes said
+// nothing of it and migrate diff --dev-url stopped at schema "geo" does
+// not exist; an extension's type in another schema (citext) needs no
+// such word.
+func TestOtherSchemaTypeUses(t *testing.T) {
+	conn := loadedConn(t, "othertypeuses", `
+CREATE SCHEMA geo;
+CREATE TYPE geo.point2 AS (x int, y int);
+CREATE SCHEMA ext;
+CREATE EXTENSION IF NOT EXISTS citext SCHEMA ext;
+CREATE TYPE shape AS (p geo.point2, label ext.citext);
+CREATE TYPE point2_range AS RANGE (subtype = geo.point2);
+CREATE DOMAIN corners AS geo.point2[];
+CREATE TYPE tag AS (name ext.citext);
+`)
+	res := convert(t, conn, "test")
+	const must = "; it uses geo.point2, of another schema, which import does not read; that schema must exist where the migrations run (for cpcgen's temporary databases: migrations.external)"
+	wantFindings(t, res, func(kind string) bool { return kind == "type" || kind == "domain" },
+		"domain corners: kept as sql_object: domains are SQL objects, created before the tables; columns of the domain declare its base type"+must,
+		"type point2_range: kept as sql_object: composite and range types are SQL objects, created before the tables"+must,
+		"type shape: kept as sql_object: composite and range types are SQL objects, created before the tables"+must,
+		"type tag: kept as sql_object: composite and range types are SQL objects, created before the tables")
+}
+
 // TestOtherSchemaParent: a partition of another schema's table, and a
 // table inheriting from one, are kept as SQL naming their parent with
 // its schema, saying that schema must exist where the migrations run;
