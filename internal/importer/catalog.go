@@ -986,6 +986,66 @@ func (r *reader) views() error {
 			}
 		}
 	}()
+	if err := r.viewRows(); err != nil {
+		if werr := r.unreadableView(); werr != nil {
+			return werr
+		}
+		return err
+	}
+	return nil
+}
+
+// unreadableView names the first view or materialized view of the
+// schema whose definition PostgreSQL cannot print, which stopped
+// viewRows without a word of which one it was, and says what to do; nil
+// when every definition prints. PostgreSQL 15 makes a materialized view
+// over a trigger's transition table (CREATE MATERIALIZED VIEW … AS
+// SELECT * FROM newrows, run by the trigger's function), whose
+// definition pg_get_viewdef (and pg_dump) then refuses with
+// "unrecognized RTE kind: 7".
+func (r *reader) unreadableView() error {
+	type view struct {
+		name         string
+		materialized bool
+		oid          uint32
+	}
+	var views []view
+	rows, err := r.conn.Query(r.ctx, `SELECT c.relname, c.relkind = 'm', c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+` ORDER BY 1`, r.schema)
+	if err != nil {
+		return nil
+	}
+	for rows.Next() {
+		var v view
+		if err := rows.Scan(&v.name, &v.materialized, &v.oid); err != nil {
+			rows.Close()
+			return nil
+		}
+		views = append(views, v)
+	}
+	rows.Close()
+	for _, v := range views {
+		var def string
+		err := r.conn.QueryRow(r.ctx, "SELECT pg_get_viewdef($1::oid)", v.oid).Scan(&def)
+		if err == nil {
+			continue
+		}
+		kind, drop := "view", "DROP VIEW "
+		if v.materialized {
+			kind, drop = "materialized view", "DROP MATERIALIZED VIEW "
+		}
+		why := "make it again with a definition PostgreSQL can print, or drop it, and import again"
+		if strings.Contains(err.Error(), "unrecognized RTE kind") {
+			why = "it reads a trigger's transition table (REFERENCING NEW TABLE or OLD TABLE), which exists only while the trigger runs, so no statement can create it again (pg_dump stops at it too): drop it (" +
+				drop + quoteIdent(v.name) + "), or make it again over a table, and import again"
+		}
+		return fmt.Errorf("%s %s: PostgreSQL cannot print its definition: %w; %s", kind, v.name, err, why)
+	}
+	return nil
+}
+
+// viewRows reads the views and materialized views of the schema.
+func (r *reader) viewRows() error {
 	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
 		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses, &v.ColumnComments, &v.ColumnDefaults, &v.plain,
 			&v.IndexComments, &v.IndexStatistics, &v.ClusterOn, &v.ColumnSettings, &v.ColumnUses}
