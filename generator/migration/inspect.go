@@ -48,8 +48,8 @@ var ObjectCatalogs = map[string]string{
 	"trigger": `SELECT n.nspname, t.tgname, c.relname, pg_get_triggerdef(t.oid, true)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND n.nspname = ANY($1)` + notExtension("pg_trigger", "t.oid"),
-	"view":              relationCatalog("v", "pg_get_viewdef(c.oid)"),
-	"materialized_view": relationCatalog("m", "pg_get_viewdef(c.oid)"),
+	"view":              relationCatalog("v", viewDefinition),
+	"materialized_view": relationCatalog("m", viewDefinition),
 	"sequence": relationCatalog("S", `(SELECT format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) FROM pg_sequence s WHERE s.seqrelid = c.oid)`) + `
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')`,
 	"type": `SELECT n.nspname, t.typname, '', CASE t.typtype
@@ -73,6 +73,17 @@ WHERE t.typtype = 'd' AND n.nspname = ANY($1)` + notExtension("pg_type", "t.oid"
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)` + notExtension("pg_class", "c.oid"),
 }
+
+// viewDefinition selects the definition of view c.oid, as
+// pg_get_viewdef prints it; for a materialized view a trigger's function
+// made over the trigger's transition table (CREATE MATERIALIZED VIEW …
+// AS SELECT * FROM newrows), which PostgreSQL 15 creates and then cannot
+// print (unrecognized RTE kind: 7, RTE_NAMEDTUPLESTORE, in the stored
+// rule), a text saying so: the query stopped check and baseline at that
+// error without naming the view, where such a view is one more object
+// the migrations do not create.
+const viewDefinition = `CASE WHEN EXISTS (SELECT 1 FROM pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_action::text LIKE '%:rtekind 7 %')
+  THEN 'definition PostgreSQL cannot print: it reads a trigger''s transition table' ELSE pg_get_viewdef(c.oid) END`
 
 // extensionCatalog lists the installed extensions but plpgsql, which
 // every database has, with their versions and schemas.

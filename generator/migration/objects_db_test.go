@@ -213,6 +213,44 @@ func TestInspectObjectsTypeWithoutAttributes(t *testing.T) {
 	}
 }
 
+// TestInspectObjectsUnprintableView: a materialized view a trigger's
+// function made over the trigger's transition table, whose definition
+// PostgreSQL 15 cannot print (unrecognized RTE kind: 7), stopped the
+// read, and with it check --url and migrate baseline, without naming
+// it; it is now read with a definition saying so, and the other views
+// as before.
+func TestInspectObjectsUnprintableView(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	if _, err := db.pool.Exec(ctx, `
+CREATE TABLE t (id int PRIMARY KEY, v text);
+CREATE VIEW t_ids AS SELECT id AS ":rtekind 7 " FROM t;
+CREATE FUNCTION snap() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  CREATE MATERIALIZED VIEW t_snap AS SELECT * FROM newrows;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER t_snap AFTER INSERT ON t REFERENCING NEW TABLE AS newrows FOR EACH STATEMENT EXECUTE FUNCTION snap();
+INSERT INTO t VALUES (1, 'a');
+`); err != nil {
+		t.Fatal(err)
+	}
+	found, err := migration.InspectObjects(ctx, db.pool, []string{"public"}, "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := map[string]string{}
+	for _, f := range found {
+		defs[f.Key] = f.Definition
+	}
+	if got := defs["materialized_view t_snap"]; !strings.Contains(got, "cannot print") {
+		t.Errorf("materialized_view t_snap: definition %q, want one saying PostgreSQL cannot print it; all: %v", got, defs)
+	}
+	if got := defs["view t_ids"]; !strings.Contains(got, "SELECT") {
+		t.Errorf("view t_ids: definition %q, want its SELECT; all: %v", got, defs)
+	}
+}
+
 // notePreexisting records the objects the database holds before any
 // migration (the Citus stub's functions), which assertObjects ignores.
 func (db *testDB) notePreexisting(t *testing.T) {
