@@ -121,7 +121,9 @@ func externalHint(err error, mc spec.MigrationsConfig) string {
 // error. A query \gexec ends runs, and then the values of its rows. A
 // statement giving an object an owner or privileges of a role the
 // server lacks (ALTER SCHEMA auth OWNER TO supabase_admin, in a pg_dump
-// made without --no-owner) is left out.
+// made without --no-owner) is left out, and so is a CREATE SCHEMA of a
+// schema the database has (pg_dump --schema public's CREATE SCHEMA
+// public).
 func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) error {
 	if mc.External == "" {
 		return nil
@@ -147,7 +149,7 @@ func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) 
 			}
 		}
 		for _, q := range sqls {
-			if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil && !importer.OwnershipOfMissingRole(q, err) {
+			if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil && !importer.OwnershipOfMissingRole(q, err) && !importer.ExistingSchema(q, err) {
 				return fmt.Errorf("migrations.external %s:%d, run in a temporary database before the migrations: %s; fix the file", mc.ExternalFile, st.Line, oneLine(err.Error()))
 			}
 		}

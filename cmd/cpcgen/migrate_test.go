@@ -624,6 +624,27 @@ sql_objects:
 	contains(t, "diff", out, "000001_init.up.sql")
 }
 
+// TestMigrationsExternalPublicSchema: a migrations.external file made
+// by pg_dump --schema-only --schema public holds CREATE SCHEMA public,
+// which every temporary database already has: diff --dev-url stopped at
+// schema "public" already exists. The statement is left out there.
+func TestMigrationsExternalPublicSchema(t *testing.T) {
+	dev := pgtest.Current(t).AdminURL()
+	dir := newMigrationsProject(t, "golang-migrate")
+	useExternal(t, dir, "CREATE SCHEMA public;\nCREATE SCHEMA geo;\nCREATE TYPE geo.point2 AS (x integer, y integer);\n")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  figure:
+    columns:
+      id: {type: integer, primary_key: true}
+sql_objects:
+  - name: shape
+    kind: type
+    sql: CREATE TYPE shape AS (p geo.point2)
+`)
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "init", "--dev-url", dev)
+	contains(t, "diff", out, "000001_init.up.sql")
+}
+
 // TestMigrationsExternalDefault: a spec table whose default takes
 // nextval of another schema's sequence (pgMemento's audit_id columns,
 // DEFAULT nextval('pgmemento.audit_id_seq')), which migrations.external

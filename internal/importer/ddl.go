@@ -203,7 +203,7 @@ func (r *ddlRun) apply(ctx context.Context, conn *pgx.Conn, file, src string, de
 			}
 			_, err = conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
 		}
-		if err == nil || unknownSetting(s.SQL, err) {
+		if err == nil || unknownSetting(s.SQL, err) || ExistingSchema(s.SQL, err) {
 			continue
 		}
 		if role := missingRole(err); role != "" && ownershipStatement(s.SQL) {
@@ -492,6 +492,18 @@ func ownershipStatement(stmt string) bool {
 	}
 	return false
 }
+
+// ExistingSchema reports whether err is the server's refusal of stmt, a
+// plain CREATE SCHEMA (no IF NOT EXISTS, AUTHORIZATION or elements),
+// because the schema exists: pg_dump --schema public writes CREATE
+// SCHEMA public, which every new database already has, so a replay into
+// one stopped at it. The schema being there, a replay goes on.
+func ExistingSchema(stmt string, err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "42P06" && plainCreateSchemaRE.MatchString(stmt)
+}
+
+var plainCreateSchemaRE = regexp.MustCompile(`(?is)^\s*CREATE\s+SCHEMA\s+(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+")\s*;?\s*$`)
 
 // unknownSetting reports whether err is the server's refusal of a
 // session setting it does not know, stmt being a SET or set_config (a

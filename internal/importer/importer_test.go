@@ -1027,6 +1027,25 @@ INSERT INTO t VALUES (1, 'a');
 	}
 }
 
+// TestApplyDDLPublicSchema: a file pg_dump --schema-only --schema public
+// wrote holds CREATE SCHEMA public, which the temporary database import
+// --sql replays into already has: the import stopped at schema "public"
+// already exists. The statement is left out; one creating a schema that
+// the file made before still stops it.
+func TestApplyDDLPublicSchema(t *testing.T) {
+	conn := loadedConn(t, "structure.sql", `CREATE SCHEMA public;
+COMMENT ON SCHEMA public IS 'standard public schema';
+CREATE TABLE public.t (id int PRIMARY KEY);
+`)
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM pg_class WHERE relname = 't'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("table t: %d %v", n, err)
+	}
+	if _, err := ApplyDDL(context.Background(), conn, "twice.sql", "CREATE SCHEMA app AUTHORIZATION CURRENT_USER;\nCREATE SCHEMA app AUTHORIZATION CURRENT_USER;\n"); err == nil {
+		t.Fatal("a second CREATE SCHEMA app AUTHORIZATION …: no error")
+	}
+}
+
 // TestOtherSchemaParent: a partition of another schema's table, and a
 // table inheriting from one, are kept as SQL naming their parent with
 // its schema, saying that schema must exist where the migrations run;
