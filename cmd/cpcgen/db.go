@@ -165,15 +165,18 @@ func runExternal(ctx context.Context, scratch string, mc spec.MigrationsConfig) 
 //   - with live, the schema its unqualified names resolve to (a
 //     search_path the database, the role or the URL sets), when it is
 //     not public: created, and first in the URL's search_path, then
-//     public;
+//     the other schemas of live's, public among them only where live
+//     has it (a search_path of app alone names public's types
+//     qualified, public.mood, and so must the replay's, or check saw a
+//     column type change that is none);
 //   - else, when no schema of the connection's own search_path exists
 //     there (a URL with options=-csearch_path=eventstore, a role whose
 //     search_path is its application's schema), the first one it names
 //     ($user aside), where the replay stopped at "no schema has been
 //     selected to create in".
 //
-// With live, the other schemas of its search_path that exist there
-// follow (Supabase's extensions, which ALTER DATABASE … SET search_path
+// With live, the other schemas of its search_path follow, in its order
+// (Supabase's extensions, which ALTER DATABASE … SET search_path
 // adds): a function the migrations create calling an extension's
 // function unqualified (gen_random_bytes of pgcrypto, made in extensions
 // by migrations.external) finds it there as on live, where the replay
@@ -192,18 +195,20 @@ func replaySchema(ctx context.Context, scratch string, live queryRower) (string,
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if liveSchema != nil {
-		var more []string
+		// current_schemas lists the schemas of the search_path that
+		// exist, the current one first; public is among them only
+		// where live has it there.
+		path := []string{pgx.Identifier{*liveSchema}.Sanitize()}
 		for _, s := range livePath {
-			if s != *liveSchema && s != "public" {
-				more = append(more, pgx.Identifier{s}.Sanitize())
+			if s != *liveSchema {
+				path = append(path, pgx.Identifier{s}.Sanitize())
 			}
 		}
-		if *liveSchema == "public" && len(more) == 0 {
+		if *liveSchema == "public" && len(path) == 1 {
 			return scratch, nil
 		}
-		name := pgx.Identifier{*liveSchema}.Sanitize()
 		if *liveSchema != "public" {
-			if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+			if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+path[0]); err != nil {
 				return "", err
 			}
 		}
@@ -211,11 +216,7 @@ func replaySchema(ctx context.Context, scratch string, live queryRower) (string,
 		if err != nil {
 			return "", err
 		}
-		path := name
-		if *liveSchema != "public" {
-			path += ", public"
-		}
-		setConnParam(u, "search_path", strings.Join(append([]string{path}, more...), ", "))
+		setConnParam(u, "search_path", strings.Join(path, ", "))
 		return u.String(), nil
 	}
 	var current *string

@@ -753,6 +753,41 @@ sql_objects:
 	contains(t, "diff", out, "no changes")
 }
 
+// TestCheckSearchPathWithoutPublic: a database whose search_path is its
+// application's schema alone (app, without public), with a table of the
+// migrations whose column has a type of public (ListenBrainz's
+// recommendation.do_not_recommend, of public.do_not_recommend_entity_type,
+// which migrations.external creates): the replay put public after app
+// all the same, so the temporary database named the type unqualified
+// where the database names it public.mood, and check --url and migrate
+// baseline reported drift (alter column type public.mood → mood) on a
+// database the migrations built. The replay's search_path is now the
+// database's own.
+func TestCheckSearchPathWithoutPublic(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev, live := pgtest.Current(t).AdminURL(), pgtest.URL(t)
+	external := "CREATE TYPE public.mood AS ENUM ('happy', 'sad');\n"
+	useExternal(t, dir, external)
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
+  people:
+    columns:
+      id: {type: bigint, primary_key: true}
+sql_objects:
+  - name: feelings
+    kind: other
+    sql: CREATE TABLE feelings (id bigint PRIMARY KEY, mood public.mood NOT NULL)
+    drop: DROP TABLE feelings
+`)
+	pgtest.Exec(t, live, external, "CREATE SCHEMA app",
+		`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$`)
+	migrateInit(t, dir, live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check", out, `schema matches the migrations (schema "app")`)
+	mustRun(t, 0, "-C", dir, "migrate", "down", "--url", live)
+	pgtest.Exec(t, live, "CREATE TABLE app.people (id bigint PRIMARY KEY)", "CREATE TABLE app.feelings (id bigint PRIMARY KEY, mood public.mood NOT NULL)")
+	baselinedMatches(t, dir, live, dev)
+}
+
 // TestMigrateDiffDevURLCheckWithoutColumns diffs, against a --dev-url,
 // a spec whose table has checks naming no column (pgwatch's
 // metrics_template CHECK (false)), which the Atlas engine's inspection
