@@ -21,17 +21,8 @@ func TestPartitionedIndexOnline(t *testing.T) {
 	const base = "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: date\n      kind: text\n" +
 		"    primary_key: [id, at]\n    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
 		"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n"
-	p := newProject(t, "golang-migrate")
-	db := openDB(t)
+	p, db := appliedProject(t, base)
 	ctx := context.Background()
-	p.setSpec([]byte(base))
-	if res := p.diff("init", true); res.Blocked {
-		t.Fatal(report(res))
-	}
-	m := p.migrator(t, db, "golang-migrate")
-	if _, err := m.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for _, sql := range []string{
 		`CREATE TABLE events_2027 PARTITION OF events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01')`,
 		`CREATE TABLE events_old PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2026-01-01') PARTITION BY RANGE (at)`,
@@ -86,7 +77,7 @@ WHERE NOT EXISTS (SELECT FROM idx JOIN pg_index x ON x.indexrelid = idx.ix WHERE
 			}
 		}
 	}
-	m = p.migrator(t, db, "golang-migrate")
+	m := p.migrator(t, db, "golang-migrate")
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatalf("up: %v\n%s", err, report(res))
 	}
@@ -124,17 +115,8 @@ func TestPartitionedIndexForeignPartition(t *testing.T) {
 	const base = "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: date\n      kind: text\n" +
 		"    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
 		"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n"
-	p := newProject(t, "golang-migrate")
-	db := openDB(t)
+	p, db := appliedProject(t, base)
 	ctx := context.Background()
-	p.setSpec([]byte(base))
-	if res := p.diff("init", true); res.Blocked {
-		t.Fatal(report(res))
-	}
-	m := p.migrator(t, db, "golang-migrate")
-	if _, err := m.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for _, sql := range []string{
 		`CREATE EXTENSION postgres_fdw`,
 		`CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'elsewhere')`,
@@ -149,7 +131,7 @@ func TestPartitionedIndexForeignPartition(t *testing.T) {
 	if res.Blocked {
 		t.Fatal(report(res))
 	}
-	m = p.migrator(t, db, "golang-migrate")
+	m := p.migrator(t, db, "golang-migrate")
 	_, err := m.Up(ctx)
 	if err == nil || !strings.Contains(err.Error(), "foreign tables as partitions (events_archive)") {
 		t.Fatalf("up: want the refusal naming events_archive, got %v", err)
@@ -164,4 +146,20 @@ func TestPartitionedIndexForeignPartition(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("the refused step built %d indexes", n)
 	}
+}
+
+// appliedProject returns a project of spec and a database its first
+// migration has been applied to.
+func appliedProject(t *testing.T, spec string) (*project, *testDB) {
+	t.Helper()
+	p := newProject(t, "golang-migrate")
+	db := openDB(t)
+	p.setSpec([]byte(spec))
+	if res := p.diff("init", true); res.Blocked {
+		t.Fatal(report(res))
+	}
+	if _, err := p.migrator(t, db, "golang-migrate").Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return p, db
 }
