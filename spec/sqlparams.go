@@ -42,7 +42,7 @@ const operatorChars = "-<~!@#%^&|`?"
 // (@ -5) to keep it one, and before a parameter that follows such a
 // character (x < @max). An @name glued to a preceding word (x@name)
 // becomes "x $1", never the identifier x$1. Nothing inside
-// 'string literals' (with ” escapes), E'escape strings' (with \'),
+// 'string literals' (a quote in them doubled), E'escape strings' (with \'),
 // $tag$dollar-quoted$tag$ bodies, "quoted identifiers", -- line comments
 // and /* nested /* block */ comments */ is touched, and ::casts are left
 // alone. A positional $1 is an error: parameters are named.

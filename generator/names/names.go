@@ -428,9 +428,9 @@ func IsPlain(name string) bool { return plainRE.MatchString(name) }
 
 var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
-// QuoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
-// need no escape with standard_conforming_strings, on since
-// PostgreSQL 9.1.
+// QuoteLiteral quotes an SQL string literal: s between single quotes,
+// each single quote in s doubled. Backslashes need no escape with
+// standard_conforming_strings, on since PostgreSQL 9.1.
 func QuoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

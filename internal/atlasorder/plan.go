@@ -52,9 +52,10 @@ func planAs(name string, changes []schema.Change, presorted bool) (*migrate.Plan
 	})
 }
 
-// nullComment returns a COMMENT ON … IS ” statement as COMMENT ON … IS
-// NULL (PostgreSQL takes the comment away for both) and every other
-// statement as it is.
+// nullComment returns a COMMENT ON statement that sets the empty string
+// (a string constant of no characters) as one that sets NULL, which
+// PostgreSQL takes for the same (no comment), and every other statement
+// as it is.
 func nullComment(stmt string) string {
 	toks, err := sqllex.Lex(stmt)
 	n := len(toks)
