@@ -710,6 +710,30 @@ func parseCreate(src string, t []sqllex.Tok) *createStmt {
 // the kind of what it creates, the drop statement, the replacement in
 // place and the dependencies the SQL names. It reports what is wrong and
 // returns false then.
+// ownedLater reports whether the sql of sequence object name (toks)
+// sets no OWNED BY a column, adding an error at the first that does: an
+// object of kind sequence is made before the tables, so in a new
+// database the column does not exist yet (PostgreSQL refuses the
+// statement); an object of kind other after the table owns it.
+func (p *parser) ownedLater(what, name string, toks []sqllex.Tok, posAt func(int) Pos) bool {
+	for i := 0; i+2 < len(toks); i++ {
+		if !toks[i].Is("owned") || !toks[i+1].Is("by") || toks[i+2].Is("none") {
+			continue
+		}
+		var col strings.Builder
+		for _, t := range toks[i+2:] {
+			if t.Kind != sqllex.Word && t.Kind != sqllex.Quoted && !t.IsPunct(".") {
+				break
+			}
+			col.WriteString(t.Text)
+		}
+		p.errs.Add(posAt(toks[i].Off), "the sql of %s sets OWNED BY %s: a sequence object is made before the tables, so in a new database that column does not exist yet; drop OWNED BY here and own the sequence with an sql object of kind other that depends on it and on the table (sql: ALTER SEQUENCE %s OWNED BY %s, drop: ALTER SEQUENCE %s OWNED BY NONE)",
+			what, col.String(), name, col.String(), name)
+		return false
+	}
+	return true
+}
+
 func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt func(int) Pos, hasDrop bool) bool {
 	what := o.Title()
 	toks, err := sqllex.Lex(src)
@@ -746,6 +770,9 @@ func (p *parser) analyzeObject(o *SQLObject, aux *objectAux, src string, posAt f
 	}
 	if kind.Name == "trigger" && o.Schema != "" {
 		p.errs.Add(o.Pos, "%s: a trigger's name takes no schema; it belongs to its table (ON %s)", what, first.table.text)
+		return false
+	}
+	if kind.Name == "sequence" && !p.ownedLater(what, o.Name, toks, posAt) {
 		return false
 	}
 	var creates []*createStmt
