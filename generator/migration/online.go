@@ -1,7 +1,6 @@
 package migration
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -1255,9 +1254,9 @@ func partitionedIndex(t *schema.Table, idx *schema.Index, parts []string, taken 
 		Reverse: []string{"DROP INDEX IF EXISTS " + parent},
 		Comment: fmt.Sprintf("make index %q of partitioned table %q on the table alone (ON ONLY), invalid until every partition's index is attached to it", idx.Name, t.Name),
 	}}
-	addition := names.IndexNameAddition(names.IndexColumnNames(indexColumnNames(idx)))
+	columns := names.IndexColumnNames(indexColumnNames(idx))
 	for _, part := range parts {
-		name := names.ChooseRelationName(part, addition, "idx", taken)
+		name := names.PartitionIndexName(part, "", columns, taken)
 		taken[name] = true
 		changes = append(changes, &Change{
 			Cmd:     strings.Replace(head, " INDEX ", " INDEX CONCURRENTLY ", 1) + quote(name) + " ON " + quote(part) + " " + def,
@@ -1330,11 +1329,10 @@ func partitionNames(s *schema.Schema, objects []*ir.Object, partitions map[strin
 		for _, p := range partitions[t.Name] {
 			taken[p] = true
 			if t.PrimaryKey != nil {
-				taken[names.ChooseRelationName(p, "", "pkey", taken)] = true
+				taken[names.PartitionIndexName(p, "p", nil, taken)] = true
 			}
 			for _, ix := range t.Indexes {
-				label := map[string]string{"u": "key", "x": "excl"}[constraintKind(ix)]
-				taken[names.ChooseRelationName(p, names.IndexNameAddition(names.IndexColumnNames(indexColumnNames(ix))), cmp.Or(label, "idx"), taken)] = true
+				taken[names.PartitionIndexName(p, constraintKind(ix), names.IndexColumnNames(indexColumnNames(ix)), taken)] = true
 			}
 		}
 	}

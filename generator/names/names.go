@@ -543,6 +543,25 @@ func IndexNameAddition(columns []string) string {
 	return joined
 }
 
+// PartitionIndexName is the name PostgreSQL chooses for the index it
+// makes on partition for an index of the partition's parent, when the
+// names of taken exist (ChooseIndexName): for a primary key (constraint
+// "p") the partition's name then pkey, else the partition's name and
+// the index's column names (IndexColumnNames) joined by underscores,
+// then key for a unique constraint ("u"), excl for an exclusion
+// constraint ("x") and idx for an index ("").
+func PartitionIndexName(partition, constraint string, columns []string, taken map[string]bool) string {
+	switch constraint {
+	case "p":
+		return ChooseRelationName(partition, "", "pkey", taken)
+	case "u":
+		return ChooseRelationName(partition, IndexNameAddition(columns), "key", taken)
+	case "x":
+		return ChooseRelationName(partition, IndexNameAddition(columns), "excl", taken)
+	}
+	return ChooseRelationName(partition, IndexNameAddition(columns), "idx", taken)
+}
+
 // IndexColumnNames are the names PostgreSQL gives the columns of an
 // index (ChooseIndexColumnNames) from their first choices (a column's
 // name, "expr" for an expression; the INCLUDE columns after the key's):

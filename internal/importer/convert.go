@@ -1242,7 +1242,7 @@ func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
 // partIndexNames keeps the names of the indexes of partitions attached
 // to their parents' indexes. Migrations create a partition's index as
 // PostgreSQL does for the parent's index, under the name it chooses
-// (partIndexName), in the order migrations make the parent's indexes
+// (names.PartitionIndexName), in the order migrations make the parent's indexes
 // (partIndexOrder); an index named otherwise (made on the partition
 // first, then attached: index_versions_event_1bf0c9a) is renamed by an
 // sql object after the partition and the parent's index. Where a name
@@ -1256,7 +1256,7 @@ func (c *converter) partIndexNames() {
 		var renames [][2]string // from the name PostgreSQL gives, to the name
 		var deps [][]string     // of each rename
 		for _, x := range c.partIndexOrder(t) {
-			made := partIndexName(t.Name, x, taken)
+			made := names.PartitionIndexName(t.Name, x.Constraint, x.Columns, taken)
 			taken[made] = true
 			if made == x.Name {
 				continue
@@ -1392,20 +1392,6 @@ func (c *converter) relationsNamed() map[string]bool {
 		}
 	}
 	return taken
-}
-
-// partIndexName is the name PostgreSQL chooses for the index it makes on
-// table for index x of the table's parent, when the names of taken
-// exist (ChooseIndexName): for a primary key the table's name then pkey,
-// else the table's name and the parent's index's columns joined by
-// underscores, then key for a unique constraint, excl for an exclusion
-// constraint and idx for an index (names.ChooseRelationName).
-func partIndexName(table string, x *CatPartIndex, taken map[string]bool) string {
-	if x.Constraint == "p" {
-		return names.ChooseRelationName(table, "", "pkey", taken)
-	}
-	label := map[string]string{"u": "key", "x": "excl"}[x.Constraint]
-	return names.ChooseRelationName(table, names.IndexNameAddition(x.Columns), cmp.Or(label, "idx"), taken)
 }
 
 func parentColumn(t *CatTable, name string) *CatColumn {
