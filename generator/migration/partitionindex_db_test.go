@@ -8,6 +8,12 @@ import (
 	"github.com/cpcgen/cpcgen/generator/migration"
 )
 
+// eventsSpec is a table partitioned by range over at, with a partition
+// for 2026, whose primary key holds the partition key.
+const eventsSpec = "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: date\n      kind: text\n" +
+	"    primary_key: [id, at]\n    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
+	"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n"
+
 // TestPartitionedIndexOnline adds indexes to a partitioned table that
 // has rows, a partition the spec declares, one made by hand and one
 // partitioned itself (made by hand too), then runs the migration up,
@@ -18,10 +24,7 @@ import (
 // every index is valid, attached to the table's, and a duplicate is
 // refused in each partition. Down drops them all; up makes them again.
 func TestPartitionedIndexOnline(t *testing.T) {
-	const base = "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: date\n      kind: text\n" +
-		"    primary_key: [id, at]\n    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
-		"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n"
-	p, db := appliedProject(t, base)
+	p, db := appliedProject(t, eventsSpec)
 	ctx := context.Background()
 	for _, sql := range []string{
 		`CREATE TABLE events_2027 PARTITION OF events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01')`,
@@ -33,7 +36,7 @@ func TestPartitionedIndexOnline(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	p.setSpec([]byte(strings.Replace(base, "    partition:", "    indexes:\n      - {columns: [kind]}\n      - {columns: [at, kind], unique: true, where: \"kind <> 'k0'\"}\n    partition:", 1)))
+	p.setSpec([]byte(strings.Replace(eventsSpec, "    partition:", "    indexes:\n      - {columns: [kind]}\n      - {columns: [at, kind], unique: true, where: \"kind <> 'k0'\"}\n    partition:", 1)))
 	res := p.diffWith(migration.Options{Name: "kind", AllowDestructive: true})
 	if res.Blocked {
 		t.Fatal(report(res))
@@ -108,13 +111,12 @@ WHERE indrelid IN ('events_2026'::regclass, 'events_2027'::regclass, 'events_202
 
 // TestPartitionedIndexForeignPartition: a partitioned table without a
 // primary key (PostgreSQL refuses a foreign partition under a unique
-// index) with a foreign table as a partition gets an index. An index made ON ONLY it
-// would never become valid, so the step stops at its first statement,
-// before building anything, with what to write instead.
+// index) with a foreign table as a partition gets an index. An index
+// made ON ONLY it would never become valid, so the step stops at its
+// first statement, before building anything, with what to write
+// instead.
 func TestPartitionedIndexForeignPartition(t *testing.T) {
-	const base = "tables:\n  events:\n    columns:\n      id: {type: bigint, identity: true}\n      at: date\n      kind: text\n" +
-		"    partition:\n      by: range\n      key: [at]\n      partitions:\n" +
-		"        - {name: events_2026, values: \"FROM ('2026-01-01') TO ('2027-01-01')\"}\n"
+	base := strings.Replace(eventsSpec, "    primary_key: [id, at]\n", "", 1)
 	p, db := appliedProject(t, base)
 	ctx := context.Background()
 	for _, sql := range []string{
