@@ -801,6 +801,13 @@ WHERE n.nspname = $1
 ORDER BY 1`, r.schema)
 }
 
+// typeDepends is the condition on pg_depend d of typeUses and
+// typeForeign: what type t (a domain, composite or range type) depends
+// on by itself, by its attributes (its relation's) or by its checks.
+const typeDepends = `d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
+        OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
+        OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))`
+
 // typeUses selects the names of the types and functions of schema n.oid
 // that type t (a domain, composite or range type) depends on: those its
 // definition, its attributes (by their element type for an array) or its
@@ -811,9 +818,7 @@ var typeUses = `ARRAY(SELECT DISTINCT coalesce(rt.typname, rp.proname) FROM pg_d
     LEFT JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typcategory = 'A' AND rt0.typelem <> 0 THEN rt0.typelem ELSE rt0.oid END AND rt.typnamespace = n.oid` +
 	notExt("rt.oid", "pg_type") + `
     LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid AND rp.pronamespace = n.oid` + notExt("rp.oid", "pg_proc") + `
-    WHERE d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
-        OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
-        OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))
+    WHERE ` + typeDepends + `
       AND coalesce(rt.typname, rp.proname) IS NOT NULL AND coalesce(rt.oid, 0) <> t.oid
     ORDER BY 1)`
 
@@ -828,9 +833,7 @@ var typeForeign = `ARRAY(SELECT DISTINCT quote_ident(fn.nspname) || '.' || quote
 	notExt("ft.oid", "pg_type") + `
     LEFT JOIN pg_proc fp ON d.refclassid = 'pg_proc'::regclass AND fp.oid = d.refobjid` + notExt("fp.oid", "pg_proc") + `
     JOIN pg_namespace fn ON fn.oid = coalesce(ft.typnamespace, fp.pronamespace)
-    WHERE d.deptype = 'n' AND (d.classid = 'pg_type'::regclass AND d.objid = t.oid
-        OR d.classid = 'pg_class'::regclass AND t.typrelid <> 0 AND d.objid = t.typrelid
-        OR d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid))
+    WHERE ` + typeDepends + `
       AND fn.oid <> n.oid AND fn.nspname NOT IN ('pg_catalog', 'information_schema')
     ORDER BY 1)`
 
